@@ -1,0 +1,60 @@
+package dev.responsesrelay;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Translates one upstream Chat Completions stream into Responses API events. Single use, and not
+ * thread-safe: confine each instance to the thread that reads the upstream, as OkHttp's event
+ * source does.
+ *
+ * <p>Every method returns the events to send to the client, in order; an empty list means "nothing
+ * yet". The translator fails closed: whatever the upstream does, the events end with exactly one
+ * terminal event ({@code response.completed}, {@code response.incomplete} or {@code
+ * response.failed}), and a tool call is announced in {@code response.output_item.done} only once the
+ * upstream stream is known to be complete, because Codex executes what it receives there.
+ *
+ * <p>Once {@link #isTerminal()} is true, every method returns an empty list, so a caller can keep
+ * draining the upstream after the terminal event (a usage chunk or {@code [DONE]} may still come).
+ */
+public interface ResponsesStream {
+    /**
+     * Emits {@code response.created} and {@code response.in_progress} if they were not emitted yet.
+     * Call it as soon as the client is connected, before the upstream answers, so the client gets
+     * bytes at once; the first {@link #onData} calls it implicitly.
+     */
+    List<SseEvent> start();
+
+    /** Handles one upstream SSE {@code data} payload: a JSON chunk, or {@code [DONE]}. */
+    List<SseEvent> onData(String data);
+
+    /**
+     * Handles one decoded upstream SSE event. Same as {@link #onData} for ordinary events; an event
+     * named {@code error} (llama.cpp writes {@code error: {json}}) fails the response.
+     */
+    List<SseEvent> onEvent(SseEvent upstreamEvent);
+
+    /**
+     * The upstream stream ended (EOF). Completes the response if a finish reason was seen, and fails
+     * it otherwise: a stream cut off mid-answer never looks like a success.
+     */
+    List<SseEvent> onEnd();
+
+    /** The upstream failed: an HTTP error status, or a transport error. Fails the response. */
+    List<SseEvent> onFailure(UpstreamFailure failure);
+
+    /** Whether any event has been emitted yet (then an HTTP error status can no longer be sent). */
+    boolean hasStarted();
+
+    /** Whether the terminal event has been emitted. */
+    boolean isTerminal();
+
+    /**
+     * The final Responses {@code response} object (the one inside the terminal event), once terminal:
+     * what a server returns to a client that asked for {@code stream: false}.
+     */
+    Optional<String> responseJson();
+
+    /** The error the response failed with, once terminal and failed. */
+    Optional<RelayError> error();
+}

@@ -1,0 +1,76 @@
+package dev.responsesrelay;
+
+import dev.responsesrelay.internal.CompletionMapper;
+import dev.responsesrelay.internal.ErrorMapper;
+import dev.responsesrelay.internal.MappedRequest;
+import dev.responsesrelay.internal.StreamContext;
+import dev.responsesrelay.internal.StreamMachine;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The translation of one Responses API exchange: the Chat Completions request to send upstream, and
+ * the means to translate the upstream's answer back. Immutable and thread-safe; {@link #newStream()}
+ * hands out single-use stream translators.
+ */
+public final class Translation {
+    private final MappedRequest request;
+    private final StreamContext context;
+
+    Translation(MappedRequest request, StreamContext context) {
+        this.request = request;
+        this.context = context;
+    }
+
+    /** The Chat Completions request body to POST to the upstream's {@code /chat/completions}. */
+    public String chatRequestJson() {
+        return request.chatJson();
+    }
+
+    /** Whether the client asked for a streamed answer ({@code "stream": true}). */
+    public boolean clientStreams() {
+        return request.clientStreams();
+    }
+
+    /**
+     * Whether the upstream request streams. Usually equal to {@link #clientStreams()}; a profile may
+     * stream upstream for a non-streaming client, in which case the server feeds a {@link
+     * #newStream()} and answers with {@link ResponsesStream#responseJson()}.
+     */
+    public boolean upstreamStreams() {
+        return request.upstreamStreams();
+    }
+
+    /** The model the client asked for, echoed in every response object. */
+    public String model() {
+        return request.model();
+    }
+
+    /** Things the mapper dropped or changed on purpose (for example a hosted tool with no Chat form). */
+    public List<String> warnings() {
+        return request.warnings();
+    }
+
+    /** Returns a new single-use translator for the upstream's streamed answer. */
+    public ResponsesStream newStream() {
+        return new StreamMachine(context);
+    }
+
+    /**
+     * Maps a non-streaming upstream {@code chat.completion} body to a Responses {@code response}
+     * object. A body that cannot be read gives a {@code failed} response, never an exception.
+     */
+    public String toResponseJson(String chatCompletionJson) {
+        Objects.requireNonNull(chatCompletionJson, "chatCompletionJson == null");
+        return CompletionMapper.toResponse(chatCompletionJson, context);
+    }
+
+    /**
+     * Maps an upstream failure to the OpenAI error a client should see, for failures that happen
+     * before anything was streamed and can still be answered with an HTTP status.
+     */
+    public RelayError mapFailure(UpstreamFailure failure) {
+        Objects.requireNonNull(failure, "failure == null");
+        return ErrorMapper.map(failure);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.responsesrelay.internal;
+
+import dev.responsesrelay.HealingListener;
+import dev.responsesrelay.HealingRule;
+import dev.responsesrelay.IdGenerator;
+import dev.responsesrelay.ProviderProfile;
+import java.util.Set;
+
+/**
+ * What the answer side of one exchange needs to know about its request.
+ *
+ * @param model the model slug the client asked for (echoed; never the upstream's own model name,
+ *     since Codex warns when the two differ)
+ * @param responseId the id of the response object, the same from {@code created} to the
+ *     terminal event
+ * @param createdAt {@code created_at}, in epoch seconds
+ * @param tools the declared tools by Chat name
+ * @param provider the upstream's dialect
+ * @param ids where item ids come from
+ * @param healingListener told when a repair fires
+ * @param disabledHealing repairs switched off
+ */
+public record StreamContext(
+        String model,
+        String responseId,
+        long createdAt,
+        ToolCatalog tools,
+        ProviderProfile provider,
+        IdGenerator ids,
+        HealingListener healingListener,
+        Set<dev.responsesrelay.HealingRule> disabledHealing) {
+
+    /** Whether {@code rule} may fire; reports it to the listener when it may. */
+    public boolean heal(HealingRule rule, String detail) {
+        if (disabledHealing.contains(rule)) {
+            return false;
+        }
+        healingListener.onHealed(rule, detail);
+        return true;
+    }
+}
