@@ -92,7 +92,8 @@ public final class ResponsesTranslator {
                 provider,
                 idGenerator,
                 healingListener,
-                disabledHealing.isEmpty() ? EnumSet.noneOf(HealingRule.class) : EnumSet.copyOf(disabledHealing));
+                disabledHealing.isEmpty() ? EnumSet.noneOf(HealingRule.class) : EnumSet.copyOf(disabledHealing),
+                request.responseEcho());
         return new Translation(request, context);
     }
 

@@ -1,5 +1,6 @@
 package dev.responsesrelay.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -11,6 +12,10 @@ import java.util.List;
  * @param model the model slug the client asked for
  * @param warnings what was dropped or changed on purpose
  * @param tools the declared tools, by the name the upstream sees
+ * @param responseEcho request fields a Responses {@code response} object repeats ({@code
+ *     instructions}, {@code tools}, {@code tool_choice}, {@code parallel_tool_calls}, {@code
+ *     temperature}, {@code top_p}, {@code max_output_tokens}, {@code reasoning}, {@code text}, {@code
+ *     metadata}, {@code store}, …), as the client sent them; never mutated after mapping
  */
 public record MappedRequest(
         String chatJson,
@@ -18,7 +23,8 @@ public record MappedRequest(
         boolean upstreamStreams,
         String model,
         List<String> warnings,
-        ToolCatalog tools) {
+        ToolCatalog tools,
+        ObjectNode responseEcho) {
     public MappedRequest {
         warnings = List.copyOf(warnings);
     }

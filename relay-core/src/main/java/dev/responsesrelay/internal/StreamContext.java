@@ -1,5 +1,6 @@
 package dev.responsesrelay.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.HealingListener;
 import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.IdGenerator;
@@ -19,6 +20,8 @@ import java.util.Set;
  * @param ids where item ids come from
  * @param healingListener told when a repair fires
  * @param disabledHealing repairs switched off
+ * @param responseEcho request fields every response object repeats (see {@link
+ *     MappedRequest#responseEcho()}); read only
  */
 public record StreamContext(
         String model,
@@ -28,7 +31,8 @@ public record StreamContext(
         ProviderProfile provider,
         IdGenerator ids,
         HealingListener healingListener,
-        Set<dev.responsesrelay.HealingRule> disabledHealing) {
+        Set<HealingRule> disabledHealing,
+        ObjectNode responseEcho) {
 
     /** Whether {@code rule} may fire; reports it to the listener when it may. */
     public boolean heal(HealingRule rule, String detail) {
