@@ -9,8 +9,16 @@ import java.nio.charset.StandardCharsets;
 public final class SseEncoder {
     private SseEncoder() {}
 
-    /** The wire form of {@code event}. */
+    /**
+     * The wire form of {@code event}.
+     *
+     * @throws IllegalArgumentException if the event name contains a line break, which would end the
+     *     {@code event:} line early and let the rest of the name pose as fields of its own
+     */
     public static String encode(SseEvent event) {
+        if (event.event().indexOf('\n') >= 0 || event.event().indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("event name must be one line: " + event.event());
+        }
         String data = event.data();
         StringBuilder out = new StringBuilder(data.length() + event.event().length() + 16);
         out.append("event: ").append(event.event()).append('\n');
