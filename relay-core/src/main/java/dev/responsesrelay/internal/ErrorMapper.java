@@ -92,6 +92,9 @@ public final class ErrorMapper {
             Map.entry(503, "Service Unavailable"),
             Map.entry(504, "Gateway Timeout"));
 
+    /** The longest wait passed on to a client as a retry delay; see {@link #rateLimit}. */
+    static final Duration MAX_CLIENT_RETRY_DELAY = Duration.ofMinutes(15);
+
     private enum Kind {
         INSUFFICIENT_QUOTA,
         CONTEXT_LENGTH_EXCEEDED,
@@ -173,7 +176,26 @@ public final class ErrorMapper {
                         status == 503 ? 503 : 502, "server_error", "server_error", message, null, hint.orElse(null));
             case INVALID_REQUEST ->
                 RelayError.of(
-                        status, invalidRequestType(status), body.innermostCode().orElse(null), message, null, null);
+                        clientErrorStatus(status),
+                        invalidRequestType(status),
+                        body.innermostCode().orElse(null),
+                        message,
+                        null,
+                        null);
+        };
+    }
+
+    /**
+     * Codex treats HTTP 400 as fatal and retries every other 4xx five times (CODEX-WIRE.md §2.3). An
+     * upstream 4xx that is not about credentials or a missing model (Mistral's 422 for an unknown
+     * field, a 413 for a body the provider will never take) fails the same way on every retry, so it
+     * becomes a 400 and the user sees the provider's message at once. 401, 403 and 404 keep their
+     * status: SDKs turn them into distinct exceptions that callers act on.
+     */
+    private static int clientErrorStatus(int upstreamStatus) {
+        return switch (upstreamStatus) {
+            case 401, 403, 404 -> upstreamStatus;
+            default -> 400;
         };
     }
 
@@ -186,6 +208,12 @@ public final class ErrorMapper {
         boolean tokens = body.types().stream().anyMatch("tokens"::equalsIgnoreCase)
                 || body.haystack().contains("tokens per");
         String text = message;
+        if (delay != null && delay.compareTo(MAX_CLIENT_RETRY_DELAY) > 0) {
+            // A wait of hours is a daily quota, not a rate limit (Azure's real 429 says "retry after
+            // 86400 seconds"). Codex would sleep that long without a word; without a delay it retries
+            // with its own short backoff, gives up, and shows the provider's message.
+            delay = null;
+        }
         // Codex takes the first "try again in" it finds; when the provider wrote one, it stands.
         if (delay != null && !RetryHints.codexCanParse(message)) {
             text = sentence(message) + " " + RetryHints.codexSentence(delay);

@@ -324,12 +324,12 @@ final class ErrorMapperClassificationTest {
     }
 
     @Test
-    void unprocessableEntityKeepsIts422() throws IOException {
+    void unprocessableEntityBecomesA400SoCodexDoesNotRetryIt() throws IOException {
         // Real: mistral-error-422-extra-forbidden-max-completion-tokens.json
         RelayError error =
                 map(422, ErrorMapperSamplesTest.read("mistral-error-422-extra-forbidden-max-completion-tokens.json"));
 
-        assertThat(error.httpStatus()).isEqualTo(422);
+        assertThat(error.httpStatus()).isEqualTo(400);
         assertThat(error.type()).isEqualTo("invalid_request_error");
     }
 

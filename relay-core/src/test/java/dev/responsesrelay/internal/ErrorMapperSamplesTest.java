@@ -104,7 +104,7 @@ final class ErrorMapperSamplesTest {
                 new Row(
                         "deepseek-error-image-url.txt",
                         422,
-                        422,
+                        400,
                         "invalid_request_error",
                         null,
                         "unknown variant `image_url`"),
@@ -161,14 +161,14 @@ final class ErrorMapperSamplesTest {
                 new Row(
                         "mistral-error-422-extra-forbidden-max-completion-tokens.json",
                         422,
-                        422,
+                        400,
                         "invalid_request_error",
                         null,
                         "extra_forbidden at body.max_completion_tokens: Extra inputs are not permitted"),
                 new Row(
                         "mistral-error-422-extra-forbidden-user-name-toolcalls-null.json",
                         422,
-                        422,
+                        400,
                         "invalid_request_error",
                         null,
                         "extra_forbidden at body.messages.0.user.name: Extra inputs are not permitted"),

@@ -136,13 +136,27 @@ final class RetryHintsTest {
     }
 
     @Test
-    void azureRetryAfterSentenceInTheMessage() throws IOException {
+    void azureDailyQuotaDelayIsNotPassedOnAsARetryDelay() throws IOException {
         // Real: azure-error-429-rate-limit.json ("Please retry after 86400 seconds", no headers).
         RelayError error = ErrorMapper.map(
                 UpstreamFailure.http(429, ErrorMapperSamplesTest.read("azure-error-429-rate-limit.json")));
 
-        assertThat(error.retryAfter()).contains(Duration.ofDays(1));
-        assertThat(error.message()).endsWith(" Please try again in 86400 s.");
+        assertThat(error.code()).contains("rate_limit_exceeded");
+        assertThat(error.retryAfter()).isEmpty();
+        assertThat(RetryHints.codexCanParse(error.message())).isFalse();
+        assertThat(error.message()).contains("retry after 86400 seconds");
+    }
+
+    @Test
+    void azureRetryAfterSentenceInTheMessage() {
+        // Synthetic, worded like azure-error-429-rate-limit.json but with a short wait.
+        RelayError error = ErrorMapper.map(UpstreamFailure.http(
+                429,
+                "{\"error\":{\"code\":\"429\",\"message\":\"Requests to the ChatCompletions_Create"
+                        + " Operation have exceeded call rate limit. Please retry after 20 seconds.\"}}"));
+
+        assertThat(error.retryAfter()).contains(Duration.ofSeconds(20));
+        assertThat(error.message()).endsWith(" Please try again in 20 s.");
     }
 
     @Test
@@ -173,7 +187,16 @@ final class RetryHintsTest {
     void absurdDelaysAreCappedInsteadOfOverflowing() {
         assertThat(RetryHints.fromText("try again in 99999999999999999999 hours"))
                 .isEqualTo(Duration.ofDays(366));
-        assertThat(delay(Map.of("Retry-After", "999999999999"))).isEqualTo(Duration.ofDays(366));
+        assertThat(RetryHints.fromText("Please retry after 999999999999 seconds"))
+                .isEqualTo(Duration.ofDays(366));
+    }
+
+    @Test
+    void delaysLongerThanTheClientCapAreNotPassedOn() {
+        assertThat(rateLimited(Map.of("Retry-After", "999999999999")).retryAfter())
+                .isEmpty();
+        assertThat(rateLimited(Map.of("Retry-After", "900")).retryAfter()).contains(Duration.ofMinutes(15));
+        assertThat(rateLimited(Map.of("Retry-After", "901")).retryAfter()).isEmpty();
     }
 
     @Test
