@@ -198,7 +198,7 @@ final class ResponsesEvents {
     static ObjectNode usage(long input, long cached, long output, long reasoning) {
         ObjectNode usage = JSON.createObjectNode();
         usage.put("input_tokens", input);
-        usage.putObject("input_tokens_details").put("cached_tokens", cached);
+        usage.putObject("input_tokens_details").put("cached_tokens", cached).put("cache_write_tokens", 0);
         usage.put("output_tokens", output);
         usage.putObject("output_tokens_details").put("reasoning_tokens", reasoning);
         usage.put("total_tokens", input + output);
