@@ -400,6 +400,22 @@ class ChatCompletionStreamTest {
     }
 
     @Test
+    void incompleteLeavesAnUnfinishedCallAsStreamedWithFinishReasonLength() {
+        ResponsesEvents events = ResponsesEvents.stream()
+                .customCallAdded(0, "ctc_1", "call_p", "apply_patch")
+                .customInputDelta(0, "ctc_1", "*** Begin Patch\n")
+                .incomplete("max_output_tokens", usage(10, 0, 16, 0));
+
+        ChatStreamCheck.Outcome outcome = run(events);
+
+        assertThat(outcome.finishReason()).isEqualTo("length");
+        assertThat(outcome.toolCalls())
+                .singleElement()
+                .satisfies(
+                        call -> assertThat(call.function().arguments()).isEqualTo("{\"input\":\"*** Begin Patch\\n"));
+    }
+
+    @Test
     void incompleteForContentFilterFinishesWithContentFilter() {
         ResponsesEvents events = ResponsesEvents.stream()
                 .messageAdded(0, "msg_1")

@@ -150,7 +150,7 @@ final class ChatChunkWriter {
         void write(JsonGenerator g) throws IOException;
     }
 
-    /** Keeps NullAway's view of optional strings in one place for callers that write them. */
+    /** Writes a string field, or a JSON null when {@code value} is null. */
     static void writeNullableString(JsonGenerator g, String field, @Nullable String value) throws IOException {
         if (value == null) {
             g.writeNullField(field);

@@ -31,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * and nothing is held back. When neither streamed and the finished item carries both, the raw text
  * is preferred. Summary parts and reasoning items are separated by a blank line.
  *
+ * <p>On {@code response.incomplete} a call that was not finished stays as it was streamed (a custom
+ * call's JSON wrapper is not closed): {@code finish_reason: length} already tells the client the
+ * turn was cut short, as Chat Completions does when {@code max_tokens} cuts a call, and closing it
+ * would make truncated input look whole.
+ *
  * <p>Not thread-safe; single use.
  */
 public final class ChatStreamMachine implements ChatCompletionStream {
