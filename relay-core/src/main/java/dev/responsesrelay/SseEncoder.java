@@ -37,6 +37,29 @@ public final class SseEncoder {
         return out.toString();
     }
 
+    /**
+     * The wire form of a data-only event: one {@code data:} line per line of {@code data} and a blank
+     * line, with no {@code event:} line. Chat Completions streams are written this way, including
+     * their {@code [DONE]} sentinel ({@code encodeData("[DONE]")}); the OpenAI SDKs read an event
+     * without a name as a chunk.
+     */
+    public static String encodeData(String data) {
+        StringBuilder out = new StringBuilder(data.length() + 8);
+        int start = 0;
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.append("data: ").append(data, start, i).append('\n');
+                if (c == '\r' && i + 1 < data.length() && data.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        out.append("data: ").append(data, start, data.length()).append("\n\n");
+        return out.toString();
+    }
+
     /** The wire form of {@code event}, as UTF-8 bytes. */
     public static byte[] encodeUtf8(SseEvent event) {
         return encode(event).getBytes(StandardCharsets.UTF_8);
