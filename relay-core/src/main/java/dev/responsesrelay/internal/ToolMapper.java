@@ -286,9 +286,9 @@ final class ToolMapper {
         if (description != null && !description.isEmpty()) {
             out.append(description).append("\n\n");
         }
-        out.append("This tool takes free-form text: put the whole text, unchanged, in the string parameter `")
+        out.append("Call this tool as a function whose only parameter, `")
                 .append(CUSTOM_INPUT_FIELD)
-                .append("`.");
+                .append("`, holds the whole free-form text, unchanged (the text itself is not JSON).");
         if (format != null && "grammar".equals(optionalText(format, "type", path + "/format"))) {
             String definition = optionalText(format, "definition", path + "/format");
             if (definition != null) {

@@ -88,7 +88,7 @@ class ToolMapperTest {
 
         assertThat(description)
                 .startsWith("Edit files. This is a FREEFORM tool.\n\n")
-                .contains("string parameter `input`")
+                .contains("only parameter, `input`, holds the whole free-form text")
                 .endsWith("lark grammar:\nstart: begin_patch hunk+ end_patch");
     }
 
