@@ -187,9 +187,26 @@ public final class RequestMapper {
             chat.remove(field);
         }
         provider.extraBodyJson().ifPresent(extra -> mergeInto(chat, parseExtraBody(extra)));
+        // The profile may have switched streaming on (a provider that needs it, DIALECTS.md rule 32)
+        // or off; the final body decides, and a stream without usage would starve Codex's
+        // auto-compaction (CODEX-WIRE.md §2.2).
+        JsonNode upstreamStream = chat.get("stream");
+        boolean upstreamStreams = upstreamStream != null && upstreamStream.isBoolean() && upstreamStream.booleanValue();
+        if (upstreamStreams
+                && provider.streamOptions()
+                && !chat.has("stream_options")
+                && !provider.dropFields().contains("stream_options")) {
+            chat.putObject("stream_options").put("include_usage", true);
+        }
 
         return new MappedRequest(
-                write(chat), stream, stream, model, warnings, ToolCatalog.of(tools.bindings()), responseEcho(request));
+                write(chat),
+                stream,
+                upstreamStreams,
+                model,
+                warnings,
+                ToolCatalog.of(tools.bindings()),
+                responseEcho(request));
     }
 
     /**
@@ -328,9 +345,14 @@ public final class RequestMapper {
             if (!MAPPED_FIELDS.contains(field)
                     && !DROPPED_FIELDS.containsKey(field)
                     && !STATEFUL_FIELDS.contains(field)) {
-                warnings.add("dropped unknown field " + field + " at /" + field);
+                warnings.add("dropped unknown field " + field + " at /" + pointerToken(field));
             }
         }
+    }
+
+    /** RFC 6901: {@code ~} and {@code /} inside a pointer token are written {@code ~0} and {@code ~1}. */
+    static String pointerToken(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     private static ObjectNode responseEcho(ObjectNode request) {

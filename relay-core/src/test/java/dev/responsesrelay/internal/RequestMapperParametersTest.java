@@ -192,6 +192,34 @@ class RequestMapperParametersTest {
         assertThat(mapped.warnings()).containsExactly("dropped unknown field max_tool_calls at /max_tool_calls");
     }
 
+    @Test
+    void unknownFieldWarningEscapesItsPointer() {
+        assertThat(map(request("\"a/b~c\":1")).warnings()).containsExactly("dropped unknown field a/b~c at /a~1b~0c");
+    }
+
+    @Test
+    void profileThatForcesStreamingStreamsUpstreamWithUsage() {
+        ProviderProfile alwaysStream =
+                ProviderProfile.builder("x").extraBodyJson("{\"stream\":true}").build();
+        MappedRequest mapped = map(request("\"stream\":false"), alwaysStream);
+
+        assertThat(mapped.clientStreams()).isFalse();
+        assertThat(mapped.upstreamStreams()).isTrue();
+        assertThat(tree(mapped.chatJson()).at("/stream_options")).isEqualTo(tree("{\"include_usage\":true}"));
+    }
+
+    @Test
+    void profileThatDropsStreamDoesNotStreamUpstream() {
+        ProviderProfile neverStream = ProviderProfile.builder("x")
+                .dropFields(Set.of("stream", "stream_options"))
+                .build();
+        MappedRequest mapped = map(request("\"stream\":true"), neverStream);
+
+        assertThat(mapped.clientStreams()).isTrue();
+        assertThat(mapped.upstreamStreams()).isFalse();
+        assertThat(tree(mapped.chatJson()).has("stream_options")).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"previous_response_id", "conversation", "prompt"})
     void statefulFieldsAreRefused(String field) {
