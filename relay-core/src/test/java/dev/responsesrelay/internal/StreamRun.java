@@ -99,9 +99,16 @@ final class StreamRun {
     Result result() {
         assertThat(machine.isTerminal()).as("stream ended").isTrue();
         List<SseEvent> all = List.copyOf(events);
-        ResponsesStreamInvariants.assertValid(all);
-        Response sdkResponse = OpenAiJavaConformance.assertAccepted(all);
-        return new Result(all, sdkResponse, machine);
+        return new Result(all, check(all), machine);
+    }
+
+    /**
+     * The two checks every emitted stream must pass: the invariants, and acceptance by openai-java.
+     * Returns the response openai-java accumulated.
+     */
+    static Response check(List<SseEvent> events) {
+        ResponsesStreamInvariants.assertValid(events);
+        return OpenAiJavaConformance.assertAccepted(events);
     }
 
     /** A checked stream. */
