@@ -53,6 +53,26 @@ final class OpenAiJavaConformance {
         return response;
     }
 
+    /**
+     * Checks a non-streaming response object: it must parse as openai-java's {@link Response} and
+     * pass {@code validate()} (with the error-code liberty described above).
+     */
+    static Response assertValidResponse(String responseJson) {
+        Response response;
+        try {
+            response = ObjectMappers.jsonMapper().readValue(responseJson, Response.class);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("openai-java cannot read the response: " + responseJson, e);
+        }
+        try {
+            validate(response);
+        } catch (RuntimeException e) {
+            throw new AssertionError("openai-java rejects the response: " + responseJson, e);
+        }
+        assertThat(response.usage()).as("usage").isPresent();
+        return response;
+    }
+
     private static void validate(ResponseStreamEvent event) {
         if (event.isFailed()) {
             var failed = event.asFailed();
