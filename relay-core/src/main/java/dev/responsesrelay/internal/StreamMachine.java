@@ -96,6 +96,8 @@ public final class StreamMachine implements ResponsesStream {
     }
 
     /**
+     * A translator for one upstream answer.
+     *
      * @param wholeMessage whether the answer arrives as one non-streaming completion (see {@link
      *     CompletionMapper}): then a missing finish reason or {@code [DONE]} is normal, and a lone
      *     {@code </think>} can be split because the whole content is at hand

@@ -33,6 +33,8 @@ final class ToolCallAccumulator {
     private final Map<Integer, Call> byIndex = new HashMap<>();
 
     /**
+     * An empty accumulator.
+     *
      * @param healer asked before each repair; returns false when the repair is disabled, and then
      *     the anomaly is a protocol error
      */
