@@ -828,26 +828,11 @@ public final class StreamMachine implements ResponsesStream {
     }
 
     private static RelayError streamError(String payload) {
-        try {
-            return ErrorMapper.fromStreamPayload(payload);
-        } catch (UnsupportedOperationException notYetAvailable) {
-            // Until the error mapper lands: keep failing closed with the payload as the message.
-            return protocolError("upstream reported an error: " + abbreviate(payload));
-        }
+        return ErrorMapper.fromStreamPayload(payload);
     }
 
     private static RelayError upstreamError(UpstreamFailure failure) {
-        try {
-            return ErrorMapper.map(failure);
-        } catch (UnsupportedOperationException notYetAvailable) {
-            return protocolError(failure.transportMessage()
-                    .map(message -> "upstream connection failed: " + message)
-                    .orElseGet(() -> "upstream answered HTTP " + failure.status() + ": " + abbreviate(failure.body())));
-        }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 500 ? text : text.substring(0, 500) + "…";
+        return ErrorMapper.map(failure);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,34 +1,19 @@
 package dev.responsesrelay.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stream machine hands upstream failures and in-stream error payloads to {@link ErrorMapper},
- * which another branch implements. These tests hold the machine to the mapper's contract (the codes
- * Codex acts on, CODEX-WIRE.md §2.3, DIALECTS.md rule 42); they are skipped while {@code
- * ErrorMapper} is still the placeholder that throws {@link UnsupportedOperationException}, and run
- * once it lands. The shape checks that do not depend on it live in {@link StreamMachineTerminalTest}.
+ * The stream machine hands upstream failures and in-stream error payloads to {@link ErrorMapper}.
+ * These tests hold the machine to the mapper's contract: the codes Codex acts on (CODEX-WIRE.md
+ * §2.3, DIALECTS.md rule 42). The shape checks that do not depend on it live in {@link
+ * StreamMachineTerminalTest}.
  */
 class StreamMachineErrorMapperContractTest {
-    @BeforeEach
-    void requireTheErrorMapper() {
-        boolean available;
-        try {
-            ErrorMapper.map(UpstreamFailure.http(500, ""));
-            available = true;
-        } catch (UnsupportedOperationException placeholder) {
-            available = false;
-        }
-        assumeTrue(available, "ErrorMapper is still a placeholder on this branch");
-    }
-
     @Test
     void http429FailsWithRateLimitExceeded() {
         StreamRun.Result result = StreamRun.of(TestContexts.plain())
