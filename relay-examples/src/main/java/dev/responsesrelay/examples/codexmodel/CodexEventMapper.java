@@ -114,7 +114,7 @@ final class CodexEventMapper {
         if (lastErrorMessage != null) {
             message = lastErrorMessage;
         } else if (exitCode != 0) {
-            String detail = lastLines(stderrTail);
+            String detail = explainStderr(stderrTail);
             message = "codex exited with status " + exitCode + (detail.isEmpty() ? "" : ": " + detail);
         } else {
             message = "codex exited before the turn completed";
@@ -262,12 +262,31 @@ final class CodexEventMapper {
         return lastErrorMessage != null ? lastErrorMessage : "codex reported a failed turn";
     }
 
-    private static String lastLines(String text) {
-        String trimmed = text.strip();
-        if (trimmed.length() <= 500) {
-            return trimmed;
+    /**
+     * The useful part of Codex's standard error: from its last line starting with {@code Error} up
+     * to a {@code Stack backtrace:} (real sample: {@code Error: Model provider `nonexistent` not
+     * found} followed by a backtrace of {@code <unknown>} frames; config errors span several lines),
+     * else the last 500 characters.
+     */
+    static String explainStderr(String stderr) {
+        List<String> lines = stderr.lines().toList();
+        for (int start = lines.size() - 1; start >= 0; start--) {
+            if (lines.get(start).startsWith("Error")) {
+                StringBuilder explanation = new StringBuilder();
+                for (int i = start; i < lines.size() && !lines.get(i).startsWith("Stack backtrace:"); i++) {
+                    explanation.append(lines.get(i)).append('\n');
+                }
+                return abbreviateEnd(explanation.toString().strip());
+            }
         }
-        return "…" + trimmed.substring(trimmed.length() - 500);
+        return abbreviateEnd(stderr.strip());
+    }
+
+    private static String abbreviateEnd(String text) {
+        if (text.length() <= 500) {
+            return text;
+        }
+        return "…" + text.substring(text.length() - 500);
     }
 
     private static String abbreviate(String line) {

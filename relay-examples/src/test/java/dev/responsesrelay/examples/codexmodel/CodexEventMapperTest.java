@@ -187,15 +187,29 @@ class CodexEventMapperTest {
     }
 
     @Test
-    void nonZeroExitReportsTheEndOfStandardError() {
+    void nonZeroExitReportsCodexErrorLineWithoutTheBacktrace() {
         CodexEventMapper mapper = mapper(NO_TOOLS, "");
         List<SseEvent> events = new ArrayList<>(mapper.start());
-        events.addAll(mapper.onExit(1, "Reading additional input from stdin...\nError: unknown provider `x`\n"));
+        events.addAll(mapper.onExit(1, Streams.resource("stderr/unknown_provider.txt")));
 
         ResponsesStreamInvariants.assertValid(events);
         assertThat(terminalResponse(events).path("error").path("message").asText())
-                .isEqualTo("codex exited with status 1: Reading additional input from stdin...\n"
-                        + "Error: unknown provider `x`");
+                .isEqualTo("codex exited with status 1: Error: Model provider `nonexistent` not found");
+    }
+
+    @Test
+    void multiLineConfigErrorIsKeptWhole() {
+        assertThat(CodexEventMapper.explainStderr(Streams.resource("stderr/wire_api_chat.txt")))
+                .startsWith("Error loading config.toml: `wire_api = \"chat\"` is no longer supported.\nHow to fix:")
+                .endsWith("in `model_providers.x.wire_api`");
+    }
+
+    @Test
+    void stderrWithoutAnErrorLineIsShownByItsEnd() {
+        assertThat(CodexEventMapper.explainStderr("x".repeat(600) + "\nthe end\n"))
+                .startsWith("…")
+                .endsWith("the end")
+                .hasSize(501);
     }
 
     @Test
