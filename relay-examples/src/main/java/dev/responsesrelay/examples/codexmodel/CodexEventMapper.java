@@ -93,8 +93,9 @@ final class CodexEventMapper {
                 String message = event.path("error").path("message").asText("");
                 failNow(message.isEmpty() ? failureWithoutMessage() : message);
             }
-            // Codex prints a top-level "error" right before "turn.failed", and also for problems it
-            // recovers from; only the turn's outcome decides, the message explains an early exit.
+            // Codex prints a top-level "error" right before "turn.failed", and also while it retries
+            // ("Reconnecting... 1/1 (…)", transcripts/reconnect_then_answer.jsonl): only the turn's
+            // outcome decides; the message explains an exit without one.
             case "error" -> {
                 if (event.path("message").isTextual()) {
                     lastErrorMessage = event.get("message").asText();

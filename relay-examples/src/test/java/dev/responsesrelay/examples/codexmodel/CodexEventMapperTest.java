@@ -169,6 +169,14 @@ class CodexEventMapperTest {
     }
 
     @Test
+    void recoverableErrorEventDoesNotEndTheResponse() {
+        List<SseEvent> events = mapTranscript("reconnect_then_answer.jsonl", NO_TOOLS, "");
+
+        assertThat(terminalResponse(events).path("status").asText()).isEqualTo("completed");
+        assertThat(output(events)).extracting(Streams::text).containsExactly("Hello there.");
+    }
+
+    @Test
     void exitWithoutTurnCompletedFailsAndKeepsFinishedItems() {
         // synthetic, shaped after transcripts/reasoning_and_message.jsonl cut before turn.completed
         CodexEventMapper mapper = mapper(NO_TOOLS, "");
