@@ -23,6 +23,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * <pre>
  * java -jar benchmarks.jar [JMH options]   the JMH benchmarks of the core, then the ratio table
+ * java -jar benchmarks.jar ratio [s] [s]   the per-chunk ratios, measured in alternating pairs
  * java -jar benchmarks.jar help            this text and JMH's options
  * </pre>
  *
@@ -39,6 +40,9 @@ public final class BenchmarksMain {
             Usage:
               java -jar benchmarks.jar [JMH options]  JMH benchmarks of the core, then the ratio table
                                                       (default: all, -prof gc and CpuTimeProfiler)
+              java -jar benchmarks.jar ratio [warm-up s] [measured s]
+                                                      translator/baseline CPU-time ratio per chunk kind,
+                                                      in alternating batches (robust on a busy machine)
               java -jar benchmarks.jar help           this text, then JMH's options
 
             Useful JMH options:
@@ -56,6 +60,9 @@ public final class BenchmarksMain {
             System.out.print(USAGE);
             new CommandLineOptions("-h").showHelp();
             return;
+        }
+        if (args.length > 0 && args[0].equals("ratio")) {
+            System.exit(PairedRatio.run(Arrays.copyOfRange(args, 1, args.length), System.out));
         }
         if (args.length > 0 && args[0].equals("jmh")) {
             args = Arrays.copyOfRange(args, 1, args.length);
