@@ -151,16 +151,22 @@ public final class OkHttpRelay {
      * the answer. {@code onResponse} is called exactly once, unless the call is cancelled first.
      */
     public RelayCall respond(Translation translation, Consumer<RelayResponse> onResponse) {
+        return respond(translation, UpstreamTap.NONE, onResponse);
+    }
+
+    /** As {@link #respond(Translation, Consumer)}, showing the raw upstream answer to {@code tap}. */
+    public RelayCall respond(Translation translation, UpstreamTap tap, Consumer<RelayResponse> onResponse) {
         Objects.requireNonNull(translation, "translation == null");
+        Objects.requireNonNull(tap, "tap == null");
         Objects.requireNonNull(onResponse, "onResponse == null");
         if (translation.upstreamStreams()) {
             StreamingExchange exchange =
-                    StreamingExchange.collecting(newCall(translation, true), translation, onResponse, idleTimeout);
+                    StreamingExchange.collecting(newCall(translation, true), translation, tap, onResponse, idleTimeout);
             exchange.startAsync();
             return exchange;
         }
         CompletionExchange exchange =
-                new CompletionExchange(newCall(translation, false), translation, onResponse, idleTimeout);
+                new CompletionExchange(newCall(translation, false), translation, tap, onResponse, idleTimeout);
         exchange.startAsync();
         return exchange;
     }
@@ -173,10 +179,12 @@ public final class OkHttpRelay {
         Objects.requireNonNull(translation, "translation == null");
         RelayResponse[] answer = new RelayResponse[1];
         if (translation.upstreamStreams()) {
-            StreamingExchange.collecting(newCall(translation, true), translation, r -> answer[0] = r, idleTimeout)
+            StreamingExchange.collecting(
+                            newCall(translation, true), translation, UpstreamTap.NONE, r -> answer[0] = r, idleTimeout)
                     .runBlocking();
         } else {
-            new CompletionExchange(newCall(translation, false), translation, r -> answer[0] = r, idleTimeout)
+            new CompletionExchange(
+                            newCall(translation, false), translation, UpstreamTap.NONE, r -> answer[0] = r, idleTimeout)
                     .runBlocking();
         }
         RelayResponse result = answer[0];

@@ -16,6 +16,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
 import okio.BufferedSink;
@@ -185,10 +186,12 @@ class OkHttpRelayStreamTest {
 
     @Test
     void disconnectMidToolCallFailsWithoutAnnouncingTheCall() throws Exception {
-        TrickleBody body = new TrickleBody(TOOL_CALL_START, 1, Duration.ZERO);
+        // The connection is closed halfway through the body (mockwebserver3's onResponseBody
+        // effect), so the client reads a truncated body: a transport failure, not a clean EOF.
         server.enqueue(new MockResponse.Builder()
                 .setHeader("Content-Type", "text/event-stream")
-                .body(body.thenBreakConnection())
+                .body(TOOL_CALL_START + TOOL_CALL_START.replace("call_1", "call_2"))
+                .onResponseBody(new SocketEffect.CloseSocket(true, false, false))
                 .build());
         OkHttpRelay relay = relay(Duration.ofSeconds(10));
         RecordingListener listener = new RecordingListener();
@@ -351,8 +354,7 @@ class OkHttpRelayStreamTest {
 
     /**
      * An upstream body written a piece at a time: {@code chunk} {@code count} times, {@code pause}
-     * apart, and then either ends or (after {@link #thenBreakConnection}) fails the connection
-     * mid-stream. Notes when a write fails because the client closed the connection.
+     * apart (a pause that {@link #release()} cuts short ends the body). Notes when a write fails because the client closed the connection.
      */
     static final class TrickleBody implements MockResponseBody {
         final CountDownLatch sawDisconnect = new CountDownLatch(1);
@@ -360,7 +362,6 @@ class OkHttpRelayStreamTest {
         private final String chunk;
         private final int count;
         private final Duration pause;
-        private boolean breakConnection;
 
         TrickleBody(String chunk, int count, Duration pause) {
             this.chunk = chunk;
@@ -371,11 +372,6 @@ class OkHttpRelayStreamTest {
         /** Ends a pause early, so a stalled writer does not outlive its test. */
         void release() {
             released.countDown();
-        }
-
-        TrickleBody thenBreakConnection() {
-            breakConnection = true;
-            return this;
         }
 
         @Override
@@ -399,9 +395,6 @@ class OkHttpRelayStreamTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
-            }
-            if (breakConnection) {
-                throw new IOException("synthetic: upstream connection breaks mid-stream");
             }
         }
     }

@@ -5,8 +5,8 @@ import dev.responsesrelay.Translation;
 import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
+import dev.responsesrelay.okhttp.UpstreamTap;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.function.Consumer;
 import okhttp3.Call;
@@ -17,13 +17,19 @@ import okhttp3.Response;
 public final class CompletionExchange implements RelayCall, Callback {
     private final Call call;
     private final Translation translation;
+    private final UpstreamTap tap;
     private final Consumer<RelayResponse> onResponse;
     private final Duration idleTimeout;
 
     public CompletionExchange(
-            Call call, Translation translation, Consumer<RelayResponse> onResponse, Duration idleTimeout) {
+            Call call,
+            Translation translation,
+            UpstreamTap tap,
+            Consumer<RelayResponse> onResponse,
+            Duration idleTimeout) {
         this.call = call;
         this.translation = translation;
+        this.tap = tap;
         this.onResponse = onResponse;
         this.idleTimeout = idleTimeout;
     }
@@ -69,13 +75,14 @@ public final class CompletionExchange implements RelayCall, Callback {
     public void onResponse(Call call, Response response) {
         RelayResponse answer;
         try (response) {
+            tap.onUpstreamResponse(response.code(), response.headers());
             if (!response.isSuccessful()) {
                 Bodies.BoundedBody body =
-                        Bodies.read(response.body(), Bodies.MAX_ERROR_BODY_BYTES, CompletionExchange::ignore);
+                        Bodies.read(response.body(), Bodies.MAX_ERROR_BODY_BYTES, tap::onUpstreamBytes);
                 answer = RelayResponse.failure(Bodies.map(translation, Bodies.httpFailure(response, body.text())));
             } else {
                 Bodies.BoundedBody body =
-                        Bodies.read(response.body(), Bodies.MAX_JSON_BODY_BYTES, CompletionExchange::ignore);
+                        Bodies.read(response.body(), Bodies.MAX_JSON_BODY_BYTES, tap::onUpstreamBytes);
                 answer = body.truncated()
                         ? RelayResponse.failure(Bodies.map(
                                 translation,
@@ -94,6 +101,4 @@ public final class CompletionExchange implements RelayCall, Callback {
         }
         onResponse.accept(answer);
     }
-
-    private static void ignore(ByteBuffer bytes) {}
 }

@@ -9,6 +9,7 @@ import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.okhttp.UpstreamTap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.Headers;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
@@ -63,9 +65,13 @@ public final class StreamingExchange implements RelayCall, Callback {
      * are dropped and the final response object (or the error) goes to {@code onResponse}.
      */
     public static StreamingExchange collecting(
-            Call call, Translation translation, Consumer<RelayResponse> onResponse, Duration idleTimeout) {
+            Call call,
+            Translation translation,
+            UpstreamTap tap,
+            Consumer<RelayResponse> onResponse,
+            Duration idleTimeout) {
         ResponsesStream stream = translation.newStream();
-        return new StreamingExchange(call, translation, stream, new Collector(stream, onResponse), idleTimeout);
+        return new StreamingExchange(call, translation, stream, new Collector(stream, tap, onResponse), idleTimeout);
     }
 
     @Override
@@ -293,12 +299,24 @@ public final class StreamingExchange implements RelayCall, Callback {
     /** Turns a stream into one complete answer for a non-streaming client. */
     private static final class Collector extends ResponsesListener {
         private final ResponsesStream stream;
+        private final UpstreamTap tap;
         private final Consumer<RelayResponse> onResponse;
         private @Nullable RelayError earlyError;
 
-        Collector(ResponsesStream stream, Consumer<RelayResponse> onResponse) {
+        Collector(ResponsesStream stream, UpstreamTap tap, Consumer<RelayResponse> onResponse) {
             this.stream = stream;
+            this.tap = tap;
             this.onResponse = onResponse;
+        }
+
+        @Override
+        public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
+            tap.onUpstreamResponse(status, headers);
+        }
+
+        @Override
+        public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
+            tap.onUpstreamBytes(bytes);
         }
 
         @Override
