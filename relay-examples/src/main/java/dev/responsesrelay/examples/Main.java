@@ -42,7 +42,15 @@ public final class Main {
             return;
         }
         // SIGTERM / Ctrl-C: refuse new requests, give open streams a few seconds, then exit.
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relay-shutdown"));
+        // java.util.logging resets itself in its own shutdown hook, so this message goes to stderr.
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.err.println("relay: stopping; open streams get up to "
+                                    + RelayServer.SHUTDOWN_GRACE.toSeconds() + " s to finish");
+                            server.close();
+                        },
+                        "relay-shutdown"));
         try {
             server.join();
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.responsesrelay.HealingListener;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.server.Answers;
 import dev.responsesrelay.examples.server.ClientKeys;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
 import dev.responsesrelay.examples.server.Providers;
@@ -26,9 +27,12 @@ import java.util.logging.Logger;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -139,9 +143,11 @@ public final class RelayServer implements AutoCloseable {
         // Bounds how long a write to a client that stopped reading may block; waiting for a slow
         // upstream is exempt (see RelayHandler), the upstream idle timeout bounds that.
         connector.setIdleTimeout(Duration.ofSeconds(60).toMillis());
-        // On stop, idle keep-alive connections are closed at once rather than after Jetty's default
-        // second; streams still being answered ignore idle timeouts while they wait (RelayHandler).
-        connector.setShutdownIdleTimeout(100);
+        // While stopping, Jetty lowers every connection's idle timeout to this, and a stream whose
+        // connection idles past it is cut even mid-answer (seen with 100 ms: streams died between
+        // two events). Open streams must get the whole grace period; they write at least every
+        // keep-alive interval, so only idle keep-alive connections and stalled clients expire.
+        connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
         jetty.addConnector(connector);
 
         RelayHandler handler = new RelayHandler(new RelayHandler.Settings(
@@ -153,7 +159,17 @@ public final class RelayServer implements AutoCloseable {
                 threads,
                 FIRST_BYTE_WINDOW,
                 options.keepAlive()));
-        jetty.setHandler(new GracefulHandler(handler));
+        jetty.setHandler(new GracefulHandler(handler) {
+            @Override
+            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
+                Answers.error(
+                        response,
+                        callback,
+                        Answers.relayError(
+                                503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
+            }
+        });
         jetty.setStopTimeout(SHUTDOWN_GRACE.toMillis());
         jetty.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
 

@@ -77,32 +77,42 @@ public final class ServerOptions {
     public static String usage() {
         return """
                 Usage: java -jar relay-server.jar --upstream URL [options]
-                       java -jar relay-server.jar codex-config [options]   (run with --help for its options)
+                       java -jar relay-server.jar codex-config [options]
 
-                Serves the OpenAI Responses API (POST /v1/responses, GET /v1/models, GET /healthz) and
-                relays it to a Chat Completions upstream. Every flag can also be set with the
-                environment variable shown; a flag wins over its variable.
+                Serves the OpenAI Responses API (POST /v1/responses, GET /v1/models, GET /healthz)
+                and relays it to a Chat Completions upstream.
 
-                  --upstream URL        Base URL of the Chat Completions API, the part before
-                                        /chat/completions, e.g. https://api.deepseek.com/v1   [RELAY_UPSTREAM]
-                  --api-key KEY         Key sent upstream as a bearer token. Without it, the client's
-                                        own bearer token is passed upstream; with it, never.   [RELAY_API_KEY]
-                  --provider NAME       Upstream dialect: %s (default generic)                [RELAY_PROVIDER]
-                  --port N              Port to listen on; 0 picks a free one (default %d)   [RELAY_PORT]
-                  --host ADDR           Address to bind (default 127.0.0.1, this machine only) [RELAY_HOST]
-                  --require-key KEY     Only serve clients that send Authorization: Bearer KEY;
-                                        repeat for several keys.                 [RELAY_REQUIRE_KEYS, comma-separated]
-                  --record DIR          Write every exchange to DIR/<timestamp>-<n>/ (requests,
-                                        upstream stream, events), without keys.   [RELAY_RECORD_DIR]
-                  --idle-timeout SECS   Longest upstream silence before the answer fails (default %d) [RELAY_IDLE_TIMEOUT]
-                  --keep-alive SECS     SSE keep-alive interval while the upstream is silent (default %s)
-                                                                                  [RELAY_KEEP_ALIVE]
-                  --help                Show this text.
+                Options; each can also be set with the environment variable in brackets, and a
+                flag wins over its variable:
+                  --upstream URL       base URL of the Chat Completions API, the part before
+                                       /chat/completions, e.g. https://api.deepseek.com/v1
+                                       [RELAY_UPSTREAM]
+                  --api-key KEY        key sent upstream as a bearer token; without it the
+                                       client's own bearer token is passed upstream, with it
+                                       never [RELAY_API_KEY]
+                  --provider NAME      upstream dialect: %s (default generic)
+                                       [RELAY_PROVIDER]
+                  --port N             port to listen on, 0 for any free one (default %d)
+                                       [RELAY_PORT]
+                  --host ADDR          address to bind (default 127.0.0.1: this machine only)
+                                       [RELAY_HOST]
+                  --require-key KEY    serve only clients sending Authorization: Bearer KEY;
+                                       repeat for more keys [RELAY_REQUIRE_KEYS, comma-separated]
+                  --record DIR         write every exchange to DIR/<timestamp>-<n>/ (requests,
+                                       upstream stream, events sent), without keys
+                                       [RELAY_RECORD_DIR]
+                  --idle-timeout SECS  longest upstream silence before the answer fails
+                                       (default %d) [RELAY_IDLE_TIMEOUT]
+                  --keep-alive SECS    SSE keep-alive interval while the upstream is silent;
+                                       also how fast a hung-up client is noticed (default %s)
+                                       [RELAY_KEEP_ALIVE]
+                  --help               show this text
 
-                Streams: the relay waits up to %d ms for the upstream's status line before answering.
-                An upstream error within that window keeps its HTTP status (429 with Retry-After, 400,
-                ...); after it, the relay commits HTTP 200, sends response.created at once and SSE
-                keep-alives while the upstream thinks, and later errors become response.failed.
+                Streams: the relay waits up to %d ms for the upstream's status line before it
+                answers. An upstream error within that window keeps its HTTP status (429 with
+                Retry-After, 400, ...). After it, the relay commits HTTP 200, sends
+                response.created at once and keep-alives while the model thinks; later errors
+                arrive as response.failed events.
                 """.formatted(
                         String.join(", ", Providers.names()),
                         DEFAULT_PORT,

@@ -37,8 +37,9 @@ class RelayServerStreamingTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
+        // Clients first: a server stopping with idle keep-alive connections waits for them.
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
         }
         upstream.close();
     }

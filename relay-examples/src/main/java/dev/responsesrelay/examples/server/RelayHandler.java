@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.Headers;
@@ -261,7 +263,9 @@ public final class RelayHandler extends Handler.Abstract {
             OkHttpRelay relay,
             Translation translation,
             Recording recording) {
-        RelayCall[] self = new RelayCall[1];
+        // The answer may arrive before respond() returns; whichever comes second removes the call.
+        AtomicReference<@Nullable RelayCall> registered = new AtomicReference<>();
+        AtomicBoolean answered = new AtomicBoolean();
         UpstreamTap tap = new UpstreamTap() {
             @Override
             public void onUpstreamResponse(int status, Headers headers) {
@@ -274,7 +278,8 @@ public final class RelayHandler extends Handler.Abstract {
             }
         };
         RelayCall call = relay.respond(translation, tap, answer -> {
-            RelayCall done = self[0];
+            answered.set(true);
+            RelayCall done = registered.get();
             if (done != null) {
                 openCalls.remove(done);
             }
@@ -282,8 +287,11 @@ public final class RelayHandler extends Handler.Abstract {
             recording.close();
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
         });
-        self[0] = call;
         openCalls.add(call);
+        registered.set(call);
+        if (answered.get()) {
+            openCalls.remove(call);
+        }
         request.addFailureListener(failure -> {
             openCalls.remove(call);
             call.cancel();

@@ -149,7 +149,7 @@ public final class StreamedAnswer extends ResponsesListener {
             lock.lock();
             try {
                 if (state == State.HOLDING && openingEventsReceived) {
-                    commitLocked();
+                    commitLocked(true);
                 }
             } finally {
                 lock.unlock();
@@ -175,7 +175,7 @@ public final class StreamedAnswer extends ResponsesListener {
             }
             switch (state) {
                 case HOLDING -> {
-                    commitLocked();
+                    commitLocked(true);
                     writeEventsLocked(events);
                 }
                 case STREAMING -> writeEventsLocked(events);
@@ -216,7 +216,7 @@ public final class StreamedAnswer extends ResponsesListener {
                     // Closed without an event or an error (cancelled early): send what there is, so
                     // the client sees a stream that ended before response.completed and retries.
                     if (writeFailure == null) {
-                        commitLocked();
+                        commitLocked(false);
                     }
                     finishLocked();
                 }
@@ -239,14 +239,15 @@ public final class StreamedAnswer extends ResponsesListener {
         }
         try {
             if (state == State.HOLDING && openingEventsReceived) {
-                commitLocked();
+                commitLocked(true);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void commitLocked() {
+    /** Commits HTTP 200 and writes the held events; keep-alives follow unless the end is here. */
+    private void commitLocked(boolean keepAlives) {
         state = State.STREAMING;
         ScheduledFuture<?> timer = commitTimer;
         if (timer != null) {
@@ -265,6 +266,9 @@ public final class StreamedAnswer extends ResponsesListener {
             writeLocked(new byte[0]);
         } else {
             writeEventsLocked(opening);
+        }
+        if (!keepAlives) {
+            return;
         }
         try {
             keepAliveTimer = scheduler.scheduleWithFixedDelay(
