@@ -8,6 +8,7 @@ import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.examples.server.Answers;
 import dev.responsesrelay.examples.server.ClientKeys;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
+import dev.responsesrelay.examples.server.JsonErrorHandler;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
 import dev.responsesrelay.okhttp.OkHttpRelay;
@@ -170,6 +171,7 @@ public final class RelayServer implements AutoCloseable {
                                 503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
             }
         });
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(SHUTDOWN_GRACE.toMillis());
         jetty.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
 
@@ -242,7 +244,10 @@ public final class RelayServer implements AutoCloseable {
         LOG.info(() -> "relay listening on " + baseUrl()
                 + " -> upstream " + relay.upstream().baseUrl().replaceFirst("[?#].*$", "")
                 + " (provider " + options.provider()
-                + ", upstream key: " + (options.apiKey().isPresent() ? "relay's own" : "client's, passed through")
+                + ", upstream key: "
+                + options.apiKey()
+                        .map(key -> "relay's own, " + ClientKeys.mask(key))
+                        .orElse("client's, passed through")
                 + (options.requiredKeys().isEmpty()
                         ? ", no client key required"
                         : ", " + options.requiredKeys().size() + " client key(s) accepted")

@@ -183,6 +183,23 @@ class RelayServerEndpointsTest {
     }
 
     @Test
+    void malformedHttpGetsAJsonErrorToo() throws Exception {
+        RelayServer server = start();
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /healthz HTTP/1.1\r\nHost: relay\r\nNo colon in this header\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readHttpAnswer(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            JsonNode error = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4))
+                    .path("error");
+            assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+        }
+    }
+
+    @Test
     void bodyOf33MebibytesIsAccepted() throws Exception {
         RelayServer server = start();
         // Codex sends screenshots inline as base64; a 33 MiB request must get through.

@@ -90,21 +90,22 @@ public final class RelayHandler extends Handler.Abstract {
         try {
             switch (path) {
                 case "/healthz" -> {
-                    if (allow(method, "GET", response, callback)) {
+                    if (allow(request, method, "GET", response, callback)) {
                         Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
                     }
                 }
                 case "/v1/models" -> {
-                    if (allow(method, "GET", response, callback) && authorized(request, response, callback)) {
+                    if (allow(request, method, "GET", response, callback) && authorized(request, response, callback)) {
                         models(request, response, callback);
                     }
                 }
                 case "/v1/responses" -> {
-                    if (allow(method, "POST", response, callback) && authorized(request, response, callback)) {
+                    if (allow(request, method, "POST", response, callback) && authorized(request, response, callback)) {
                         responses(request, response, callback);
                     }
                 }
-                default ->
+                default -> {
+                    closeIfBodyUnread(request, response);
                     Answers.error(
                             response,
                             callback,
@@ -114,6 +115,7 @@ public final class RelayHandler extends Handler.Abstract {
                                     "not_found",
                                     "unknown path " + path
                                             + "; this relay serves POST /v1/responses and GET /v1/models"));
+                }
             }
         } catch (RuntimeException e) {
             // A bug of ours: still a well-formed answer, and the stack trace in the log.
@@ -130,10 +132,11 @@ public final class RelayHandler extends Handler.Abstract {
         return true;
     }
 
-    private static boolean allow(String method, String allowed, Response response, Callback callback) {
+    private static boolean allow(Request request, String method, String allowed, Response response, Callback callback) {
         if (method.equals(allowed)) {
             return true;
         }
+        closeIfBodyUnread(request, response);
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
         Answers.error(
                 response,
@@ -147,9 +150,12 @@ public final class RelayHandler extends Handler.Abstract {
     }
 
     private boolean authorized(Request request, Response response, Callback callback) {
-        if (settings.clientKeys().accepts(ClientKeys.bearerToken(request.getHeaders()))) {
+        String token = ClientKeys.bearerToken(request.getHeaders());
+        if (settings.clientKeys().accepts(token)) {
             return true;
         }
+        LOG.fine(() -> "refused a client presenting key " + ClientKeys.mask(token));
+        closeIfBodyUnread(request, response);
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
         Answers.error(
                 response,
@@ -184,6 +190,7 @@ public final class RelayHandler extends Handler.Abstract {
     private void responses(Request request, Response response, Callback callback) {
         RelayError refusal = checkContentHeaders(request);
         if (refusal != null) {
+            closeIfBodyUnread(request, response);
             Answers.error(response, callback, refusal);
             return;
         }
@@ -191,6 +198,7 @@ public final class RelayHandler extends Handler.Abstract {
         try {
             body = readBody(request);
         } catch (BodyTooLarge e) {
+            closeIfBodyUnread(request, response);
             Answers.error(response, callback, tooLarge());
             return;
         } catch (IOException e) {
@@ -296,6 +304,17 @@ public final class RelayHandler extends Handler.Abstract {
             openCalls.remove(call);
             call.cancel();
         });
+    }
+
+    /**
+     * An answer given without reading the request body ends the connection: the unread rest of the
+     * body would otherwise be taken for the next request, and Jetty may close the connection under
+     * a client that was about to reuse it.
+     */
+    private static void closeIfBodyUnread(Request request, Response response) {
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
     }
 
     /** Refuses bodies that are not plain JSON. */
