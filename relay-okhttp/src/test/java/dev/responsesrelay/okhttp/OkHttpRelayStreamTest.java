@@ -131,7 +131,8 @@ class OkHttpRelayStreamTest {
         server.enqueue(new MockResponse.Builder()
                 .setHeader("Content-Type", "text/event-stream")
                 .body(Samples.openAiPlainStream())
-                .throttleBody(64, 20, TimeUnit.MILLISECONDS)
+                // Throttles the request body too: the Codex request is ~40 KB, so not too slow.
+                .throttleBody(256, 5, TimeUnit.MILLISECONDS)
                 .build());
         OkHttpRelay relay = relay(Duration.ofSeconds(5));
         RecordingListener listener = new RecordingListener();
