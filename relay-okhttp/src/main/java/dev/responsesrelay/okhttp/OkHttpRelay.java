@@ -207,6 +207,10 @@ public final class OkHttpRelay {
                 .url(upstream.chatCompletionsUrl())
                 .post(RequestBody.create(translation.chatRequestJson(), JSON))
                 .header("Accept", streams ? "text/event-stream" : "application/json");
+        if (streams) {
+            // A compressed event stream is only as live as the compressor's flushes; ask for none.
+            request.header("Accept-Encoding", "identity");
+        }
         upstream.authenticate(request);
         return client.newCall(request.build());
     }

@@ -101,6 +101,8 @@ class OkHttpRelayStreamTest {
         assertThat(request.getMethod()).isEqualTo("POST");
         assertThat(request.getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
         assertThat(request.getHeaders().get("Accept")).isEqualTo("text/event-stream");
+        assertThat(request.getHeaders().get("Accept-Encoding")).isEqualTo("identity");
+        assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer sk-upstream");
         assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
         assertThat(request.getBody().utf8()).isEqualTo(translation.chatRequestJson());
     }

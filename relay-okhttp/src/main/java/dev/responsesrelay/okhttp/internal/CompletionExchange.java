@@ -21,6 +21,7 @@ public final class CompletionExchange implements RelayCall, Callback {
     private final Consumer<RelayResponse> onResponse;
     private final Duration idleTimeout;
 
+    /** An exchange that will run {@code call} and hand the mapped answer to {@code onResponse}. */
     public CompletionExchange(
             Call call,
             Translation translation,

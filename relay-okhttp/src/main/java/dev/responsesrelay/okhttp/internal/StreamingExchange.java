@@ -47,6 +47,10 @@ public final class StreamingExchange implements RelayCall, Callback {
     /** Whether any event beyond start()'s went out; after that an HTTP status can't be sent. */
     private boolean sentBeyondStart;
 
+    /**
+     * An exchange that will run {@code call}, feeding {@code stream} and telling {@code listener};
+     * {@code idleTimeout} only words the failure when the read timeout fires.
+     */
     public StreamingExchange(
             Call call,
             Translation translation,
