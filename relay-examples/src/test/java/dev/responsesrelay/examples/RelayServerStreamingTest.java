@@ -122,6 +122,30 @@ class RelayServerStreamingTest {
     }
 
     @Test
+    void unreachableUpstreamIsAJsonServerError() throws Exception {
+        RelayServer server = RelayServer.start("--port", "0", "--upstream", "http://127.0.0.1:1/v1");
+        toClose.add(server);
+
+        try (Response response = client(server).postResponses(Samples.codexPlainRequest())) {
+            assertThat(response.code()).isBetween(500, 599);
+            assertThat(response.header("Content-Type")).startsWith("application/json");
+            assertThat(JSON.readTree(response.body().string())
+                            .path("error")
+                            .path("message")
+                            .asText())
+                    .isNotEmpty();
+        }
+        try (Response response = client(server).postResponses(Samples.codexPlainRequestNotStreamed())) {
+            assertThat(response.code()).isBetween(500, 599);
+            assertThat(JSON.readTree(response.body().string())
+                            .path("error")
+                            .path("type")
+                            .asText())
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
     void slowUpstreamStillGivesTheClientBytesAtOnce() throws Exception {
         // The upstream's headers come 20 s late; the client must not wait for them.
         upstream.enqueue(new MockResponse.Builder()

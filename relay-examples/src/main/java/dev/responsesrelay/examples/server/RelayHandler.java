@@ -260,6 +260,7 @@ public final class RelayHandler extends Handler.Abstract {
                 () -> openStreams.remove(self[0]));
         self[0] = answer;
         openStreams.add(answer);
+        answer.watchClient();
         RelayCall call = relay.stream(translation, answer);
         answer.begin(call, settings.firstByteWindow());
     }
@@ -285,6 +286,13 @@ public final class RelayHandler extends Handler.Abstract {
                 recording.upstreamBytes(bytes);
             }
         };
+        request.addFailureListener(failure -> {
+            RelayCall running = registered.get();
+            if (running != null) {
+                openCalls.remove(running);
+                running.cancel();
+            }
+        });
         RelayCall call = relay.respond(translation, tap, answer -> {
             answered.set(true);
             RelayCall done = registered.get();
@@ -300,10 +308,6 @@ public final class RelayHandler extends Handler.Abstract {
         if (answered.get()) {
             openCalls.remove(call);
         }
-        request.addFailureListener(failure -> {
-            openCalls.remove(call);
-            call.cancel();
-        });
     }
 
     /**

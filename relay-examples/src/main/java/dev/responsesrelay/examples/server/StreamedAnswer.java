@@ -116,12 +116,17 @@ public final class StreamedAnswer extends ResponsesListener {
     }
 
     /**
-     * Called once the upstream call exists: starts the first-byte window and watches for the client
-     * connection failing (Jetty reports that on server stop and idle timeouts of blocked writes).
+     * Called before the upstream call starts: watches for the client connection failing (Jetty
+     * reports that on server stop and on idle timeouts of blocked writes). Registered first because
+     * a fast upstream failure can complete the request before {@link #begin} runs.
      */
+    public void watchClient() {
+        request.addFailureListener(failure -> cancelUpstream("client connection failed: " + failure));
+    }
+
+    /** Called once the upstream call exists: starts the first-byte window. */
     public void begin(RelayCall upstreamCall, Duration firstByteWindow) {
         this.call = upstreamCall;
-        request.addFailureListener(failure -> cancelUpstream("client connection failed: " + failure));
         lock.lock();
         try {
             if (state == State.HOLDING) {
