@@ -22,12 +22,14 @@ import java.util.Optional;
  * ({@code context_length_exceeded}, {@code insufficient_quota}). The SDK reads unknown codes fine;
  * only {@code validate()} rejects them, so a failed response is validated with its code swapped for
  * {@code server_error}, and the real code is checked to be a non-empty string.
+ *
+ * <p>Public so that tests in other packages (the fixture replay) share the one conformance check.
  */
-final class OpenAiJavaConformance {
+public final class OpenAiJavaConformance {
     private OpenAiJavaConformance() {}
 
     /** Returns the accumulated response after checking everything above. */
-    static Response assertAccepted(List<SseEvent> events) {
+    public static Response assertAccepted(List<SseEvent> events) {
         ResponseAccumulator accumulator = ResponseAccumulator.createWithSnapshots();
         for (int i = 0; i < events.size(); i++) {
             SseEvent event = events.get(i);
@@ -57,7 +59,7 @@ final class OpenAiJavaConformance {
      * Checks a non-streaming response object: it must parse as openai-java's {@link Response} and
      * pass {@code validate()} (with the error-code liberty described above).
      */
-    static Response assertValidResponse(String responseJson) {
+    public static Response assertValidResponse(String responseJson) {
         Response response;
         try {
             response = ObjectMappers.jsonMapper().readValue(responseJson, Response.class);

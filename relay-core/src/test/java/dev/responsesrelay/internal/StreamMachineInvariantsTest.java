@@ -1,17 +1,23 @@
 package dev.responsesrelay.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.fixtures.ResponsesStreamAssertionError;
+import dev.responsesrelay.fixtures.ResponsesStreamChecker.Rule;
+import dev.responsesrelay.fixtures.ResponsesStreamChecker.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checker every test stream goes through must itself catch broken streams; each test breaks a
- * valid translated stream in one way.
+ * The checker every test stream goes through (relay-fixtures' {@link ResponsesStreamChecker}, via
+ * {@link StreamRun#assertValid}) must catch broken streams of this translator too; each test breaks
+ * a valid translated stream in one way and names the rule that must fire. The checker's own rule
+ * tests live in the fixtures module.
  */
 class StreamMachineInvariantsTest {
     private static List<SseEvent> validStream() {
@@ -33,6 +39,16 @@ class StreamMachineInvariantsTest {
         return events;
     }
 
+    /** The rules the checker reports for {@code events}, which must be broken. */
+    private static List<Rule> brokenRules(List<SseEvent> events) {
+        try {
+            StreamRun.assertValid(events);
+        } catch (ResponsesStreamAssertionError e) {
+            return e.violations().stream().map(Violation::rule).distinct().toList();
+        }
+        throw new AssertionError("the checker accepted a broken stream");
+    }
+
     private static int indexOf(List<SseEvent> events, String type) {
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).event().equals(type)) {
@@ -44,25 +60,22 @@ class StreamMachineInvariantsTest {
 
     @Test
     void aValidStreamPasses() {
-        assertThatCode(() -> ResponsesStreamInvariants.assertValid(validStream()))
-                .doesNotThrowAnyException();
+        assertThatCode(() -> StreamRun.assertValid(validStream())).doesNotThrowAnyException();
     }
 
     @Test
     void aGapInSequenceNumbersIsCaught() {
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(
-                        withEvent(3, data -> data.replace("\"sequence_number\":3", "\"sequence_number\":4"))))
-                .isInstanceOf(AssertionError.class);
+        assertThat(brokenRules(withEvent(3, data -> data.replace("\"sequence_number\":3", "\"sequence_number\":4"))))
+                .containsExactly(Rule.SEQUENCE_NUMBER);
     }
 
     @Test
     void aDeltaForAnItemThatIsNotOpenIsCaught() {
         List<SseEvent> events = validStream();
         int delta = indexOf(events, EventTypes.OUTPUT_TEXT_DELTA);
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(
+        assertThat(brokenRules(
                         withEvent(delta, data -> data.replace("\"item_id\":\"msg_1\"", "\"item_id\":\"msg_9\""))))
-                .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("item id");
+                .contains(Rule.DELTA_FOR_OPEN_ITEM);
     }
 
     @Test
@@ -70,43 +83,38 @@ class StreamMachineInvariantsTest {
         List<SseEvent> events = new ArrayList<>(validStream());
         int firstDone = indexOf(events, EventTypes.OUTPUT_ITEM_DONE);
         events.remove(firstDone);
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(events)).isInstanceOf(AssertionError.class);
+        assertThat(brokenRules(events)).contains(Rule.ONE_OPEN_ITEM);
     }
 
     @Test
     void aTerminalOutputThatDiffersFromTheDoneItemsIsCaught() {
         List<SseEvent> events = validStream();
         int last = events.size() - 1;
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(
-                        withEvent(last, data -> data.replace("\"arguments\":\"{}\"", "\"arguments\":\"{ }\""))))
-                .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("output = output_item.done items");
+        assertThat(brokenRules(withEvent(last, data -> data.replace("\"arguments\":\"{}\"", "\"arguments\":\"{ }\""))))
+                .containsExactly(Rule.OUTPUT_MATCHES_DONE_ITEMS);
     }
 
     @Test
     void missingTotalTokensIsCaught() {
         List<SseEvent> events = validStream();
         int last = events.size() - 1;
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(
-                        withEvent(last, data -> data.replace(",\"total_tokens\":7", ""))))
-                .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("usage.total_tokens");
+        assertThat(brokenRules(withEvent(last, data -> data.replace(",\"total_tokens\":7", ""))))
+                .containsExactly(Rule.USAGE_ON_COMPLETED);
     }
 
     @Test
     void doneTextThatDiffersFromTheDeltasIsCaught() {
         List<SseEvent> events = validStream();
         int done = indexOf(events, EventTypes.OUTPUT_TEXT_DONE);
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(
-                        withEvent(done, data -> data.replace("\"text\":\"Hi\"", "\"text\":\"Hi!\""))))
-                .isInstanceOf(AssertionError.class);
+        assertThat(brokenRules(withEvent(done, data -> data.replace("\"text\":\"Hi\"", "\"text\":\"Hi!\""))))
+                .contains(Rule.DONE_MATCHES_DELTAS);
     }
 
     @Test
     void eventsAfterTheTerminalEventAreCaught() {
         List<SseEvent> events = new ArrayList<>(validStream());
         events.add(events.get(events.size() - 1));
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(events)).isInstanceOf(AssertionError.class);
+        assertThat(brokenRules(events)).contains(Rule.ONE_TERMINAL_EVENT_LAST);
     }
 
     @Test
@@ -114,7 +122,7 @@ class StreamMachineInvariantsTest {
         List<SseEvent> events = new ArrayList<>(validStream());
         int lastDone = events.size() - 2;
         events.remove(lastDone);
-        assertThatThrownBy(() -> ResponsesStreamInvariants.assertValid(events)).isInstanceOf(AssertionError.class);
+        assertThat(brokenRules(events)).contains(Rule.ADDED_HAS_DONE);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.fixtures.ResponsesStreamChecker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.stream.Collectors;
 
 /**
  * Drives one {@link StreamMachine} and hands out what it emitted only through {@link #result()},
- * which first runs both checks every emitted stream must pass: {@link ResponsesStreamInvariants}
- * and {@link OpenAiJavaConformance}. No test reads a stream that skipped them.
+ * which first runs both checks every emitted stream must pass: relay-fixtures' {@link
+ * ResponsesStreamChecker} (with {@link ResponsesStreamChecker#onlyKnownTypes()}, since the
+ * translator emits nothing but messages, reasoning and calls) and {@link OpenAiJavaConformance}. No
+ * test reads a stream that skipped them.
  */
 final class StreamRun {
     private final StreamMachine machine;
@@ -47,6 +50,14 @@ final class StreamRun {
         decoder.feed(sseBody.getBytes(StandardCharsets.UTF_8)).forEach(run::event);
         decoder.finish().forEach(run::event);
         return run.end().result();
+    }
+
+    /** Runs relay-fixtures' checker; throws its {@code ResponsesStreamAssertionError} on a broken stream. */
+    static void assertValid(List<SseEvent> events) {
+        ResponsesStreamChecker.create()
+                .onlyKnownTypes()
+                .check(events, SseEvent::event, SseEvent::data)
+                .assertValid();
     }
 
     StreamRun start() {
@@ -107,7 +118,7 @@ final class StreamRun {
      * Returns the response openai-java accumulated.
      */
     static Response check(List<SseEvent> events) {
-        ResponsesStreamInvariants.assertValid(events);
+        assertValid(events);
         return OpenAiJavaConformance.assertAccepted(events);
     }
 
