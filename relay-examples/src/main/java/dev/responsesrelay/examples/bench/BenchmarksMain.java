@@ -1,5 +1,6 @@
 package dev.responsesrelay.examples.bench;
 
+import dev.responsesrelay.examples.bench.load.LoadBenchmark;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <pre>
  * java -jar benchmarks.jar [JMH options]   the JMH benchmarks of the core, then the ratio table
  * java -jar benchmarks.jar ratio [s] [s]   the per-chunk ratios, measured in alternating pairs
+ * java -jar benchmarks.jar load [options]  the relay server on loopback ({@link LoadBenchmark})
  * java -jar benchmarks.jar help            this text and JMH's options
  * </pre>
  *
@@ -43,6 +45,8 @@ public final class BenchmarksMain {
               java -jar benchmarks.jar ratio [warm-up s] [measured s]
                                                       translator/baseline CPU-time ratio per chunk kind,
                                                       in alternating batches (robust on a busy machine)
+              java -jar benchmarks.jar load [options] the relay server on loopback, end to end
+                                                      (load --help for its options)
               java -jar benchmarks.jar help           this text, then JMH's options
 
             Useful JMH options:
@@ -60,6 +64,9 @@ public final class BenchmarksMain {
             System.out.print(USAGE);
             new CommandLineOptions("-h").showHelp();
             return;
+        }
+        if (args.length > 0 && args[0].equals("load")) {
+            System.exit(LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length), System.out));
         }
         if (args.length > 0 && args[0].equals("ratio")) {
             System.exit(PairedRatio.run(Arrays.copyOfRange(args, 1, args.length), System.out));
