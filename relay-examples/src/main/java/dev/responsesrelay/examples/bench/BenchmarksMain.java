@@ -42,7 +42,7 @@ public final class BenchmarksMain {
             Usage:
               java -jar benchmarks.jar [JMH options]  JMH benchmarks of the core, then the ratio table
                                                       (default: all, -prof gc and CpuTimeProfiler)
-              java -jar benchmarks.jar ratio [warm-up s] [measured s]
+              java -jar benchmarks.jar ratio [warm-up s] [measured s] [KIND,...]
                                                       translator/baseline CPU-time ratio per chunk kind,
                                                       in alternating batches (robust on a busy machine)
               java -jar benchmarks.jar load [options] the relay server on loopback, end to end

@@ -38,8 +38,9 @@ final class PairedRatio {
     }
 
     /**
-     * Runs {@code ratio [warm-up seconds] [measured seconds]} (CPU seconds of the measuring thread
-     * per chunk kind; 3 and 5 by default) and prints the table.
+     * Runs {@code ratio [warm-up seconds] [measured seconds] [KIND,…]} (CPU seconds of the
+     * measuring thread per chunk kind, 3 and 5 by default; every kind by default, in declaration
+     * order, in this one JVM) and prints the table.
      */
     static int run(String[] args, PrintStream out) {
         if (!ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported()) {
@@ -48,6 +49,14 @@ final class PairedRatio {
         }
         Duration warmup = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 3);
         Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 5);
+        List<ChunkKind> kinds = new ArrayList<>();
+        if (args.length > 2) {
+            for (String name : args[2].split(",", -1)) {
+                kinds.add(ChunkKind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+            }
+        } else {
+            kinds.addAll(List.of(ChunkKind.values()));
+        }
         PairedRatio ratio = new PairedRatio(warmup, measure);
         out.printf(
                 Locale.ROOT,
@@ -65,7 +74,7 @@ final class PairedRatio {
                 "ratio",
                 "ratio p25-p75",
                 "pairs");
-        for (ChunkKind kind : ChunkKind.values()) {
+        for (ChunkKind kind : kinds) {
             Summary s = ratio.measure(kind);
             out.printf(
                     Locale.ROOT,
