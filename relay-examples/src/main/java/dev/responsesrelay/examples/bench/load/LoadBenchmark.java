@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>throughput</b>: text chunks translated per second end to end, with 1 and 4 concurrent
  *       streams of {@code --chunks} chunks, and the same streams read from the upstream directly;
  *       plus the relay process's CPU time per chunk;
- *   <li><b>latency</b>: one chunk per millisecond; for each chunk, the time from the upstream's
- *       flush to the client reading its delta, through the relay and directly;
+ *   <li><b>latency</b>: one chunk per millisecond; for each chunk, the time from the upstream starting to
+ *       write it to the client reading its delta, through the relay and directly;
  *   <li><b>ttfb</b>: time to the first byte and to the first text delta of short answers;
  *   <li><b>slow</b>: the first byte when the upstream takes 5 s to answer at all;
  *   <li><b>concurrent</b>: {@code --streams} slow streams at once (a chunk every 500 ms): the relay's
@@ -167,7 +167,7 @@ public final class LoadBenchmark {
     private void latency(int chunks, int intervalMicros) throws Exception {
         out.printf(
                 Locale.ROOT,
-                "%n== latency: %,d chunks, one every %d µs; upstream flush -> client reads the delta%n",
+                "%n== latency: %,d chunks, one every %d µs; upstream starts writing -> client reads the delta%n",
                 chunks,
                 intervalMicros);
         Map<Target, long[]> byTarget = new EnumMap<>(Target.class);
