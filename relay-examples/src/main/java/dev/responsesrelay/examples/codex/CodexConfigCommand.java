@@ -113,8 +113,8 @@ public final class CodexConfigCommand {
                     + "), auto-compact at " + model.autoCompactTokenLimit());
         }
         out.println("Codex sends $" + CodexConfigFiles.API_KEY_ENV + " to the relay and will not start without it:");
-        out.println("  export " + CodexConfigFiles.API_KEY_ENV + "=<the relay's key, or any value if the relay holds"
-                + " the upstream key>");
+        out.println("  export " + CodexConfigFiles.API_KEY_ENV + "=<any value if the relay holds the upstream key;"
+                + " else the key it requires or passes upstream>");
         out.println("Then, with the relay running on port " + options.port() + ":");
         out.println("  CODEX_HOME=" + outDir.toAbsolutePath() + " codex");
     }

@@ -154,8 +154,11 @@ final class CodexConfigFiles {
         lines.add("# Upstream: " + options.upstream() + " (" + modelCount + " model" + (modelCount == 1 ? "" : "s")
                 + " in " + CATALOG_FILE_NAME + ").");
         lines.add("# Start the relay on port " + options.port() + " before running codex.");
-        lines.add("# Codex sends $" + API_KEY_ENV + " to the relay as its bearer token and refuses to start");
-        lines.add("# without it: set it (any value will do when the relay holds the upstream key).");
+        lines.add("# Codex sends $" + API_KEY_ENV + " to the relay as its bearer token and will not start");
+        lines.add("# without it. Set it to any value if the relay holds the upstream key (--api-key);");
+        lines.add("# to one of its --require-key keys if it has any; or to the upstream key itself if");
+        lines.add("# the relay runs without --api-key, since it then passes the token upstream. The relay");
+        lines.add("# reads the same variable as its --api-key, so in one shell the upstream key serves both.");
         lines.add("# To replace the catalog's short base prompt with your own, add");
         lines.add("#   model_instructions_file = \"/path/to/prompt.md\"");
         lines.add("");
@@ -167,14 +170,14 @@ final class CodexConfigFiles {
         lines.add("web_search = \"disabled\"");
         lines.add("");
         lines.add("[model_providers." + options.providerId() + "]");
-        lines.add("# Not \"OpenAI\" or \"azure\": Codex would treat the relay as OpenAI's own service.");
+        lines.add("# Never \"OpenAI\" or \"azure\": Codex would treat the relay as OpenAI's own service.");
         lines.add("name = " + tomlString(options.providerName()));
         lines.add("base_url = " + tomlString(options.relayBaseUrl()));
         lines.add("wire_api = \"responses\"");
         lines.add("env_key = " + tomlString(API_KEY_ENV));
         lines.add("env_key_instructions = "
-                + tomlString("Set " + API_KEY_ENV + " to the key the relay expects, or to any value if the"
-                        + " relay holds the upstream key itself."));
+                + tomlString("Set " + API_KEY_ENV + ": any value if the relay holds the upstream key, else the"
+                        + " key the relay requires or passes upstream."));
         lines.add("stream_idle_timeout_ms = 300000");
         lines.add("stream_max_retries = 5");
         lines.add("request_max_retries = 4");

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param model the default model, or null for the first one the upstream lists
  * @param contextWindow a context size for every model, or null to read or look it up per model
  * @param providerName the provider's display name in Codex
- * @param providerId the provider's key in {@code [model_providers.<id>]}, derived from the name
+ * @param providerId the provider's key in {@code [model_providers.<id>]}
  * @param outDir where to write the files, or null to print them
  */
 record CodexConfigOptions(
@@ -38,11 +38,11 @@ record CodexConfigOptions(
 
     /**
      * Provider ids Codex 0.169 refuses to see redefined ("model_providers contains reserved built-in
-     * provider IDs", observed), plus {@code azure}: Codex treats a provider named OpenAI or azure as
-     * OpenAI's own and switches to remote compaction, which a Chat upstream cannot serve
-     * (CODEX-WIRE.md §3.2).
+     * provider IDs", observed), and names it takes for OpenAI's own service: {@code OpenAI} and
+     * {@code azure} switch it to remote compaction, which a Chat upstream cannot serve (CODEX-WIRE.md
+     * §3.2). Derived names and ids always carry a relay suffix, so these can only be reached by a bug.
      */
-    private static final Set<String> RESERVED_IDS = Set.of("openai", "azure", "ollama", "lmstudio", "amazon-bedrock");
+    private static final Set<String> RESERVED = Set.of("openai", "azure", "ollama", "lmstudio", "amazon-bedrock");
 
     static final String USAGE = """
             Usage: codex-config --upstream URL [--api-key KEY] [--port 4444] [--model M]
@@ -57,7 +57,9 @@ record CodexConfigOptions(
               --model M             default model (default: the first one listed)
               --context-window N    context size for every model (default: what the upstream
                                     reports, else a per-family default, else 128000)
-              --provider NAME       provider name shown by Codex (default "Responses Relay")
+              --provider NAME       the upstream's name, as given to the relay (e.g. deepseek);
+                                    Codex shows "NAME via Responses Relay" (default
+                                    "Responses Relay")
               --out DIR             write DIR/config.toml and DIR/relay-catalog.json
                                     (default: print both)
             """;
@@ -74,7 +76,7 @@ record CodexConfigOptions(
         int port = DEFAULT_PORT;
         String model = null;
         Integer contextWindow = null;
-        String providerName = DEFAULT_PROVIDER_NAME;
+        String upstreamName = null;
         Path outDir = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -98,7 +100,7 @@ record CodexConfigOptions(
                 case "--port" -> port = parseInt(flag, value, 1, 65_535);
                 case "--model" -> model = nonBlank(flag, value);
                 case "--context-window" -> contextWindow = parseInt(flag, value, MIN_CONTEXT_WINDOW, 100_000_000);
-                case "--provider" -> providerName = nonBlank(flag, value);
+                case "--provider" -> upstreamName = nonBlank(flag, value);
                 case "--out" -> outDir = Path.of(nonBlank(flag, value));
                 default -> throw CodexConfigException.usage("unknown option " + flag);
             }
@@ -106,7 +108,9 @@ record CodexConfigOptions(
         if (upstream == null) {
             throw CodexConfigException.usage("--upstream URL is required");
         }
-        String providerId = providerId(providerName);
+        String providerName =
+                upstreamName == null ? DEFAULT_PROVIDER_NAME : upstreamName + " via " + DEFAULT_PROVIDER_NAME;
+        String providerId = upstreamName == null ? DEFAULT_PROVIDER_ID : providerId(upstreamName);
         return new CodexConfigOptions(upstream, apiKey, port, model, contextWindow, providerName, providerId, outDir);
     }
 
@@ -116,28 +120,21 @@ record CodexConfigOptions(
     }
 
     /**
-     * A TOML-bare-key-safe id from the display name; {@code "Responses Relay"} becomes {@code relay}
-     * so the default config reads naturally.
+     * A TOML-bare-key-safe provider id for an upstream name: {@code deepseek} becomes {@code
+     * deepseek-relay}. The suffix keeps every name clear of Codex's reserved and OpenAI-only ids, so
+     * {@code --provider openai} (the relay's OpenAI dialect) still yields a custom provider.
      */
-    static String providerId(String providerName) {
-        if (providerName.equals(DEFAULT_PROVIDER_NAME)) {
-            return DEFAULT_PROVIDER_ID;
-        }
-        String lower = providerName.toLowerCase(Locale.ROOT);
-        String normalizedName = lower.replaceAll("\\s+", "");
-        // Codex's own check is on the name (CODEX-WIRE.md §3.2): `OpenAI` exactly, `azure` in any case.
-        if (RESERVED_IDS.contains(normalizedName)) {
-            throw CodexConfigException.usage("--provider must not be named \"" + providerName
-                    + "\": Codex treats OpenAI/azure as OpenAI's own service and reserves its built-in ids "
-                    + RESERVED_IDS);
-        }
-        String id = lower.replaceAll("[^a-z0-9_-]+", "-").replaceAll("^-+|-+$", "");
-        if (id.isEmpty()) {
+    static String providerId(String upstreamName) {
+        String slug = upstreamName
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_-]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (slug.isEmpty()) {
             throw CodexConfigException.usage("--provider needs at least one letter or digit");
         }
-        if (RESERVED_IDS.contains(id)) {
-            throw CodexConfigException.usage("--provider \"" + providerName
-                    + "\" maps to the reserved Codex provider id \"" + id + "\"; choose another name");
+        String id = slug + "-" + DEFAULT_PROVIDER_ID;
+        if (RESERVED.contains(id)) {
+            throw new IllegalStateException("derived a reserved Codex provider id " + id);
         }
         return id;
     }

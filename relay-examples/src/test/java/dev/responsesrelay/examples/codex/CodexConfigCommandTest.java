@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -211,38 +212,40 @@ class CodexConfigCommandTest {
     }
 
     @Test
-    void portAndProviderNameShapeTheProviderTable() throws Exception {
+    void portAndUpstreamNameShapeTheProviderTable() throws Exception {
         upstream.models("m");
 
-        run(
-                "--upstream",
-                upstream.baseUrl(),
-                "--port",
-                "5555",
-                "--provider",
-                "DeepSeek via Relay",
-                "--out",
-                dir.toString());
+        run("--upstream", upstream.baseUrl(), "--port", "5555", "--provider", "DeepSeek", "--out", dir.toString());
 
         assertThat(Files.readString(dir.resolve("config.toml")))
-                .contains("model_provider = \"deepseek-via-relay\"\n")
-                .contains("[model_providers.deepseek-via-relay]\n")
-                .contains("name = \"DeepSeek via Relay\"\n")
+                .contains("model_provider = \"deepseek-relay\"\n")
+                .contains("[model_providers.deepseek-relay]\n")
+                .contains("name = \"DeepSeek via Responses Relay\"\n")
                 .contains("base_url = \"http://127.0.0.1:5555/v1\"\n");
     }
 
     @Test
-    void providerNamedLikeOpenAiOrAzureIsRejected() {
-        for (String name : List.of("OpenAI", "openai", "Azure", "ollama")) {
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            int exit = CodexConfigCommand.run(
-                    new String[] {"--upstream", upstream.baseUrl(), "--provider", name},
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    new PrintStream(errors, true, StandardCharsets.UTF_8));
+    void upstreamNamedLikeOpenAiOrAzureStillYieldsACustomProvider() throws Exception {
+        upstream.models("m");
+        // Codex takes the names OpenAI and azure for OpenAI's own service, and reserves ollama's id.
+        for (String name : List.of("openai", "OpenAI", "azure", "ollama")) {
+            assertThat(run("--upstream", upstream.baseUrl(), "--provider", name, "--out", dir.toString()))
+                    .as(errText())
+                    .isZero();
 
-            assertThat(exit).as(name).isEqualTo(2);
-            assertThat(errors.toString(StandardCharsets.UTF_8)).as(name).contains("--provider");
+            String toml = Files.readString(dir.resolve("config.toml"));
+            String id = name.toLowerCase(Locale.ROOT) + "-relay";
+            assertThat(toml)
+                    .contains("model_provider = \"" + id + "\"\n")
+                    .contains("[model_providers." + id + "]\n")
+                    .contains("name = \"" + name + " via Responses Relay\"\n");
         }
+    }
+
+    @Test
+    void providerWithoutLettersOrDigitsIsAUsageError() {
+        assertThat(run("--upstream", upstream.baseUrl(), "--provider", "!!")).isEqualTo(2);
+        assertThat(errText()).contains("--provider needs at least one letter or digit");
         assertThat(upstream.requests()).isEmpty();
     }
 
