@@ -4,6 +4,13 @@ package dev.responsesrelay;
  * A named repair the stream translator applies to a non-conforming upstream (see {@code
  * docs/DIALECTS.md} §2). Each one is reported to the {@link HealingListener} when it fires, and each
  * can be switched off with {@link ResponsesTranslator.Builder#disableHealing}.
+ *
+ * <p>Switching a repair off makes the translator strict about that anomaly: the response ends in
+ * {@code response.failed} instead of being repaired. A few rules are the exception, because the
+ * unrepaired reading is still meaningful: without {@link #THINK_TAGS} the tags stay in the text,
+ * without {@link #USAGE_ELSEWHERE} such usage is ignored, without {@link #SSE_ERROR_FIELD} the
+ * event's data is read like any other chunk, and without {@link #EMPTY_TOOL_ARGUMENTS} empty
+ * arguments are passed on as they are.
  */
 public enum HealingRule {
     /** {@code <think>…</think>} inside {@code content}, possibly split across chunks, became reasoning. */
@@ -23,5 +30,22 @@ public enum HealingRule {
     /** An SSE field named {@code error} (llama.cpp) was treated as a fatal upstream error. */
     SSE_ERROR_FIELD,
     /** Usage arrived somewhere other than the top-level {@code usage} of a chunk. */
-    USAGE_ELSEWHERE
+    USAGE_ELSEWHERE,
+    /**
+     * The model called a function the request did not declare. It is still answered as a {@code
+     * function_call} with that name (Codex replies "unsupported call" and the model can recover).
+     */
+    UNKNOWN_TOOL,
+    /** A function call's arguments were empty; they became {@code {}}, the empty JSON object. */
+    EMPTY_TOOL_ARGUMENTS,
+    /**
+     * The stream ended with {@code data: [DONE]} (or a final usage-only chunk) but no {@code
+     * finish_reason}; it was treated as {@code stop}, or {@code tool_calls} if calls were made.
+     */
+    MISSING_FINISH_REASON,
+    /**
+     * A custom (freeform) tool's arguments were not a JSON object holding its one string parameter;
+     * the single string field, or else the raw arguments text, became the tool's input.
+     */
+    RAW_CUSTOM_TOOL_INPUT
 }

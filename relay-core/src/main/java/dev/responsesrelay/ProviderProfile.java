@@ -1,5 +1,8 @@
 package dev.responsesrelay;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.responsesrelay.internal.Json;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +24,7 @@ public final class ProviderProfile {
             .developerRole(true)
             .tokenLimitField("max_completion_tokens")
             .toolStrict(true)
+            .keepUserIdentifiers(true)
             .build();
 
     private final String name;
@@ -30,6 +34,7 @@ public final class ProviderProfile {
     private final boolean toolStrict;
     private final boolean thinkTagsInContent;
     private final @Nullable String reasoningReplayField;
+    private final boolean keepUserIdentifiers;
     private final Set<String> dropFields;
     private final @Nullable String extraBodyJson;
 
@@ -41,6 +46,7 @@ public final class ProviderProfile {
         this.toolStrict = b.toolStrict;
         this.thinkTagsInContent = b.thinkTagsInContent;
         this.reasoningReplayField = b.reasoningReplayField;
+        this.keepUserIdentifiers = b.keepUserIdentifiers;
         this.dropFields = Set.copyOf(b.dropFields);
         this.extraBodyJson = b.extraBodyJson;
     }
@@ -59,6 +65,7 @@ public final class ProviderProfile {
         b.toolStrict = toolStrict;
         b.thinkTagsInContent = thinkTagsInContent;
         b.reasoningReplayField = reasoningReplayField;
+        b.keepUserIdentifiers = keepUserIdentifiers;
         b.dropFields = dropFields;
         b.extraBodyJson = extraBodyJson;
         return b;
@@ -102,12 +109,27 @@ public final class ProviderProfile {
         return Optional.ofNullable(reasoningReplayField);
     }
 
-    /** Top-level request fields removed before the request goes upstream. */
+    /**
+     * Whether the end-user identifiers {@code user} and {@code safety_identifier} are forwarded. They
+     * are OpenAI abuse-monitoring hints; other providers ignore them, or reject unknown fields.
+     */
+    public boolean keepUserIdentifiers() {
+        return keepUserIdentifiers;
+    }
+
+    /**
+     * Top-level fields removed from the Chat request before it goes upstream (for example {@code
+     * parallel_tool_calls} or {@code stream_options} for servers that refuse them), applied before
+     * {@link #extraBodyJson()} is merged.
+     */
     public Set<String> dropFields() {
         return dropFields;
     }
 
-    /** A JSON object merged into every upstream request body, if set. */
+    /**
+     * A JSON object merged into every upstream request body, if set: objects merge key by key,
+     * anything else replaces the mapped value (for example {@code {"thinking":{"type":"enabled"}}}).
+     */
     public Optional<String> extraBodyJson() {
         return Optional.ofNullable(extraBodyJson);
     }
@@ -126,6 +148,7 @@ public final class ProviderProfile {
         private boolean toolStrict = false;
         private boolean thinkTagsInContent = true;
         private @Nullable String reasoningReplayField;
+        private boolean keepUserIdentifiers = false;
         private Set<String> dropFields = Set.of();
         private @Nullable String extraBodyJson;
 
@@ -173,16 +196,41 @@ public final class ProviderProfile {
             return this;
         }
 
+        /** See {@link ProviderProfile#keepUserIdentifiers()}. */
+        public Builder keepUserIdentifiers(boolean keepUserIdentifiers) {
+            this.keepUserIdentifiers = keepUserIdentifiers;
+            return this;
+        }
+
         /** See {@link ProviderProfile#dropFields()}. */
         public Builder dropFields(Set<String> dropFields) {
             this.dropFields = Set.copyOf(dropFields);
             return this;
         }
 
-        /** See {@link ProviderProfile#extraBodyJson()}; must be a JSON object, or null for none. */
+        /**
+         * See {@link ProviderProfile#extraBodyJson()}; must be a JSON object, or null for none.
+         *
+         * @throws IllegalArgumentException if it is not a JSON object
+         */
         public Builder extraBodyJson(@Nullable String extraBodyJson) {
+            if (extraBodyJson != null) {
+                requireJsonObject(extraBodyJson);
+            }
             this.extraBodyJson = extraBodyJson;
             return this;
+        }
+
+        private static void requireJsonObject(String json) {
+            JsonNode node;
+            try {
+                node = Json.MAPPER.readTree(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("extraBodyJson is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("extraBodyJson must be a JSON object");
+            }
         }
 
         /** Returns the profile. */

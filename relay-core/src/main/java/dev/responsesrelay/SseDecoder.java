@@ -29,18 +29,28 @@ import java.util.Objects;
 public final class SseDecoder {
     private static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
+    private static final int INITIAL_LINE_BYTES = 256;
+
     private final int maxEventBytes;
-    private byte[] line = new byte[256];
+    private byte[] line;
     private int lineLength;
     private boolean lastWasCr;
     private boolean atStart = true;
     private final StringBuilder data = new StringBuilder();
+    private long dataBytes;
     private boolean hasData;
     private String eventName = "";
     private boolean finished;
 
+    /**
+     * The first half of a surrogate pair that ended a text feed; its other half starts the next one.
+     * {@code 0}, which is never a surrogate, when there is none.
+     */
+    private char pendingHighSurrogate;
+
     private SseDecoder(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
+        this.line = new byte[Math.min(INITIAL_LINE_BYTES, maxEventBytes)];
     }
 
     /** A decoder that refuses events larger than 64 MiB. */
@@ -56,10 +66,27 @@ public final class SseDecoder {
         return new SseDecoder(maxEventBytes);
     }
 
-    /** Feeds UTF-8 text; same as feeding its bytes. */
+    /**
+     * Feeds text; same as feeding its UTF-8 bytes. A surrogate pair may be split between two calls:
+     * a caller reading chars in fixed-size buffers cuts wherever the buffer ends.
+     */
     public List<SseEvent> feed(CharSequence text) {
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        return feed(bytes, 0, bytes.length);
+        if (finished) {
+            throw new IllegalStateException("decoder already finished");
+        }
+        StringBuilder chars = new StringBuilder(text.length() + 1);
+        if (pendingHighSurrogate != 0) {
+            chars.append(pendingHighSurrogate);
+            pendingHighSurrogate = 0;
+        }
+        chars.append(text);
+        int last = chars.length() - 1;
+        if (last >= 0 && Character.isHighSurrogate(chars.charAt(last))) {
+            pendingHighSurrogate = chars.charAt(last);
+            chars.setLength(last);
+        }
+        byte[] bytes = chars.toString().getBytes(StandardCharsets.UTF_8);
+        return feedBytes(bytes, 0, bytes.length);
     }
 
     /** Feeds all of {@code bytes}. */
@@ -78,6 +105,25 @@ public final class SseDecoder {
         if (finished) {
             throw new IllegalStateException("decoder already finished");
         }
+        List<SseEvent> events = new ArrayList<>(flushPendingSurrogate());
+        events.addAll(feedBytes(bytes, offset, length));
+        return events;
+    }
+
+    /**
+     * A high surrogate held back from a text feed, when no low surrogate followed: it is encoded
+     * alone, as {@link String#getBytes} would have.
+     */
+    private List<SseEvent> flushPendingSurrogate() {
+        if (pendingHighSurrogate == 0) {
+            return List.of();
+        }
+        byte[] lone = String.valueOf(pendingHighSurrogate).getBytes(StandardCharsets.UTF_8);
+        pendingHighSurrogate = 0;
+        return feedBytes(lone, 0, lone.length);
+    }
+
+    private List<SseEvent> feedBytes(byte[] bytes, int offset, int length) {
         List<SseEvent> events = new ArrayList<>(2);
         for (int i = offset, end = offset + length; i < end; i++) {
             byte b = bytes[i];
@@ -106,7 +152,7 @@ public final class SseDecoder {
         if (finished) {
             return List.of();
         }
-        List<SseEvent> events = new ArrayList<>(1);
+        List<SseEvent> events = new ArrayList<>(flushPendingSurrogate());
         if (lineLength > 0) {
             endLine(events);
         }
@@ -116,11 +162,11 @@ public final class SseDecoder {
     }
 
     private void append(byte b) {
+        if (lineLength >= maxEventBytes) {
+            throw new IllegalStateException("SSE line longer than " + maxEventBytes + " bytes");
+        }
         if (lineLength == line.length) {
-            if (lineLength >= maxEventBytes) {
-                throw new IllegalStateException("SSE line longer than " + maxEventBytes + " bytes");
-            }
-            line = Arrays.copyOf(line, Math.min(maxEventBytes, line.length * 2));
+            line = Arrays.copyOf(line, (int) Math.min(maxEventBytes, 2L * line.length));
         }
         line[lineLength++] = b;
     }
@@ -152,6 +198,7 @@ public final class SseDecoder {
         }
         String field;
         String value;
+        int valueBytes = 0;
         if (colon < 0) {
             field = new String(line, start, length, StandardCharsets.UTF_8);
             value = "";
@@ -161,14 +208,15 @@ public final class SseDecoder {
             if (valueStart < start + length && line[valueStart] == ' ') {
                 valueStart++;
             }
-            value = new String(line, valueStart, start + length - valueStart, StandardCharsets.UTF_8);
+            valueBytes = start + length - valueStart;
+            value = new String(line, valueStart, valueBytes, StandardCharsets.UTF_8);
         }
         switch (field) {
-            case "data" -> appendData(value);
+            case "data" -> appendData(value, valueBytes);
             case "event" -> eventName = value;
             case "error" -> {
                 eventName = "error";
-                appendData(value);
+                appendData(value, valueBytes);
             }
             default -> {
                 // id and retry do not matter for a single upstream response; unknown fields are
@@ -177,15 +225,17 @@ public final class SseDecoder {
         }
     }
 
-    private void appendData(String value) {
+    private void appendData(String value, int valueBytes) {
+        // Counted in UTF-8 bytes, as the limit is documented, not in chars.
+        dataBytes += (hasData ? 1 : 0) + valueBytes;
+        if (dataBytes > maxEventBytes) {
+            throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
+        }
         if (hasData) {
             data.append('\n');
         }
         data.append(value);
         hasData = true;
-        if (data.length() > maxEventBytes) {
-            throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
-        }
     }
 
     private void dispatch(List<SseEvent> events) {
@@ -193,6 +243,7 @@ public final class SseDecoder {
             events.add(SseEvent.of(eventName.isEmpty() ? "message" : eventName, data.toString()));
         }
         data.setLength(0);
+        dataBytes = 0;
         hasData = false;
         eventName = "";
     }

@@ -1,0 +1,121 @@
+package dev.responsesrelay.internal;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One upstream {@code chat.completion.chunk} (or a whole {@code chat.completion}), reduced to the
+ * fields the translator reads. Nulls end here: {@link ChunkReader} maps explicit {@code null},
+ * absent keys and empty identity strings to null (DIALECTS.md rules 7-9), and nothing past the
+ * stream machine sees a raw chunk.
+ *
+ * @param error whether the chunk is an error payload (a top-level {@code error}, vLLM's {@code
+ *     object:"error"}, or Gemini's JSON array of errors) rather than a chunk
+ * @param choice the choice with index 0, or null when the choice list is absent or empty (Azure's
+ *     prompt-filter chunk, usage-only chunks); the Responses API has no {@code n}
+ * @param usage the top-level {@code usage}, or null
+ * @param groqUsage {@code x_groq.usage} (Groq 2024 put usage only there), or null
+ */
+record ChatChunk(
+        boolean error,
+        ChatChunk.@Nullable Choice choice,
+        @Nullable TokenUsage usage,
+        @Nullable TokenUsage groqUsage) {
+
+    static final ChatChunk ERROR = new ChatChunk(true, null, null, null);
+
+    /**
+     * The parts of {@code choices[0]} that matter: its {@code delta} (or {@code message} in a
+     * non-streaming completion), finish reasons and Kimi's per-choice usage.
+     *
+     * @param content {@code delta.content} as text, the text blocks of a content array joined
+     * @param contentBlocks whether {@code content} was an array of typed blocks (Mistral)
+     * @param blockReasoning the {@code thinking} blocks of a content array, joined
+     * @param reasoningContent {@code delta.reasoning_content} (DeepSeek, Kimi, Qwen, xAI, SGLang…)
+     * @param reasoning {@code delta.reasoning} as a string (vLLM ≥ 0.16, Ollama, Groq, OpenRouter…)
+     * @param thinking {@code delta.thinking} as a string
+     * @param detailsReasoning the text of {@code reasoning.text}/{@code reasoning.summary} entries of
+     *     {@code delta.reasoning_details} (OpenRouter), joined
+     * @param encryptedReasoning {@code reasoning.encrypted} entries of {@code reasoning_details}, each
+     *     as its JSON text, kept aside for the reasoning item's {@code encrypted_content}
+     * @param refusal {@code delta.refusal} (OpenAI), shown as text
+     * @param toolCalls {@code delta.tool_calls} in order, plus a legacy {@code function_call}
+     * @param finishReason {@code finish_reason}; null when absent, null or empty
+     * @param nativeFinishReason OpenRouter's {@code native_finish_reason}, kept for error detection
+     * @param usage {@code choices[0].usage} (Kimi/Moonshot put usage there)
+     */
+    record Choice(
+            @Nullable String content,
+            boolean contentBlocks,
+            @Nullable String blockReasoning,
+            @Nullable String reasoningContent,
+            @Nullable String reasoning,
+            @Nullable String thinking,
+            @Nullable String detailsReasoning,
+            List<String> encryptedReasoning,
+            @Nullable String refusal,
+            List<ToolCallDelta> toolCalls,
+            @Nullable String finishReason,
+            @Nullable String nativeFinishReason,
+            @Nullable TokenUsage usage) {
+
+        /**
+         * Whether the choice carries output: text, reasoning or tool calls. After the finish reason
+         * only chunks without output are allowed (usage, annotations, filter results).
+         */
+        boolean hasOutput() {
+            return notEmpty(content)
+                    || notEmpty(blockReasoning)
+                    || notEmpty(reasoningContent)
+                    || notEmpty(reasoning)
+                    || notEmpty(thinking)
+                    || notEmpty(detailsReasoning)
+                    || !encryptedReasoning.isEmpty()
+                    || notEmpty(refusal)
+                    || !toolCalls.isEmpty();
+        }
+
+        private static boolean notEmpty(@Nullable String s) {
+            return s != null && !s.isEmpty();
+        }
+    }
+
+    /**
+     * One entry of {@code delta.tool_calls}.
+     *
+     * @param index {@code index}, or null when the provider omits it (Gemini, old Ollama)
+     * @param id {@code id}, or null when absent, null or empty (DeepSeek restates {@code ""})
+     * @param name {@code function.name}, or null when absent, null or empty
+     * @param arguments the {@code function.arguments} fragment; empty when absent or null
+     * @param argumentsNotString whether the arguments arrived as a JSON object or another non-string
+     *     value and were serialised to text
+     */
+    record ToolCallDelta(
+            @Nullable Integer index,
+            @Nullable String id,
+            @Nullable String name,
+            String arguments,
+            boolean argumentsNotString) {}
+
+    /**
+     * A usage object, from any of the places providers put it. Counts that were absent are 0.
+     *
+     * @param cachedTokens {@code prompt_tokens_details.cached_tokens}, else Kimi's {@code
+     *     cached_tokens}, else DeepSeek's {@code prompt_cache_hit_tokens}
+     * @param cacheWriteTokens {@code prompt_tokens_details.cache_write_tokens} (OpenRouter)
+     * @param reasoningTokens {@code completion_tokens_details.reasoning_tokens}
+     */
+    record TokenUsage(
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            long cachedTokens,
+            long cacheWriteTokens,
+            long reasoningTokens) {
+
+        /** LocalAI sends an all-zero usage on every chunk; such objects say nothing. */
+        boolean isZero() {
+            return promptTokens == 0 && completionTokens == 0 && totalTokens == 0;
+        }
+    }
+}

@@ -1,0 +1,613 @@
+package dev.responsesrelay.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.responsesrelay.internal.ChatChunk.Choice;
+import dev.responsesrelay.internal.ChatChunk.TokenUsage;
+import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one upstream chunk with a streaming {@link JsonParser} into a {@link ChatChunk}, skipping
+ * everything it does not translate ({@code obfuscation}, {@code logprobs}, {@code
+ * content_filter_results}, {@code x_groq.id}, …) without building a tree: this runs once per token.
+ *
+ * <p>Every field is optional and may be {@code null} (DIALECTS.md rule 7); empty strings in identity
+ * fields count as absent (rule 9). A known field of an impossible type (a number as {@code
+ * content}) is not guessed at: it throws {@link ChunkFormatException}, and the response fails.
+ */
+final class ChunkReader {
+    private ChunkReader() {}
+
+    /** Reads a {@code data:} payload of a streamed answer. */
+    static ChatChunk readChunk(String json) {
+        return read(json, false);
+    }
+
+    /**
+     * Reads a whole non-streaming {@code chat.completion}: {@code choices[0].message} is read like a
+     * delta, and tool calls without {@code index} take their position in the array, since a
+     * complete message lists each call once.
+     */
+    static ChatChunk readCompletion(String json) {
+        return read(json, true);
+    }
+
+    private static ChatChunk read(String json, boolean completion) {
+        try (JsonParser p = Json.FACTORY.createParser(json)) {
+            JsonToken root = p.nextToken();
+            if (root == JsonToken.START_ARRAY) {
+                // Gemini's native endpoints stream errors as [{"error":{…}}]; a chunk is never an array.
+                return ChatChunk.ERROR;
+            }
+            if (root != JsonToken.START_OBJECT) {
+                throw new ChunkFormatException("expected a JSON object but was " + describe(root), "");
+            }
+            Choice choice = null;
+            TokenUsage usage = null;
+            TokenUsage groqUsage = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "error" -> {
+                        if (value != JsonToken.VALUE_NULL) {
+                            return ChatChunk.ERROR;
+                        }
+                    }
+                    case "object" -> {
+                        if (value == JsonToken.VALUE_STRING && p.getText().equals("error")) {
+                            return ChatChunk.ERROR; // vLLM's old top-level error form
+                        }
+                        p.skipChildren();
+                    }
+                    case "choices" -> choice = readChoices(p, completion);
+                    case "usage" -> usage = readUsage(p, "/usage");
+                    case "x_groq" -> groqUsage = readGroq(p);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new ChunkFormatException("unexpected data after the JSON object", "");
+            }
+            return new ChatChunk(false, choice, usage, groqUsage);
+        } catch (JsonProcessingException e) {
+            throw new ChunkFormatException("not valid JSON (" + e.getOriginalMessage() + ")", "");
+        } catch (IOException e) {
+            throw new ChunkFormatException("not readable (" + e.getMessage() + ")", "");
+        }
+    }
+
+    private static @Nullable Choice readChoices(JsonParser p, boolean completion) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_ARRAY, "/choices");
+        Choice first = null;
+        int position = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String path = "/choices/" + position;
+            expect(p.currentToken(), JsonToken.START_OBJECT, path);
+            IndexedChoice c = readChoice(p, path, completion);
+            if (first == null && (c.index == null || c.index == 0)) {
+                first = c.choice;
+            }
+            position++;
+        }
+        return first;
+    }
+
+    private record IndexedChoice(@Nullable Integer index, Choice choice) {}
+
+    private static IndexedChoice readChoice(JsonParser p, String path, boolean completion) throws IOException {
+        Integer index = null;
+        DeltaFields delta = new DeltaFields();
+        String finishReason = null;
+        String nativeFinishReason = null;
+        TokenUsage usage = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "index" -> index = readIndex(p, path + "/index");
+                case "delta", "message" -> {
+                    if (value != JsonToken.VALUE_NULL) {
+                        expect(value, JsonToken.START_OBJECT, path + "/" + field);
+                        readDelta(p, path + "/" + field, completion, delta);
+                    }
+                }
+                case "finish_reason" -> finishReason = readIdentity(p, path + "/finish_reason");
+                case "native_finish_reason" -> nativeFinishReason = readIdentity(p, path + "/native_finish_reason");
+                case "usage" -> usage = readUsage(p, path + "/usage");
+                default -> p.skipChildren();
+            }
+        }
+        Choice choice = new Choice(
+                delta.content == null ? null : delta.content.toString(),
+                delta.contentBlocks,
+                delta.blockReasoning == null ? null : delta.blockReasoning.toString(),
+                delta.reasoningContent,
+                delta.reasoning,
+                delta.thinking,
+                delta.detailsReasoning == null ? null : delta.detailsReasoning.toString(),
+                delta.encrypted == null ? List.of() : List.copyOf(delta.encrypted),
+                delta.refusal,
+                delta.toolCalls == null ? List.of() : List.copyOf(delta.toolCalls),
+                finishReason,
+                nativeFinishReason,
+                usage);
+        return new IndexedChoice(index, choice);
+    }
+
+    /** Mutable scratch space while one delta is read. */
+    private static final class DeltaFields {
+        @Nullable
+        StringBuilder content;
+
+        boolean contentBlocks;
+
+        @Nullable
+        StringBuilder blockReasoning;
+
+        @Nullable
+        String reasoningContent;
+
+        @Nullable
+        String reasoning;
+
+        @Nullable
+        String thinking;
+
+        @Nullable
+        StringBuilder detailsReasoning;
+
+        @Nullable
+        List<String> encrypted;
+
+        @Nullable
+        String refusal;
+
+        @Nullable
+        List<ToolCallDelta> toolCalls;
+
+        StringBuilder content() {
+            StringBuilder c = content;
+            if (c == null) {
+                c = new StringBuilder();
+                content = c;
+            }
+            return c;
+        }
+
+        StringBuilder blockReasoning() {
+            StringBuilder r = blockReasoning;
+            if (r == null) {
+                r = new StringBuilder();
+                blockReasoning = r;
+            }
+            return r;
+        }
+
+        StringBuilder detailsReasoning() {
+            StringBuilder r = detailsReasoning;
+            if (r == null) {
+                r = new StringBuilder();
+                detailsReasoning = r;
+            }
+            return r;
+        }
+
+        List<ToolCallDelta> toolCalls() {
+            List<ToolCallDelta> calls = toolCalls;
+            if (calls == null) {
+                calls = new ArrayList<>(2);
+                toolCalls = calls;
+            }
+            return calls;
+        }
+    }
+
+    private static void readDelta(JsonParser p, String path, boolean completion, DeltaFields d) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "content" -> readContent(p, path + "/content", d);
+                case "reasoning_content" -> d.reasoningContent = readText(p, path + "/reasoning_content");
+                case "reasoning" -> {
+                    // A string in every Chat dialect seen; an object here is some other vendor's
+                    // structure we do not know, so it is skipped rather than guessed at.
+                    if (value == JsonToken.VALUE_STRING) {
+                        d.reasoning = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "thinking" -> {
+                    if (value == JsonToken.VALUE_STRING) {
+                        d.thinking = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "reasoning_details" -> readReasoningDetails(p, path + "/reasoning_details", d);
+                case "refusal" -> d.refusal = readText(p, path + "/refusal");
+                case "tool_calls" -> readToolCalls(p, path + "/tool_calls", completion, d);
+                case "function_call" -> {
+                    // The legacy single-function form (finish_reason "function_call").
+                    if (value != JsonToken.VALUE_NULL) {
+                        expect(value, JsonToken.START_OBJECT, path + "/function_call");
+                        d.toolCalls().add(readFunction(p, path + "/function_call"));
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private static void readContent(JsonParser p, String path, DeltaFields d) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case VALUE_NULL -> {}
+            case VALUE_STRING -> d.content().append(p.getText());
+            case START_ARRAY -> {
+                // Mistral Magistral: [{"type":"thinking","thinking":[{"type":"text","text":…}]},
+                // {"type":"text","text":…}] (DIALECTS.md rule 10).
+                d.contentBlocks = true;
+                int position = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    readContentBlock(p, path + "/" + position, d);
+                    position++;
+                }
+            }
+            default -> throw new ChunkFormatException("expected a string or an array but was " + describe(t), path);
+        }
+    }
+
+    private static void readContentBlock(JsonParser p, String path, DeltaFields d) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            d.content().append(p.getText());
+            return;
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(t, JsonToken.START_OBJECT, path);
+        String type = null;
+        String text = null;
+        StringBuilder thinking = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "type" -> type = readText(p, path + "/type");
+                case "text" -> text = readText(p, path + "/text");
+                case "thinking" -> {
+                    thinking = new StringBuilder();
+                    if (value == JsonToken.VALUE_STRING) {
+                        thinking.append(p.getText());
+                    } else if (value == JsonToken.START_ARRAY) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            readThinkingPart(p, thinking);
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if ("thinking".equals(type) || (type == null && thinking != null)) {
+            if (thinking != null) {
+                d.blockReasoning().append(thinking);
+            }
+        } else if ((type == null || type.equals("text")) && text != null) {
+            d.content().append(text);
+        }
+        // Other block types (images, references) have no place in an output_text; they are skipped.
+    }
+
+    private static void readThinkingPart(JsonParser p, StringBuilder into) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            into.append(p.getText());
+            return;
+        }
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("text") && value == JsonToken.VALUE_STRING) {
+                into.append(p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static void readReasoningDetails(JsonParser p, String path, DeltaFields d) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(t, JsonToken.START_ARRAY, path);
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            // The type decides what an entry is, but may come after its payload, and encrypted
+            // entries are kept verbatim; so each entry (small, OpenRouter only) is copied once.
+            String raw = copyStructure(p);
+            var entry = Json.MAPPER.readTree(raw);
+            String type = entry.path("type").asText("");
+            switch (type) {
+                case "reasoning.text" -> appendIfText(d, entry.get("text"));
+                case "reasoning.summary" -> appendIfText(d, entry.get("summary"));
+                case "reasoning.encrypted" -> {
+                    List<String> encrypted = d.encrypted;
+                    if (encrypted == null) {
+                        encrypted = new ArrayList<>(1);
+                        d.encrypted = encrypted;
+                    }
+                    encrypted.add(raw);
+                }
+                default -> {}
+            }
+        }
+    }
+
+    private static void appendIfText(DeltaFields d, com.fasterxml.jackson.databind.@Nullable JsonNode text) {
+        if (text != null && text.isTextual()) {
+            d.detailsReasoning().append(text.textValue());
+        }
+    }
+
+    private static void readToolCalls(JsonParser p, String path, boolean completion, DeltaFields d) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(t, JsonToken.START_ARRAY, path);
+        int position = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String callPath = path + "/" + position;
+            expect(p.currentToken(), JsonToken.START_OBJECT, callPath);
+            d.toolCalls().add(readToolCall(p, callPath, completion ? position : null));
+            position++;
+        }
+    }
+
+    private static ToolCallDelta readToolCall(JsonParser p, String path, @Nullable Integer defaultIndex)
+            throws IOException {
+        Integer index = null;
+        String id = null;
+        ToolCallDelta function = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "index" -> index = readIndex(p, path + "/index");
+                case "id" -> id = readIdentity(p, path + "/id");
+                case "function" -> {
+                    if (value != JsonToken.VALUE_NULL) {
+                        expect(value, JsonToken.START_OBJECT, path + "/function");
+                        function = readFunction(p, path + "/function");
+                    }
+                }
+                default -> p.skipChildren(); // type, extra_content, unknown per-call keys
+            }
+        }
+        Integer effectiveIndex = index != null ? index : defaultIndex;
+        if (function == null) {
+            return new ToolCallDelta(effectiveIndex, id, null, "", false);
+        }
+        return new ToolCallDelta(
+                effectiveIndex, id, function.name(), function.arguments(), function.argumentsNotString());
+    }
+
+    /** A {@code function} object; index and id are filled in by the caller. */
+    private static ToolCallDelta readFunction(JsonParser p, String path) throws IOException {
+        String name = null;
+        String arguments = "";
+        boolean notString = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "name" -> name = readIdentity(p, path + "/name");
+                case "arguments" -> {
+                    switch (value) {
+                        case VALUE_STRING -> arguments = p.getText();
+                        case VALUE_NULL -> arguments = "";
+                        case START_OBJECT, START_ARRAY -> {
+                            // Some servers send the arguments as a JSON object (rule 18): serialise it.
+                            arguments = copyStructure(p);
+                            notString = true;
+                        }
+                        default -> {
+                            arguments = p.getText();
+                            notString = true;
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new ToolCallDelta(null, null, name, arguments, notString);
+    }
+
+    private static @Nullable TokenUsage readGroq(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        TokenUsage usage = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (field.equals("usage")) {
+                usage = readUsage(p, "/x_groq/usage");
+            } else {
+                p.skipChildren();
+            }
+        }
+        return usage;
+    }
+
+    private static @Nullable TokenUsage readUsage(JsonParser p, String path) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(t, JsonToken.START_OBJECT, path);
+        long prompt = 0;
+        long completion = 0;
+        long total = 0;
+        long detailsCached = -1;
+        long cacheWrite = 0;
+        long kimiCached = -1;
+        long deepseekCached = -1;
+        long reasoning = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "prompt_tokens" -> prompt = readCount(p);
+                case "completion_tokens" -> completion = readCount(p);
+                case "total_tokens" -> total = readCount(p);
+                case "cached_tokens" -> kimiCached = readCount(p);
+                case "prompt_cache_hit_tokens" -> deepseekCached = readCount(p);
+                case "prompt_tokens_details" -> {
+                    long[] details = readDetails(p, "cached_tokens", "cache_write_tokens");
+                    detailsCached = details[0];
+                    cacheWrite = Math.max(0, details[1]);
+                }
+                case "completion_tokens_details" -> reasoning = Math.max(0, readDetails(p, "reasoning_tokens")[0]);
+                default -> p.skipChildren();
+            }
+        }
+        long cached = detailsCached >= 0 ? detailsCached : kimiCached >= 0 ? kimiCached : Math.max(0, deepseekCached);
+        return new TokenUsage(prompt, completion, total, cached, cacheWrite, reasoning);
+    }
+
+    /** Counts inside a details object, in the order of {@code names}; -1 for each one absent. */
+    private static long[] readDetails(JsonParser p, String... names) throws IOException {
+        long[] found = new long[names.length];
+        Arrays.fill(found, -1);
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return found;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            int at = Arrays.asList(names).indexOf(field);
+            if (at >= 0) {
+                found[at] = readCount(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    /** A token count: an integer, a float (truncated), a numeric string, or 0 for anything else. */
+    private static long readCount(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case VALUE_NUMBER_INT -> {
+                return Math.max(0, p.getLongValue());
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return Math.max(0, (long) p.getDoubleValue());
+            }
+            case VALUE_STRING -> {
+                try {
+                    return Math.max(0, Long.parseLong(p.getText().trim()));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+            default -> {
+                p.skipChildren();
+                return 0;
+            }
+        }
+    }
+
+    private static @Nullable Integer readIndex(JsonParser p, String path) throws IOException {
+        JsonToken t = p.currentToken();
+        return switch (t) {
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_INT -> p.getIntValue();
+            case VALUE_STRING -> {
+                try {
+                    yield Integer.parseInt(p.getText().trim());
+                } catch (NumberFormatException e) {
+                    throw new ChunkFormatException("expected an integer but was \"" + p.getText() + "\"", path);
+                }
+            }
+            default -> throw new ChunkFormatException("expected an integer but was " + describe(t), path);
+        };
+    }
+
+    /** A string; null for JSON null. Scalars are taken as their text; structures are an error. */
+    private static @Nullable String readText(JsonParser p, String path) throws IOException {
+        JsonToken t = p.currentToken();
+        return switch (t) {
+            case VALUE_NULL -> null;
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> p.getText();
+            default -> throw new ChunkFormatException("expected a string but was " + describe(t), path);
+        };
+    }
+
+    /** As {@link #readText}, with {@code ""} as absent: identity fields are set once (rule 9). */
+    private static @Nullable String readIdentity(JsonParser p, String path) throws IOException {
+        String text = readText(p, path);
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    private static String copyStructure(JsonParser p) throws IOException {
+        StringWriter out = new StringWriter(64);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.copyCurrentStructure(p);
+        }
+        return out.toString();
+    }
+
+    private static void expect(@Nullable JsonToken actual, JsonToken expected, String path) {
+        if (actual != expected) {
+            String what = expected == JsonToken.START_ARRAY ? "an array" : "an object";
+            throw new ChunkFormatException("expected " + what + " but was " + describe(actual), path);
+        }
+    }
+
+    private static String describe(@Nullable JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.asString() == null ? t.name() : t.asString();
+        };
+    }
+}

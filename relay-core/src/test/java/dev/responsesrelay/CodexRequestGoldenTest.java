@@ -1,0 +1,201 @@
+package dev.responsesrelay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Replays every request body Codex 0.169 really sent ({@code data/codex-0.169.0/*.body.json} in the
+ * shared directory) through {@link ResponsesTranslator#translate(byte[])} and compares the Chat body
+ * with the checked-in golden {@code golden/<name>.chat.json}, or the 400 with {@code
+ * golden/<name>.error.json}. Regenerate with {@code -Drelay.golden.overwrite=true} and read the diff.
+ */
+class CodexRequestGoldenTest {
+    private static final String SUFFIX = "_POST_v1_responses.body.json";
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private static final ResponsesTranslator TRANSLATOR = ResponsesTranslator.builder()
+            .provider(ProviderProfile.GENERIC)
+            .idGenerator(IdGenerator.sequential())
+            .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
+            .build();
+
+    static Stream<Path> codexBodies() throws IOException {
+        Path dir = Path.of(System.getProperty("relay.shared.dir", "../../shared"), "data", "codex-0.169.0");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> bodies = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
+                    .sorted()
+                    .toList();
+            assertThat(bodies).as("Codex request bodies in %s", dir).hasSizeGreaterThanOrEqualTo(26);
+            return bodies.stream();
+        }
+    }
+
+    private static String name(Path body) {
+        String file = body.getFileName().toString();
+        return file.substring(0, file.length() - SUFFIX.length());
+    }
+
+    /** The Chat body, or for a refused request the OpenAI error body, under its golden file name. */
+    private static Outcome translate(Path body) throws IOException {
+        byte[] bytes = Files.readAllBytes(body);
+        try {
+            return new Outcome(
+                    name(body) + ".chat.json",
+                    JSON.readTree(TRANSLATOR.translate(bytes).chatRequestJson()));
+        } catch (InvalidRequestException e) {
+            return new Outcome(
+                    name(body) + ".error.json", JSON.readTree(e.error().toJson()));
+        }
+    }
+
+    private record Outcome(String goldenFile, JsonNode json) {}
+
+    static Stream<Named<Path>> namedCodexBodies() throws IOException {
+        return codexBodies().map(p -> Named.of(name(p), p));
+    }
+
+    @ParameterizedTest
+    @MethodSource("namedCodexBodies")
+    void translatesLikeTheGolden(Path body) throws IOException {
+        Outcome outcome = translate(body);
+        if (Boolean.getBoolean("relay.golden.overwrite")) {
+            Path golden = Path.of(System.getProperty("basedir", "."), "src", "test", "resources", "golden");
+            Files.createDirectories(golden);
+            Files.writeString(golden.resolve(outcome.goldenFile()), JSON.writeValueAsString(outcome.json()) + "\n");
+            return;
+        }
+        JsonNode expected = readGolden(outcome.goldenFile());
+        assertThat(expected)
+                .as("golden/%s (regenerate with -Drelay.golden.overwrite=true)", outcome.goldenFile())
+                .isNotNull();
+        assertThat(outcome.json()).as("golden/%s", outcome.goldenFile()).isEqualTo(expected);
+    }
+
+    private static @Nullable JsonNode readGolden(String file) throws IOException {
+        try (InputStream in = CodexRequestGoldenTest.class.getResourceAsStream("/golden/" + file)) {
+            return in == null ? null : JSON.readTree(in);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("namedCodexBodies")
+    void chatBodyKeepsTheShapesProvidersRequire(Path body) throws IOException {
+        Outcome outcome = translate(body);
+        if (outcome.goldenFile().endsWith(".error.json")) {
+            return;
+        }
+        JsonNode chat = outcome.json();
+        JsonNode messages = chat.get("messages");
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            Set<String> keys = new HashSet<>();
+            message.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).as("message %d", i).isSubsetOf("role", "content", "tool_calls", "tool_call_id");
+            // DIALECTS.md rule 27 and 28: no developer role, and arrays only for user images.
+            assertThat(message.get("role").asText()).isIn("system", "user", "assistant", "tool");
+            if (!message.get("role").asText().equals("user")) {
+                assertThat(message.get("content").isArray())
+                        .as("message %d content", i)
+                        .isFalse();
+            }
+            JsonNode calls = message.get("tool_calls");
+            if (calls != null) {
+                // Every call answered right after its assistant message, in call order.
+                for (int c = 0; c < calls.size(); c++) {
+                    JsonNode answer = messages.get(i + 1 + c);
+                    assertThat(answer.get("role").asText()).isEqualTo("tool");
+                    assertThat(answer.get("tool_call_id").asText())
+                            .isEqualTo(calls.get(c).get("id").asText());
+                }
+            }
+        }
+        List<String> toolNames = new ArrayList<>();
+        if (chat.has("tools")) {
+            for (JsonNode tool : chat.get("tools")) {
+                assertThat(tool.get("type").asText()).isEqualTo("function");
+                toolNames.add(tool.at("/function/name").asText());
+            }
+        }
+        assertThat(toolNames).doesNotHaveDuplicates().allMatch(n -> n.matches("^[a-zA-Z0-9_-]{1,64}$"));
+        assertThat(toolNames).doesNotContain("web_search", "tool_search");
+    }
+
+    @Test
+    void remoteCompactionRequestsAreRefusedUntilCompactionIsImplemented() throws IOException {
+        List<Path> compaction = codexBodies()
+                .filter(p -> p.getFileName().toString().startsWith("07_"))
+                .filter(p -> {
+                    String text = readString(p);
+                    return text.contains("\"compaction_trigger\"") || text.contains("\"compaction\"");
+                })
+                .toList();
+        assertThat(compaction).hasSize(2);
+        for (Path body : compaction) {
+            JsonNode error = translate(body).json();
+            assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
+            assertThat(error.at("/error/message").asText()).contains("remote compaction");
+            assertThat(error.at("/error/param").asText()).matches("/input/\\d+/type");
+        }
+    }
+
+    @Test
+    void namespacedMcpCallAndItsToolShareTheFlattenedName() throws IOException {
+        JsonNode chat = translate(body("14_mcp_namespace_tool_call_002")).json();
+        assertThat(chat.at("/messages/4/tool_calls/0/function/name").asText()).isEqualTo("mcp__echo__echo_text");
+        assertThat(chat.get("tools").findValuesAsText("name")).contains("mcp__echo__echo_text");
+    }
+
+    @Test
+    void applyPatchIsAFunctionWithOneStringParameter() throws IOException {
+        JsonNode chat = translate(body("04_custom_tool_apply_patch_002")).json();
+        JsonNode applyPatch = null;
+        for (JsonNode tool : chat.get("tools")) {
+            if (tool.at("/function/name").asText().equals("apply_patch")) {
+                applyPatch = tool;
+            }
+        }
+        assertThat(applyPatch).isNotNull();
+        assertThat(applyPatch.at("/function/parameters/required").toString()).isEqualTo("[\"input\"]");
+        assertThat(applyPatch.at("/function/description").asText()).contains("start: begin_patch hunk+ end_patch");
+        assertThat(JSON.readTree(chat.at("/messages/4/tool_calls/0/function/arguments")
+                                .asText())
+                        .get("input")
+                        .asText())
+                .startsWith("*** Begin Patch\n*** Add File: hello.txt\n");
+    }
+
+    private static Path body(String name) throws IOException {
+        return codexBodies().filter(p -> name(p).equals(name)).findFirst().orElseThrow();
+    }
+
+    private static String readString(Path path) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.responsesrelay.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Small JSON helpers for tests. */
+final class JsonTestSupport {
+    private JsonTestSupport() {}
+
+    static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.responsesrelay.internal;
+
+import static dev.responsesrelay.internal.RequestMapperTestSupport.invalid;
+import static dev.responsesrelay.internal.RequestMapperTestSupport.map;
+import static dev.responsesrelay.internal.RequestMapperTestSupport.tree;
+import static dev.responsesrelay.internal.RequestMapperTestSupport.withInput;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.responsesrelay.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Input item types beyond messages and tool calls. Inputs are synthetic, shaped after the
+ * ResponseItem variants listed in CODEX-WIRE.md §1.3 and the remote-compaction items of §3.2.
+ */
+class RequestMapperItemsTest {
+    private static final String USER = "{\"role\":\"user\",\"content\":\"go\"}";
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"q\"}}",
+                "{\"type\":\"local_shell_call\",\"call_id\":\"c\",\"action\":{\"type\":\"exec\",\"command\":[\"ls\"]}}",
+                "{\"type\":\"tool_search_call\",\"call_id\":\"c\",\"arguments\":{}}",
+                "{\"type\":\"tool_search_output\",\"call_id\":\"c\",\"tools\":[]}",
+                "{\"type\":\"image_generation_call\",\"id\":\"ig_1\",\"result\":\"AA==\"}",
+                "{\"type\":\"item_reference\",\"id\":\"msg_1\"}"
+            })
+    void itemWithoutChatFormIsDroppedWithWarning(String item) {
+        MappedRequest mapped = map(withInput("[" + USER + "," + item + "]"));
+
+        assertThat(tree(mapped.chatJson()).at("/messages").size()).isEqualTo(1);
+        assertThat(mapped.warnings()).singleElement().asString().contains("at /input/1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"type\":\"compaction_trigger\"}",
+                "{\"type\":\"compaction\",\"id\":\"cmp_1\",\"encrypted_content\":\"COMPACTED_BLOB\"}"
+            })
+    void remoteCompactionItemsAreRefused(String item) {
+        InvalidRequestException error = invalid(withInput("[" + USER + "," + item + "]"));
+
+        assertThat(error.path()).isEqualTo("/input/1/type");
+        assertThat(error.getMessage()).contains("remote compaction", "not supported yet", "\"OpenAI\"");
+        assertThat(error.error().httpStatus()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownItemTypeIsRefusedWithItsPath() {
+        InvalidRequestException error = invalid(withInput("[" + USER + ",{\"type\":\"hologram\"}]"));
+        assertThat(error.path()).isEqualTo("/input/1/type");
+        assertThat(error.getMessage()).isEqualTo("unknown input item type hologram at /input/1/type");
+    }
+
+    @Test
+    void itemWithoutTypeOrRoleIsRefused() {
+        assertThat(invalid(withInput("[{\"content\":\"hi\"}]")).path()).isEqualTo("/input/0/type");
+    }
+
+    @Test
+    void itemThatIsNotAnObjectIsRefused() {
+        assertThat(invalid(withInput("[" + USER + ",\"hi\"]")).path()).isEqualTo("/input/1");
+    }
+}

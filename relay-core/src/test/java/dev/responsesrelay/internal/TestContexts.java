@@ -1,0 +1,88 @@
+package dev.responsesrelay.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.responsesrelay.HealingRule;
+import dev.responsesrelay.IdGenerator;
+import dev.responsesrelay.ProviderProfile;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the {@link StreamContext} a translation would hand the stream machine, with deterministic
+ * ids ({@link IdGenerator#sequential()}), a fixed creation time, and a recorder for healing events.
+ */
+final class TestContexts {
+    static final String MODEL = "relay-model";
+    static final String RESPONSE_ID = "resp_test";
+    static final long CREATED_AT = 1_767_225_600L;
+
+    private final List<ToolBinding> tools = new ArrayList<>();
+    private ProviderProfile provider = ProviderProfile.GENERIC;
+    private final Set<HealingRule> disabled = EnumSet.noneOf(HealingRule.class);
+    private ObjectNode echo = Json.MAPPER.createObjectNode();
+    private final List<HealingRule> healed = new ArrayList<>();
+
+    private TestContexts() {}
+
+    static TestContexts builder() {
+        return new TestContexts();
+    }
+
+    /** A context with no tools, the generic profile and an empty echo. */
+    static StreamContext plain() {
+        return builder().build();
+    }
+
+    /** A plain function tool whose Chat name is its name. */
+    TestContexts function(String name) {
+        tools.add(new ToolBinding(name, name, null, false, ""));
+        return this;
+    }
+
+    /** A function inside a namespace, flattened to {@code chatName} for the upstream. */
+    TestContexts namespaced(String chatName, String namespace, String name) {
+        tools.add(new ToolBinding(chatName, name, namespace, false, ""));
+        return this;
+    }
+
+    /** A custom (freeform) tool declared to the upstream as a function with one string parameter. */
+    TestContexts custom(String name, String inputField) {
+        tools.add(new ToolBinding(name, name, null, true, inputField));
+        return this;
+    }
+
+    TestContexts provider(ProviderProfile provider) {
+        this.provider = provider;
+        return this;
+    }
+
+    TestContexts disable(HealingRule rule) {
+        disabled.add(rule);
+        return this;
+    }
+
+    TestContexts echo(ObjectNode echo) {
+        this.echo = echo;
+        return this;
+    }
+
+    /** Healing events reported by contexts built from this builder, in order. */
+    List<HealingRule> healed() {
+        return healed;
+    }
+
+    StreamContext build() {
+        return new StreamContext(
+                MODEL,
+                RESPONSE_ID,
+                CREATED_AT,
+                ToolCatalog.of(tools),
+                provider,
+                IdGenerator.sequential(),
+                (rule, detail) -> healed.add(rule),
+                disabled.isEmpty() ? EnumSet.noneOf(HealingRule.class) : EnumSet.copyOf(disabled),
+                echo);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.responsesrelay.examples.codexmodel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.responsesrelay.SseEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small readers over emitted event streams and test resources. */
+final class Streams {
+    private Streams() {}
+
+    static JsonNode data(SseEvent event) {
+        try {
+            return CodexJson.MAPPER.readTree(event.data());
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not JSON: " + event.data(), e);
+        }
+    }
+
+    static List<String> types(List<SseEvent> events) {
+        List<String> types = new ArrayList<>();
+        events.forEach(event -> types.add(event.event()));
+        return types;
+    }
+
+    /** The {@code response} object of the last event, which the invariants require to be terminal. */
+    static JsonNode terminalResponse(List<SseEvent> events) {
+        return data(events.get(events.size() - 1)).path("response");
+    }
+
+    /** The terminal response's {@code output[]} items. */
+    static List<JsonNode> output(List<SseEvent> events) {
+        List<JsonNode> items = new ArrayList<>();
+        terminalResponse(events).path("output").forEach(items::add);
+        return items;
+    }
+
+    /** The first {@code output_text} of a message item, or the first summary text of a reasoning item. */
+    static String text(JsonNode item) {
+        return item.path("type").asText().equals("reasoning")
+                ? item.path("summary").path(0).path("text").asText()
+                : item.path("content").path(0).path("text").asText();
+    }
+
+    /** A classpath resource of this package as UTF-8 text. */
+    static String resource(String name) {
+        try (InputStream in = Streams.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new AssertionError("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
