@@ -103,8 +103,10 @@ final class CodexConfigFiles {
                     "description",
                     "Chat Completions model behind Responses Relay; context " + model.contextWindow() + " tokens ("
                             + model.contextSource() + ")");
-            // Codex sends reasoning.effort from this; the relay maps or drops it per provider.
-            entry.put("default_reasoning_level", "medium");
+            // No default_reasoning_level: with one, Codex sends reasoning.effort on every request, which
+            // the relay forwards as reasoning_effort; not every Chat upstream takes that, and strict ones
+            // answer 422 to fields they do not know (Mistral, DIALECTS.md §1.5). Without it Codex sends
+            // none unless the user sets model_reasoning_effort or picks a level (observed with 0.169).
             ArrayNode levels = entry.putArray("supported_reasoning_levels");
             for (String level : List.of("low", "medium", "high")) {
                 levels.addObject().put("effort", level).put("description", level);
@@ -166,6 +168,9 @@ final class CodexConfigFiles {
         lines.add("model_provider = " + tomlString(options.providerId()));
         lines.add("# Relative paths are resolved against the directory of this file.");
         lines.add("model_catalog_json = " + tomlString(CATALOG_FILE_NAME));
+        lines.add("# Codex asks for no reasoning effort unless told to. For reasoning models, uncomment");
+        lines.add("# (the relay forwards it as reasoning_effort, or in the provider's own form):");
+        lines.add("# model_reasoning_effort = \"high\"");
         lines.add("# The relay has no web search to offer behind a Chat Completions upstream.");
         lines.add("web_search = \"disabled\"");
         lines.add("");

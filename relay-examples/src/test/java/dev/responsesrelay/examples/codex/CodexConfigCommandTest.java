@@ -63,6 +63,7 @@ class CodexConfigCommandTest {
         assertThat(first.get("max_context_window").asInt()).isEqualTo(128_000);
         assertThat(first.get("auto_compact_token_limit").asInt()).isEqualTo(108_800);
         assertThat(first.get("supports_search_tool").asBoolean()).isFalse();
+        assertThat(first.has("default_reasoning_level")).isFalse();
         assertThat(first.get("base_instructions").asText())
                 .contains("apply_patch")
                 .contains("exec_command");
@@ -286,7 +287,7 @@ class CodexConfigCommandTest {
 
     @Test
     void upstreamErrorStatusIsReportedWithItsBody() {
-        // Synthetic 401, shaped after the OpenAI error body (DIALECTS.md §A).
+        // Synthetic 401, shaped after the OpenAI error body (DIALECTS.md §0).
         upstream.modelsReply(ScriptedReply.json(
                 401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"code\":\"invalid_api_key\"}}"));
 
