@@ -1,0 +1,293 @@
+package dev.responsesrelay.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.responsesrelay.HealingListener;
+import dev.responsesrelay.ProviderProfile;
+import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.server.Answers;
+import dev.responsesrelay.examples.server.ClientKeys;
+import dev.responsesrelay.examples.server.ExchangeRecorder;
+import dev.responsesrelay.examples.server.JsonErrorHandler;
+import dev.responsesrelay.examples.server.Providers;
+import dev.responsesrelay.examples.server.RelayHandler;
+import dev.responsesrelay.okhttp.OkHttpRelay;
+import dev.responsesrelay.okhttp.RelayResponse;
+import dev.responsesrelay.okhttp.Upstream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.OkHttpClient;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The relay server: the OpenAI Responses API on one port, relayed to a Chat Completions upstream.
+ * Jetty 12 core handlers in front, {@link OkHttpRelay} behind.
+ *
+ * <pre>{@code
+ * try (RelayServer relay = RelayServer.start("--port", "0", "--upstream", "http://127.0.0.1:11434/v1")) {
+ *     // point a Responses client at relay.baseUrl()
+ * }
+ * }</pre>
+ *
+ * <p>Concurrency: streams are written from the OkHttp thread that reads their upstream, so a
+ * stream holds no Jetty thread while it waits; OkHttp is allowed {@value
+ * OkHttpRelay#RECOMMENDED_MAX_REQUESTS} concurrent requests per host (its default of 5 would queue
+ * the sixth stream silently).
+ *
+ * <p>For when the HTTP status of a stream is decided, see {@link
+ * dev.responsesrelay.examples.server.StreamedAnswer}: the relay waits up to {@link
+ * #FIRST_BYTE_WINDOW} for the upstream's status line, so an early 429 or 400 keeps its status,
+ * and otherwise commits HTTP 200 and streams.
+ */
+public final class RelayServer implements AutoCloseable {
+    /**
+     * How long a stream's HTTP status waits for the upstream's: short enough that the client gets
+     * {@code response.created} within a second however long the model thinks, long enough for an
+     * upstream to refuse a request (a 429 typically comes back in a few milliseconds).
+     */
+    public static final Duration FIRST_BYTE_WINDOW = Duration.ofMillis(750);
+
+    /** How long a stopping server lets open streams finish before it cuts them. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    private static final Logger LOG = Logger.getLogger("dev.responsesrelay.server");
+    private static final Duration STARTUP_MODELS_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final RelayHandler handler;
+    private final OkHttpClient client;
+    private final ScheduledExecutorService scheduler;
+    private final ServerOptions options;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RelayServer(
+            Server jetty,
+            ServerConnector connector,
+            RelayHandler handler,
+            OkHttpClient client,
+            ScheduledExecutorService scheduler,
+            ServerOptions options) {
+        this.jetty = jetty;
+        this.connector = connector;
+        this.handler = handler;
+        this.client = client;
+        this.scheduler = scheduler;
+        this.options = options;
+    }
+
+    /**
+     * Starts a server configured by command-line flags (the same as the CLI's; {@code --port 0}
+     * picks a free port). Environment variables are not read here, so tests are not affected by the
+     * machine's {@code RELAY_*} settings; {@link Main} reads them.
+     *
+     * @throws IllegalArgumentException if the flags are wrong
+     * @throws Exception if the server cannot start (for example, the port is taken)
+     */
+    public static RelayServer start(String... args) throws Exception {
+        Objects.requireNonNull(args, "args == null");
+        ServerOptions options = ServerOptions.parse(args, Map.of());
+        if (options.helpRequested()) {
+            throw new IllegalArgumentException("--help is for the command line");
+        }
+        return start(options);
+    }
+
+    /** Starts a server with {@code options}. */
+    public static RelayServer start(ServerOptions options) throws Exception {
+        ProviderProfile provider = Providers.byName(options.provider());
+        Upstream.Builder upstream = Upstream.builder(options.upstream()).provider(provider);
+        options.apiKey().ifPresent(upstream::bearerToken);
+
+        OkHttpClient client = OkHttpRelay.newClientBuilder().build();
+        ResponsesTranslator translator = ResponsesTranslator.builder()
+                .provider(provider)
+                .healingListener(healingLog())
+                .build();
+        OkHttpRelay relay = OkHttpRelay.builder(client, upstream.build())
+                .translator(translator)
+                .idleTimeout(options.idleTimeout())
+                .build();
+
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("relay-http");
+        Server jetty = new Server(threads);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "relay-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        // Bounds how long a write to a client that stopped reading may block; waiting for a slow
+        // upstream is exempt (see RelayHandler), the upstream idle timeout bounds that.
+        connector.setIdleTimeout(Duration.ofSeconds(60).toMillis());
+        // While stopping, Jetty lowers every connection's idle timeout to this, and a stream whose
+        // connection idles past it is cut even mid-answer (seen with 100 ms: streams died between
+        // two events). Open streams must get the whole grace period; they write at least every
+        // keep-alive interval, so only idle keep-alive connections and stalled clients expire.
+        connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
+        jetty.addConnector(connector);
+
+        RelayHandler handler = new RelayHandler(new RelayHandler.Settings(
+                relay,
+                options.apiKey().isEmpty(),
+                new ClientKeys(options.requiredKeys()),
+                options.recordDir().map(ExchangeRecorder::into).orElseGet(ExchangeRecorder::disabled),
+                scheduler,
+                threads,
+                FIRST_BYTE_WINDOW,
+                options.keepAlive()));
+        jetty.setHandler(new GracefulHandler(handler) {
+            @Override
+            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
+                Answers.error(
+                        response,
+                        callback,
+                        Answers.relayError(
+                                503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
+            }
+        });
+        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setStopTimeout(SHUTDOWN_GRACE.toMillis());
+        jetty.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
+
+        RelayServer server = new RelayServer(jetty, connector, handler, client, scheduler, options);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        server.logStart(relay);
+        return server;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The base URL for Responses clients, for example {@code http://127.0.0.1:4444/v1}. */
+    public String baseUrl() {
+        String host = options.host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
+            host = "127.0.0.1";
+        } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port() + "/v1";
+    }
+
+    /** Blocks until the server has stopped. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /**
+     * Stops the server: new requests are refused at once, open streams get {@link #SHUTDOWN_GRACE}
+     * to finish, then their upstream calls are cancelled and the connections closed. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        int open = handler.openExchanges();
+        if (open > 0) {
+            LOG.info(() -> "stopping: letting " + open + " open exchange(s) finish for up to "
+                    + SHUTDOWN_GRACE.toSeconds() + " s");
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping Jetty failed", e);
+        } finally {
+            handler.cancelAll("the relay is shutting down");
+            scheduler.shutdownNow();
+            client.dispatcher().cancelAll();
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+            try {
+                client.dispatcher().executorService().awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void logStart(OkHttpRelay relay) {
+        String models = upstreamModels(relay);
+        LOG.info(() -> "relay listening on " + baseUrl()
+                + " -> upstream " + relay.upstream().baseUrl().replaceFirst("[?#].*$", "")
+                + " (provider " + options.provider()
+                + ", upstream key: "
+                + options.apiKey()
+                        .map(key -> "relay's own, " + ClientKeys.mask(key))
+                        .orElse("client's, passed through")
+                + (options.requiredKeys().isEmpty()
+                        ? ", no client key required"
+                        : ", " + options.requiredKeys().size() + " client key(s) accepted")
+                + options.recordDir().map(dir -> ", recording to " + dir).orElse("")
+                + "); upstream models: " + models);
+        if (options.apiKey().isEmpty() && !options.requiredKeys().isEmpty()) {
+            LOG.warning("--require-key without --api-key: the key each client presents is also sent upstream");
+        }
+    }
+
+    /** The upstream's model ids for the start line; never fails, never takes long. */
+    private String upstreamModels(OkHttpRelay relay) {
+        try {
+            OkHttpClient quick = client.newBuilder()
+                    .callTimeout(STARTUP_MODELS_TIMEOUT)
+                    .connectTimeout(STARTUP_MODELS_TIMEOUT)
+                    .build();
+            RelayResponse answer = OkHttpRelay.create(quick, relay.upstream()).models();
+            if (!answer.isSuccessful()) {
+                return "unavailable (HTTP " + answer.httpStatus() + ": "
+                        + answer.error().map(e -> e.message()).orElse("") + ")";
+            }
+            JsonNode data = new ObjectMapper().readTree(answer.body()).path("data");
+            List<String> ids = new ArrayList<>();
+            for (JsonNode model : data) {
+                ids.add(model.path("id").asText("?"));
+            }
+            if (ids.isEmpty()) {
+                return "none listed";
+            }
+            int shown = Math.min(ids.size(), 20);
+            return String.join(", ", ids.subList(0, shown))
+                    + (ids.size() > shown ? " … (" + ids.size() + " in all)" : "");
+        } catch (Exception e) {
+            return "unavailable (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    private static HealingListener healingLog() {
+        Logger healing = Logger.getLogger("dev.responsesrelay.healing");
+        return (rule, detail) -> healing.fine(() -> "healed " + rule + ": " + detail);
+    }
+}

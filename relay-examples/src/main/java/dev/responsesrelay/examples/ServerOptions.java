@@ -1,0 +1,349 @@
+package dev.responsesrelay.examples;
+
+import dev.responsesrelay.examples.server.Providers;
+import dev.responsesrelay.okhttp.Upstream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The relay server's settings, from command-line flags and {@code RELAY_*} environment variables.
+ * A flag wins over its variable. Immutable.
+ */
+public final class ServerOptions {
+    /** The port when neither {@code --port} nor {@code RELAY_PORT} is given. */
+    public static final int DEFAULT_PORT = 4444;
+
+    /** Codex's own default {@code stream_idle_timeout_ms}: reasoning models may think for minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+    /**
+     * One second between SSE keep-alive comments while the upstream is silent. Keep-alives double as
+     * the probe for a client that hung up: a write to a closed TCP connection only fails on the
+     * second write after the close (the first provokes the peer's RST), so a hang-up is noticed
+     * within two intervals and the upstream call is cancelled. 15 bytes a second cost nothing.
+     */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(1);
+
+    private final String host;
+    private final int port;
+    private final String upstream;
+    private final @Nullable String apiKey;
+    private final String provider;
+    private final List<String> requiredKeys;
+    private final @Nullable Path recordDir;
+    private final Duration idleTimeout;
+    private final Duration keepAlive;
+    private final boolean help;
+
+    private ServerOptions(Parser p) {
+        this.host = p.host;
+        this.port = p.port;
+        this.upstream = p.upstream == null ? "" : p.upstream;
+        this.apiKey = p.apiKey;
+        this.provider = p.provider;
+        this.requiredKeys = List.copyOf(p.requiredKeys);
+        this.recordDir = p.recordDir;
+        this.idleTimeout = p.idleTimeout;
+        this.keepAlive = p.keepAlive;
+        this.help = p.help;
+    }
+
+    /**
+     * Parses {@code args}, falling back to {@code env} for flags not given.
+     *
+     * @throws IllegalArgumentException with a message for the user if a flag is unknown, lacks its
+     *     value, or has a bad value, or if no upstream is given (unless {@code --help} is)
+     */
+    public static ServerOptions parse(String[] args, Map<String, String> env) {
+        Objects.requireNonNull(args, "args == null");
+        Objects.requireNonNull(env, "env == null");
+        Parser parser = new Parser();
+        parser.readEnvironment(env);
+        parser.readFlags(args);
+        if (!parser.help) {
+            parser.validate();
+        }
+        return new ServerOptions(parser);
+    }
+
+    /** The {@code --help} text. */
+    public static String usage() {
+        return """
+                Usage: java -jar relay-server.jar --upstream URL [options]
+                       java -jar relay-server.jar codex-config [options]
+
+                Serves the OpenAI Responses API (POST /v1/responses, GET /v1/models, GET /healthz)
+                and relays it to a Chat Completions upstream.
+
+                Options; each can also be set with the environment variable in brackets, and a
+                flag wins over its variable:
+                  --upstream URL       base URL of the Chat Completions API, the part before
+                                       /chat/completions, e.g. https://api.deepseek.com/v1
+                                       [RELAY_UPSTREAM]
+                  --api-key KEY        key sent upstream as a bearer token; without it the
+                                       client's own bearer token is passed upstream, with it
+                                       never [RELAY_API_KEY]
+                  --provider NAME      upstream dialect: %s (default generic)
+                                       [RELAY_PROVIDER]
+                  --port N             port to listen on, 0 for any free one (default %d)
+                                       [RELAY_PORT]
+                  --host ADDR          address to bind (default 127.0.0.1: this machine only)
+                                       [RELAY_HOST]
+                  --require-key KEY    serve only clients sending Authorization: Bearer KEY;
+                                       repeat for more keys [RELAY_REQUIRE_KEYS, comma-separated]
+                  --record DIR         write every exchange to DIR/<timestamp>-<n>/ (requests,
+                                       upstream stream, events sent), without keys
+                                       [RELAY_RECORD_DIR]
+                  --idle-timeout SECS  longest upstream silence before the answer fails
+                                       (default %d) [RELAY_IDLE_TIMEOUT]
+                  --keep-alive SECS    SSE keep-alive interval while the upstream is silent;
+                                       also how fast a hung-up client is noticed (default %s)
+                                       [RELAY_KEEP_ALIVE]
+                  --help               show this text
+
+                Streams: the relay waits up to %d ms for the upstream's status line before it
+                answers. An upstream error within that window keeps its HTTP status (429 with
+                Retry-After, 400, ...). After it, the relay commits HTTP 200, sends
+                response.created at once and keep-alives while the model thinks; later errors
+                arrive as response.failed events.
+                """.formatted(
+                        String.join(", ", Providers.names()),
+                        DEFAULT_PORT,
+                        DEFAULT_IDLE_TIMEOUT.toSeconds(),
+                        seconds(DEFAULT_KEEP_ALIVE),
+                        RelayServer.FIRST_BYTE_WINDOW.toMillis());
+    }
+
+    /** Whether {@code --help} was given; then nothing else was validated. */
+    public boolean helpRequested() {
+        return help;
+    }
+
+    /** The address to bind. */
+    public String host() {
+        return host;
+    }
+
+    /** The port to listen on; 0 for any free port. */
+    public int port() {
+        return port;
+    }
+
+    /** The upstream's base URL. */
+    public String upstream() {
+        return upstream;
+    }
+
+    /** The key to send upstream, if the relay has its own. */
+    public Optional<String> apiKey() {
+        return Optional.ofNullable(apiKey);
+    }
+
+    /** The provider profile's name. */
+    public String provider() {
+        return provider;
+    }
+
+    /** The bearer tokens a client must present, if any. */
+    public List<String> requiredKeys() {
+        return requiredKeys;
+    }
+
+    /** Where to record exchanges, if recording. */
+    public Optional<Path> recordDir() {
+        return Optional.ofNullable(recordDir);
+    }
+
+    /** The longest upstream silence allowed. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The keep-alive interval while the upstream is silent. */
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
+    /** Describes the options for a log line; keys are shown as set or not, never their value. */
+    @Override
+    public String toString() {
+        return "ServerOptions{" + host + ":" + port + ", upstream=" + upstream + ", provider=" + provider
+                + ", api-key=" + (apiKey == null ? "none (client's key passed through)" : "set")
+                + ", require-key=" + requiredKeys.size() + " key(s)"
+                + (recordDir == null ? "" : ", record=" + recordDir) + "}";
+    }
+
+    private static String seconds(Duration d) {
+        long millis = d.toMillis();
+        return millis % 1000 == 0 ? Long.toString(millis / 1000) : Double.toString(millis / 1000.0);
+    }
+
+    /** Mutable state while parsing. */
+    private static final class Parser {
+        String host = "127.0.0.1";
+        int port = DEFAULT_PORT;
+
+        @Nullable
+        String upstream;
+
+        @Nullable
+        String apiKey;
+
+        String provider = "generic";
+        List<String> requiredKeys = new ArrayList<>();
+
+        @Nullable
+        Path recordDir;
+
+        Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        boolean help;
+
+        void readEnvironment(Map<String, String> env) {
+            for (Flag flag : Flag.values()) {
+                String value = env.get(flag.env);
+                if (value != null && !value.isBlank()) {
+                    if (flag == Flag.REQUIRE_KEY) {
+                        // Comma-separated; empty pieces ("a,,b", a trailing comma) are skipped.
+                        int start = 0;
+                        while (start <= value.length()) {
+                            int comma = value.indexOf(',', start);
+                            int end = comma < 0 ? value.length() : comma;
+                            String key = value.substring(start, end).strip();
+                            if (!key.isEmpty()) {
+                                requiredKeys.add(key);
+                            }
+                            start = end + 1;
+                        }
+                    } else {
+                        apply(flag, value.strip(), flag.env);
+                    }
+                }
+            }
+        }
+
+        void readFlags(String[] args) {
+            boolean requireKeyFlagSeen = false;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("--help") || arg.equals("-h")) {
+                    help = true;
+                    continue;
+                }
+                String name = arg;
+                String value = null;
+                int eq = arg.indexOf('=');
+                if (arg.startsWith("--") && eq > 0) {
+                    name = arg.substring(0, eq);
+                    value = arg.substring(eq + 1);
+                }
+                Flag flag = Flag.byName(name);
+                if (flag == null) {
+                    throw new IllegalArgumentException("unknown option " + name + " (see --help)");
+                }
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(name + " needs a value");
+                    }
+                    value = args[++i];
+                }
+                if (flag == Flag.REQUIRE_KEY) {
+                    if (!requireKeyFlagSeen) {
+                        requiredKeys.clear(); // flags replace RELAY_REQUIRE_KEYS as a whole
+                        requireKeyFlagSeen = true;
+                    }
+                    if (value.isBlank()) {
+                        throw new IllegalArgumentException("--require-key needs a non-blank key");
+                    }
+                    requiredKeys.add(value);
+                } else {
+                    apply(flag, value, name);
+                }
+            }
+        }
+
+        private void apply(Flag flag, String value, String source) {
+            switch (flag) {
+                case HOST -> host = value;
+                case PORT -> port = integer(value, source, 0, 65535);
+                case UPSTREAM -> upstream = value;
+                case API_KEY -> apiKey = value.isBlank() ? null : value;
+                case PROVIDER -> provider = value.toLowerCase(Locale.ROOT);
+                case RECORD -> recordDir = Path.of(value);
+                case IDLE_TIMEOUT -> idleTimeout = duration(value, source);
+                case KEEP_ALIVE -> keepAlive = duration(value, source);
+                case REQUIRE_KEY -> requiredKeys.add(value);
+            }
+        }
+
+        void validate() {
+            String url = upstream;
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("--upstream URL (or RELAY_UPSTREAM) is required");
+            }
+            Upstream.builder(url); // throws IllegalArgumentException naming a bad URL
+            Providers.byName(provider); // throws IllegalArgumentException listing the known names
+        }
+
+        private static int integer(String value, String source, int min, int max) {
+            try {
+                int n = Integer.parseInt(value.strip());
+                if (n < min || n > max) {
+                    throw new IllegalArgumentException(source + " must be between " + min + " and " + max);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + " must be a number but was " + value, e);
+            }
+        }
+
+        private static Duration duration(String value, String source) {
+            try {
+                double secondsValue = Double.parseDouble(value.strip());
+                if (!(secondsValue > 0) || secondsValue > 86_400) {
+                    throw new IllegalArgumentException(source + " must be a positive number of seconds");
+                }
+                return Duration.ofMillis(Math.max(1, Math.round(secondsValue * 1000)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + " must be a number of seconds but was " + value, e);
+            }
+        }
+    }
+
+    /** The options, with their flag and environment variable. */
+    private enum Flag {
+        HOST("--host", "RELAY_HOST"),
+        PORT("--port", "RELAY_PORT"),
+        UPSTREAM("--upstream", "RELAY_UPSTREAM"),
+        API_KEY("--api-key", "RELAY_API_KEY"),
+        PROVIDER("--provider", "RELAY_PROVIDER"),
+        REQUIRE_KEY("--require-key", "RELAY_REQUIRE_KEYS"),
+        RECORD("--record", "RELAY_RECORD_DIR"),
+        IDLE_TIMEOUT("--idle-timeout", "RELAY_IDLE_TIMEOUT"),
+        KEEP_ALIVE("--keep-alive", "RELAY_KEEP_ALIVE");
+
+        final String flag;
+        final String env;
+
+        Flag(String flag, String env) {
+            this.flag = flag;
+            this.env = env;
+        }
+
+        static @Nullable Flag byName(String name) {
+            for (Flag f : values()) {
+                if (f.flag.equals(name)) {
+                    return f;
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.responsesrelay.examples.server;
+
+import dev.responsesrelay.InvalidRequestException;
+import dev.responsesrelay.RelayError;
+import dev.responsesrelay.Translation;
+import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
+import dev.responsesrelay.okhttp.OkHttpRelay;
+import dev.responsesrelay.okhttp.RelayCall;
+import dev.responsesrelay.okhttp.RelayResponse;
+import dev.responsesrelay.okhttp.Upstream;
+import dev.responsesrelay.okhttp.UpstreamTap;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import okhttp3.Headers;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Routes {@code POST /v1/responses}, {@code GET /v1/models} and {@code GET /healthz}; everything
+ * else gets a JSON 404 or 405. Every failure the client can cause is a 4xx with an OpenAI error
+ * body, never a 5xx or a dropped connection.
+ */
+public final class RelayHandler extends Handler.Abstract {
+    /**
+     * Codex sends images inline as base64 data URLs, so bodies can be large; 2 MiB caps in peer
+     * relays turned screenshots into "transport errors" (PEERS.md, codex-relay #2). 64 MiB is
+     * generous, and still bounded.
+     */
+    public static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(RelayHandler.class.getName());
+
+    /** Everything a handler needs from the server. */
+    public record Settings(
+            OkHttpRelay relay,
+            boolean passClientKey,
+            ClientKeys clientKeys,
+            ExchangeRecorder recorder,
+            ScheduledExecutorService scheduler,
+            Executor executor,
+            Duration firstByteWindow,
+            Duration keepAlive) {}
+
+    private final Settings settings;
+    private final Set<StreamedAnswer> openStreams = ConcurrentHashMap.newKeySet();
+    private final Set<RelayCall> openCalls = ConcurrentHashMap.newKeySet();
+
+    /** Creates the handler. */
+    public RelayHandler(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Cancels every upstream call still running; for the end of a graceful shutdown. */
+    public void cancelAll(String why) {
+        for (StreamedAnswer answer : openStreams) {
+            answer.cancelUpstream(why);
+        }
+        for (RelayCall call : openCalls) {
+            call.cancel();
+        }
+    }
+
+    /** How many exchanges are in flight. */
+    public int openExchanges() {
+        return openStreams.size() + openCalls.size();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        try {
+            switch (path) {
+                case "/healthz" -> {
+                    if (allow(request, method, "GET", response, callback)) {
+                        Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
+                    }
+                }
+                case "/v1/models" -> {
+                    if (allow(request, method, "GET", response, callback) && authorized(request, response, callback)) {
+                        models(request, response, callback);
+                    }
+                }
+                case "/v1/responses" -> {
+                    if (allow(request, method, "POST", response, callback) && authorized(request, response, callback)) {
+                        responses(request, response, callback);
+                    }
+                }
+                default -> {
+                    closeIfBodyUnread(request, response);
+                    Answers.error(
+                            response,
+                            callback,
+                            Answers.relayError(
+                                    404,
+                                    "invalid_request_error",
+                                    "not_found",
+                                    "unknown path " + path
+                                            + "; this relay serves POST /v1/responses and GET /v1/models"));
+                }
+            }
+        } catch (RuntimeException e) {
+            // A bug of ours: still a well-formed answer, and the stack trace in the log.
+            LOG.log(Level.WARNING, "unexpected failure handling " + method + " " + path, e);
+            if (!response.isCommitted()) {
+                Answers.error(
+                        response,
+                        callback,
+                        Answers.relayError(500, "server_error", "server_error", "the relay failed: " + e));
+            } else {
+                callback.failed(e);
+            }
+        }
+        return true;
+    }
+
+    private static boolean allow(Request request, String method, String allowed, Response response, Callback callback) {
+        if (method.equals(allowed)) {
+            return true;
+        }
+        closeIfBodyUnread(request, response);
+        response.getHeaders().put(HttpHeader.ALLOW, allowed);
+        Answers.error(
+                response,
+                callback,
+                Answers.relayError(
+                        405,
+                        "invalid_request_error",
+                        "method_not_allowed",
+                        "method " + method + " is not allowed here; use " + allowed));
+        return false;
+    }
+
+    private boolean authorized(Request request, Response response, Callback callback) {
+        String token = ClientKeys.bearerToken(request.getHeaders());
+        if (settings.clientKeys().accepts(token)) {
+            return true;
+        }
+        LOG.fine(() -> "refused a client presenting key " + ClientKeys.mask(token));
+        closeIfBodyUnread(request, response);
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        Answers.error(
+                response,
+                callback,
+                Answers.relayError(
+                        401,
+                        "invalid_request_error",
+                        "invalid_api_key",
+                        "missing or unknown API key: send Authorization: Bearer <key> with a key this relay accepts"));
+        return false;
+    }
+
+    /** The relay to use for this request: with the client's key upstream, if so configured. */
+    private OkHttpRelay relayFor(Request request) {
+        OkHttpRelay relay = settings.relay();
+        if (!settings.passClientKey()) {
+            return relay;
+        }
+        String token = ClientKeys.bearerToken(request.getHeaders());
+        Upstream.Builder upstream = relay.upstream().toBuilder();
+        return relay.withUpstream(
+                token == null
+                        ? upstream.noApiKey().build()
+                        : upstream.bearerToken(token).build());
+    }
+
+    private void models(Request request, Response response, Callback callback) {
+        RelayResponse answer = relayFor(request).models();
+        Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
+    }
+
+    private void responses(Request request, Response response, Callback callback) {
+        RelayError refusal = checkContentHeaders(request);
+        if (refusal != null) {
+            closeIfBodyUnread(request, response);
+            Answers.error(response, callback, refusal);
+            return;
+        }
+        byte[] body;
+        try {
+            body = readBody(request);
+        } catch (BodyTooLarge e) {
+            closeIfBodyUnread(request, response);
+            Answers.error(response, callback, tooLarge());
+            return;
+        } catch (IOException e) {
+            // The client stopped sending its body (disconnect, or idle timeout): nobody to answer.
+            LOG.log(Level.FINE, "reading the request body failed", e);
+            callback.failed(e);
+            return;
+        }
+        Recording recording =
+                settings.recorder().begin(request.getMethod(), "/v1/responses", request.getHeaders(), body);
+        Translation translation;
+        try {
+            translation = settings.relay().translator().translate(body);
+        } catch (InvalidRequestException e) {
+            recording.answer(e.error().httpStatus(), e.error().toJson());
+            recording.close();
+            Answers.error(response, callback, e.error());
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the translator failed on a request", e);
+            RelayError error = Answers.relayError(
+                    500, "server_error", "server_error", "the relay could not translate the request: " + e);
+            recording.answer(error.httpStatus(), error.toJson());
+            recording.close();
+            Answers.error(response, callback, error);
+            return;
+        }
+        OkHttpRelay relay = relayFor(request);
+        recording.chatRequest(
+                relay.upstream().baseUrl().replaceFirst("[?#].*$", "").replaceFirst("/$", "") + "/chat/completions",
+                translation.chatRequestJson(),
+                translation.upstreamStreams());
+        // The upstream has its own idle timeout; Jetty's must not end a request that is only
+        // waiting for it (a pending write still fails after Jetty's timeout, as it should).
+        request.addIdleTimeoutListener(timeout -> false);
+        if (translation.clientStreams()) {
+            stream(request, response, callback, relay, translation, recording);
+        } else {
+            respond(request, response, callback, relay, translation, recording);
+        }
+    }
+
+    private void stream(
+            Request request,
+            Response response,
+            Callback callback,
+            OkHttpRelay relay,
+            Translation translation,
+            Recording recording) {
+        StreamedAnswer[] self = new StreamedAnswer[1];
+        StreamedAnswer answer = new StreamedAnswer(
+                request,
+                response,
+                callback,
+                settings.scheduler(),
+                settings.executor(),
+                settings.keepAlive(),
+                recording,
+                () -> openStreams.remove(self[0]));
+        self[0] = answer;
+        openStreams.add(answer);
+        answer.watchClient();
+        RelayCall call = relay.stream(translation, answer);
+        answer.begin(call, settings.firstByteWindow());
+    }
+
+    private void respond(
+            Request request,
+            Response response,
+            Callback callback,
+            OkHttpRelay relay,
+            Translation translation,
+            Recording recording) {
+        // The answer may arrive before respond() returns; whichever comes second removes the call.
+        AtomicReference<@Nullable RelayCall> registered = new AtomicReference<>();
+        AtomicBoolean answered = new AtomicBoolean();
+        UpstreamTap tap = new UpstreamTap() {
+            @Override
+            public void onUpstreamResponse(int status, Headers headers) {
+                recording.upstreamResponse(status, headers);
+            }
+
+            @Override
+            public void onUpstreamBytes(ByteBuffer bytes) {
+                recording.upstreamBytes(bytes);
+            }
+        };
+        request.addFailureListener(failure -> {
+            RelayCall running = registered.get();
+            if (running != null) {
+                openCalls.remove(running);
+                running.cancel();
+            }
+        });
+        RelayCall call = relay.respond(translation, tap, answer -> {
+            answered.set(true);
+            RelayCall done = registered.get();
+            if (done != null) {
+                openCalls.remove(done);
+            }
+            recording.answer(answer.httpStatus(), answer.body());
+            recording.close();
+            Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
+        });
+        openCalls.add(call);
+        registered.set(call);
+        if (answered.get()) {
+            openCalls.remove(call);
+        }
+    }
+
+    /**
+     * An answer given without reading the request body ends the connection: the unread rest of the
+     * body would otherwise be taken for the next request, and Jetty may close the connection under
+     * a client that was about to reuse it.
+     */
+    private static void closeIfBodyUnread(Request request, Response response) {
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
+    /** Refuses bodies that are not plain JSON. */
+    private static @Nullable RelayError checkContentHeaders(Request request) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String mediaType =
+                contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+            return Answers.relayError(
+                    415,
+                    "invalid_request_error",
+                    "unsupported_media_type",
+                    "the request body must be JSON with Content-Type: application/json, not "
+                            + (contentType == null ? "nothing" : contentType));
+        }
+        String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            return Answers.relayError(
+                    415,
+                    "invalid_request_error",
+                    "unsupported_media_type",
+                    "compressed request bodies (Content-Encoding: " + encoding + ") are not supported");
+        }
+        return null;
+    }
+
+    private static byte[] readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            throw new BodyTooLarge();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                if (out.size() + n > MAX_BODY_BYTES) {
+                    throw new BodyTooLarge();
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static RelayError tooLarge() {
+        return Answers.relayError(
+                413,
+                "invalid_request_error",
+                "request_too_large",
+                "the request body is larger than " + (MAX_BODY_BYTES / (1024 * 1024)) + " MiB");
+    }
+
+    /** The body passed {@link #MAX_BODY_BYTES}. */
+    private static final class BodyTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge() {
+            super("request body too large");
+        }
+    }
+}

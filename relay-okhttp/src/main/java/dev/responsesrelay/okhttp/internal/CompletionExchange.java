@@ -1,0 +1,105 @@
+package dev.responsesrelay.okhttp.internal;
+
+import dev.responsesrelay.RelayError;
+import dev.responsesrelay.Translation;
+import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.okhttp.RelayCall;
+import dev.responsesrelay.okhttp.RelayResponse;
+import dev.responsesrelay.okhttp.UpstreamTap;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Response;
+
+/** One non-streamed exchange: a {@code chat.completion} body in, a Responses object out. */
+public final class CompletionExchange implements RelayCall, Callback {
+    private final Call call;
+    private final Translation translation;
+    private final UpstreamTap tap;
+    private final Consumer<RelayResponse> onResponse;
+    private final Duration idleTimeout;
+
+    /** An exchange that will run {@code call} and hand the mapped answer to {@code onResponse}. */
+    public CompletionExchange(
+            Call call,
+            Translation translation,
+            UpstreamTap tap,
+            Consumer<RelayResponse> onResponse,
+            Duration idleTimeout) {
+        this.call = call;
+        this.translation = translation;
+        this.tap = tap;
+        this.onResponse = onResponse;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** What {@code execute} answers when the call was cancelled from another thread. */
+    public static RelayResponse cancelledResponse() {
+        return RelayResponse.failure(
+                RelayError.of(500, "server_error", null, "the upstream request was cancelled", null, null));
+    }
+
+    @Override
+    public void cancel() {
+        call.cancel();
+    }
+
+    @Override
+    public boolean isCanceled() {
+        return call.isCanceled();
+    }
+
+    /** Enqueues the call; the answer arrives on an OkHttp thread. */
+    public void startAsync() {
+        call.enqueue(this);
+    }
+
+    /** Runs the call on this thread. */
+    public void runBlocking() {
+        try (Response response = call.execute()) {
+            onResponse(call, response);
+        } catch (IOException e) {
+            onFailure(call, e);
+        }
+    }
+
+    @Override
+    public void onFailure(Call call, IOException e) {
+        if (!call.isCanceled()) {
+            onResponse.accept(RelayResponse.failure(Bodies.map(translation, Bodies.transportFailure(e, idleTimeout))));
+        }
+    }
+
+    @Override
+    public void onResponse(Call call, Response response) {
+        RelayResponse answer;
+        try (response) {
+            tap.onUpstreamResponse(response.code(), response.headers());
+            if (!response.isSuccessful()) {
+                Bodies.BoundedBody body =
+                        Bodies.read(response.body(), Bodies.MAX_ERROR_BODY_BYTES, tap::onUpstreamBytes);
+                answer = RelayResponse.failure(Bodies.map(translation, Bodies.httpFailure(response, body.text())));
+            } else {
+                Bodies.BoundedBody body =
+                        Bodies.read(response.body(), Bodies.MAX_JSON_BODY_BYTES, tap::onUpstreamBytes);
+                answer = body.truncated()
+                        ? RelayResponse.failure(Bodies.map(
+                                translation,
+                                UpstreamFailure.transport("the upstream's answer is larger than "
+                                        + Bodies.MAX_JSON_BODY_BYTES + " bytes")))
+                        // DeepSeek precedes non-streamed bodies with blank lines under load
+                        // (DIALECTS.md §1.2, rule 4).
+                        : RelayResponse.success(
+                                translation.toResponseJson(body.text().strip()));
+            }
+        } catch (IOException e) {
+            if (call.isCanceled()) {
+                return;
+            }
+            answer = RelayResponse.failure(Bodies.map(translation, Bodies.transportFailure(e, idleTimeout)));
+        }
+        onResponse.accept(answer);
+    }
+}

@@ -1,0 +1,364 @@
+package dev.responsesrelay.okhttp.internal;
+
+import dev.responsesrelay.RelayError;
+import dev.responsesrelay.ResponsesStream;
+import dev.responsesrelay.SseDecoder;
+import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.Translation;
+import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.okhttp.RelayCall;
+import dev.responsesrelay.okhttp.RelayResponse;
+import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.okhttp.UpstreamTap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Headers;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One streamed exchange: reads the upstream's event stream with the core's {@link SseDecoder} and
+ * feeds a {@link ResponsesStream}, handing the events to a {@link ResponsesListener}.
+ *
+ * <p>The core decoder is used rather than okhttp-sse because okhttp-sse follows the WHATWG
+ * algorithm strictly and drops llama.cpp's {@code error: {json}} field (DIALECTS.md rule 3), which
+ * would turn a reported error into a silent truncation.
+ *
+ * <p>Thread confinement: {@link #startAsync()} runs on the caller's thread and emits {@code
+ * start()}'s events before the call is enqueued; OkHttp's enqueue hands the stream over to one
+ * dispatcher thread with a happens-before edge, and that thread does everything else.
+ */
+public final class StreamingExchange implements RelayCall, Callback {
+    private final Call call;
+    private final Translation translation;
+    private final ResponsesStream stream;
+    private final ResponsesListener listener;
+    private final Duration idleTimeout;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Whether any event beyond start()'s went out; after that an HTTP status can't be sent. */
+    private boolean sentBeyondStart;
+
+    /**
+     * An exchange that will run {@code call}, feeding {@code stream} and telling {@code listener};
+     * {@code idleTimeout} only words the failure when the read timeout fires.
+     */
+    public StreamingExchange(
+            Call call,
+            Translation translation,
+            ResponsesStream stream,
+            ResponsesListener listener,
+            Duration idleTimeout) {
+        this.call = call;
+        this.translation = translation;
+        this.stream = stream;
+        this.listener = listener;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /**
+     * An exchange for a client that did not ask for a stream while the upstream streams: the events
+     * are dropped and the final response object (or the error) goes to {@code onResponse}.
+     */
+    public static StreamingExchange collecting(
+            Call call,
+            Translation translation,
+            UpstreamTap tap,
+            Consumer<RelayResponse> onResponse,
+            Duration idleTimeout) {
+        ResponsesStream stream = translation.newStream();
+        return new StreamingExchange(call, translation, stream, new Collector(stream, tap, onResponse), idleTimeout);
+    }
+
+    @Override
+    public void cancel() {
+        call.cancel();
+    }
+
+    @Override
+    public boolean isCanceled() {
+        return call.isCanceled();
+    }
+
+    /** Emits start()'s events on this thread, then enqueues the upstream call. */
+    public void startAsync() {
+        if (!emitStart()) {
+            return;
+        }
+        call.enqueue(this);
+    }
+
+    /** Emits start()'s events and runs the whole exchange on this thread. */
+    public void runBlocking() {
+        if (!emitStart()) {
+            return;
+        }
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            onFailure(call, e);
+            return;
+        }
+        onResponse(call, response);
+    }
+
+    private boolean emitStart() {
+        try {
+            deliver(stream.start(), false);
+            return true;
+        } catch (ListenerFailed e) {
+            close();
+            return false;
+        }
+    }
+
+    @Override
+    public void onFailure(Call call, IOException e) {
+        try {
+            if (!call.isCanceled()) {
+                fail(Bodies.transportFailure(e, idleTimeout));
+            }
+        } catch (ListenerFailed ignored) {
+            // The listener threw; the call is cancelled and onClosed follows.
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void onResponse(Call call, Response response) {
+        try (response) {
+            deliverUpstreamResponse(response);
+            ResponseBody body = response.body();
+            if (!response.isSuccessful()) {
+                Bodies.BoundedBody error = Bodies.read(body, Bodies.MAX_ERROR_BODY_BYTES, this::tap);
+                fail(Bodies.httpFailure(response, error.text()));
+            } else if (Bodies.isJson(body)) {
+                readJsonAnswer(body);
+            } else {
+                readEventStream(body);
+            }
+        } catch (IOException e) {
+            if (!call.isCanceled()) {
+                try {
+                    fail(Bodies.transportFailure(e, idleTimeout));
+                } catch (ListenerFailed ignored) {
+                    // The listener threw; the call is cancelled and onClosed follows.
+                }
+            }
+        } catch (ListenerFailed ignored) {
+            // The listener threw; the call is cancelled and onClosed follows.
+        } finally {
+            close();
+        }
+    }
+
+    private void readEventStream(ResponseBody body) throws IOException {
+        SseDecoder decoder = SseDecoder.create();
+        byte[] buffer = new byte[16 * 1024];
+        InputStream in = body.byteStream();
+        while (!stream.isTerminal()) {
+            // Returns as soon as some bytes arrived: events go out as the upstream produces them.
+            int n = in.read(buffer);
+            if (call.isCanceled()) {
+                return;
+            }
+            if (n == -1) {
+                feed(decoder.finish());
+                if (!stream.isTerminal()) {
+                    // EOF: the stream decides whether a finish reason was seen (DIALECTS.md rule 5).
+                    deliver(stream.onEnd(), true);
+                }
+                return;
+            }
+            tap(ByteBuffer.wrap(buffer, 0, n).asReadOnlyBuffer());
+            List<SseEvent> upstreamEvents;
+            try {
+                upstreamEvents = decoder.feed(buffer, 0, n);
+            } catch (IllegalStateException tooLarge) {
+                fail(UpstreamFailure.transport(
+                        "the upstream sent an SSE event too large to handle: " + tooLarge.getMessage()));
+                return;
+            }
+            feed(upstreamEvents);
+        }
+        // Terminal before EOF ([DONE], or an error event): stop reading. Closing the response
+        // discards what is left, and a provider still generating is disconnected rather than
+        // left billing tokens nobody reads.
+    }
+
+    private void feed(List<SseEvent> upstreamEvents) {
+        for (SseEvent event : upstreamEvents) {
+            if (stream.isTerminal()) {
+                return;
+            }
+            deliver(stream.onEvent(event), true);
+        }
+    }
+
+    /**
+     * A 2xx JSON body to a streaming request: an error object (LM Studio answers HTTP 200 with
+     * {@code {"error": …}}, DIALECTS.md rule 4/44), or a server that ignored {@code stream: true}.
+     * It is fed to the stream as one data payload, which fails the response on an error object; any
+     * other JSON fails it too, since a complete answer without a stream is not what was asked for.
+     */
+    private void readJsonAnswer(ResponseBody body) throws IOException {
+        Bodies.BoundedBody json = Bodies.read(body, Bodies.MAX_JSON_BODY_BYTES, this::tap);
+        if (json.truncated()) {
+            fail(UpstreamFailure.transport(
+                    "the upstream's JSON answer is larger than " + Bodies.MAX_JSON_BODY_BYTES + " bytes"));
+            return;
+        }
+        deliver(stream.onData(json.text().strip()), true);
+        if (!stream.isTerminal()) {
+            fail(UpstreamFailure.transport(
+                    "the upstream answered a streaming request with a JSON body instead of an event stream"));
+        }
+    }
+
+    /** Fails the response; before anything was streamed, the caller gets the HTTP-able error too. */
+    private void fail(UpstreamFailure failure) {
+        List<SseEvent> events = stream.onFailure(failure);
+        if (!sentBeyondStart) {
+            RelayError error = Bodies.map(translation, failure);
+            sentBeyondStart = true;
+            invokeListener(() -> listener.onUpstreamError(this, error, events));
+        } else if (!events.isEmpty()) {
+            invokeListener(() -> listener.onEvents(this, events));
+        }
+    }
+
+    /**
+     * Hands events to the listener. An upstream whose very first event is an error (a 200 stream
+     * whose first chunk is {@code {"error":…}}, or llama.cpp's {@code error:} field) is reported
+     * like an HTTP error, since the client has seen nothing but the opening events yet.
+     */
+    private void deliver(List<SseEvent> events, boolean afterStart) {
+        if (events.isEmpty()) {
+            return;
+        }
+        if (afterStart && !sentBeyondStart) {
+            sentBeyondStart = true;
+            RelayError error = stream.error().orElse(null);
+            if (stream.isTerminal() && error != null && onlyFailure(events)) {
+                invokeListener(() -> listener.onUpstreamError(this, error, events));
+                return;
+            }
+        }
+        invokeListener(() -> listener.onEvents(this, events));
+    }
+
+    private static boolean onlyFailure(List<SseEvent> events) {
+        for (SseEvent event : events) {
+            if (!event.event().equals("response.failed") && !event.event().equals("error")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void deliverUpstreamResponse(Response response) {
+        invokeListener(() -> listener.onUpstreamResponse(this, response.code(), response.headers()));
+    }
+
+    private void tap(ByteBuffer bytes) {
+        invokeListener(() -> listener.onUpstreamBytes(this, bytes));
+    }
+
+    private void invokeListener(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException | Error e) {
+            // The listener's own failure (typically: its client went away). Stop the upstream at
+            // once: every token it streams from now on would be billed and thrown away.
+            call.cancel();
+            throw new ListenerFailed(e);
+        }
+    }
+
+    private void close() {
+        if (closed.compareAndSet(false, true)) {
+            listener.onClosed(this);
+        }
+    }
+
+    /** Unwinds the read loop after a listener threw. */
+    private static final class ListenerFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ListenerFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** Turns a stream into one complete answer for a non-streaming client. */
+    private static final class Collector extends ResponsesListener {
+        private final ResponsesStream stream;
+        private final UpstreamTap tap;
+        private final Consumer<RelayResponse> onResponse;
+        private @Nullable RelayError earlyError;
+
+        Collector(ResponsesStream stream, UpstreamTap tap, Consumer<RelayResponse> onResponse) {
+            this.stream = stream;
+            this.tap = tap;
+            this.onResponse = onResponse;
+        }
+
+        @Override
+        public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
+            tap.onUpstreamResponse(status, headers);
+        }
+
+        @Override
+        public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
+            tap.onUpstreamBytes(bytes);
+        }
+
+        @Override
+        public void onEvents(RelayCall call, List<SseEvent> events) {
+            // The stream keeps the final response object; the events themselves are not needed.
+        }
+
+        @Override
+        public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
+            earlyError = error;
+        }
+
+        @Override
+        public void onClosed(RelayCall call) {
+            if (call.isCanceled()) {
+                return;
+            }
+            RelayError early = earlyError;
+            if (early != null) {
+                onResponse.accept(RelayResponse.failure(early));
+                return;
+            }
+            RelayError failed = stream.error().orElse(null);
+            String json = stream.responseJson().orElse(null);
+            if (failed != null) {
+                onResponse.accept(RelayResponse.failure(failed));
+            } else if (json != null) {
+                // completed, or incomplete: both are 200 answers whose status field says which.
+                onResponse.accept(RelayResponse.success(json));
+            } else {
+                onResponse.accept(RelayResponse.failure(RelayError.of(
+                        502,
+                        "server_error",
+                        "server_error",
+                        "the upstream stream ended without an answer",
+                        null,
+                        null)));
+            }
+        }
+    }
+}
