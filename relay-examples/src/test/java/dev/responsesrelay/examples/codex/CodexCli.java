@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Missing npm is a test failure, not a skip: these tests are the only proof that Codex accepts
  * what the relay sends, and a silently skipped proof is no proof.
  */
-final class CodexCli {
+public final class CodexCli {
     static final String VERSION = "0.169.0";
     private static final String PACKAGE = "@openai/codex@" + VERSION;
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
@@ -41,7 +41,7 @@ final class CodexCli {
     }
 
     /** The installed CLI, installing it first if the cached copy is missing or is another version. */
-    static synchronized CodexCli installed() {
+    public static synchronized CodexCli installed() {
         CodexCli cli = installed;
         if (cli == null) {
             cli = install(repoRoot().resolve(".tools").resolve("codex-" + VERSION), System.getenv("PATH"));
@@ -51,7 +51,7 @@ final class CodexCli {
     }
 
     /** The {@code codex} launcher script npm put on {@code node_modules/.bin}. */
-    Path executable() {
+    public Path executable() {
         return executable;
     }
 
