@@ -182,7 +182,7 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
             onFinished.run();
             return;
         }
-        if (!payloads.isEmpty()) {
+        if (!payloads.isEmpty() && state != State.DONE) {
             if (state == State.HOLDING) {
                 commitLocked();
             }
@@ -284,10 +284,15 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
             if (running != null) {
                 running.cancel();
             }
+            // A cancelled upstream makes no further listener calls: end the exchange here.
+            finishLocked();
         }
     }
 
     private void finishLocked() {
+        if (state == State.DONE) {
+            return;
+        }
         cancelTimersLocked();
         boolean wasHolding = state == State.HOLDING;
         state = State.DONE;
