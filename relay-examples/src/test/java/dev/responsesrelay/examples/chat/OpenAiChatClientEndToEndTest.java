@@ -135,7 +135,8 @@ class OpenAiChatClientEndToEndTest {
                                 .parameters(FunctionParameters.builder()
                                         .putAdditionalProperty("type", JsonValue.from("object"))
                                         .putAdditionalProperty(
-                                                "properties", JsonValue.from(Map.of("city", Map.of("type", "string")))))
+                                                "properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                                        .build())
                                 .build())
                         .build())
                 .build();
