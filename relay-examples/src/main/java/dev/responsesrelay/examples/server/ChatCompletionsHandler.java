@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -229,7 +230,8 @@ public final class ChatCompletionsHandler extends Handler.Abstract {
             ChatTranslation translation,
             @Nullable String clientToken) {
         AtomicBoolean answered = new AtomicBoolean();
-        ChatUpstream.Exchange[] running = new ChatUpstream.Exchange[1];
+        // Set on the request thread, read on the upstream's and on Jetty's failure path.
+        AtomicReference<ChatUpstream.@Nullable Exchange> running = new AtomicReference<>();
         ChatUpstream.Listener listener = new ChatUpstream.Listener() {
             @Override
             public void onEvent(SseEvent event) {
@@ -264,7 +266,7 @@ public final class ChatCompletionsHandler extends Handler.Abstract {
                 if (!answered.compareAndSet(false, true)) {
                     return;
                 }
-                finished(running[0]);
+                finished(running.get());
                 try {
                     Answers.json(response, callback, 200, translation.toChatCompletionJson(responseJson), Map.of());
                 } catch (RelayException e) {
@@ -277,13 +279,13 @@ public final class ChatCompletionsHandler extends Handler.Abstract {
                 if (!answered.compareAndSet(false, true)) {
                     return;
                 }
-                finished(running[0]);
+                finished(running.get());
                 Answers.error(response, callback, translation.mapFailure(failure));
             }
         };
         request.addFailureListener(failure -> {
             answered.set(true);
-            ChatUpstream.Exchange exchange = running[0];
+            ChatUpstream.Exchange exchange = running.get();
             if (exchange != null) {
                 openCalls.remove(exchange);
                 exchange.cancel();
@@ -296,7 +298,7 @@ public final class ChatCompletionsHandler extends Handler.Abstract {
             Answers.error(response, callback, e.error());
             return;
         }
-        running[0] = exchange;
+        running.set(exchange);
         openCalls.add(exchange);
         if (answered.get()) {
             openCalls.remove(exchange);
