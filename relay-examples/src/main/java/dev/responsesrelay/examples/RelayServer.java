@@ -339,6 +339,10 @@ public final class RelayServer implements AutoCloseable {
                 + (options.requiredKeys().isEmpty()
                         ? ", no client key required"
                         : ", " + options.requiredKeys().size() + " client key(s) accepted"));
+        if (options.recordDir().isPresent()) {
+            LOG.warning("--record is not supported with --upstream-api "
+                    + options.upstreamApi().name().toLowerCase(java.util.Locale.ROOT) + " yet; nothing is recorded");
+        }
         return server;
     }
 
