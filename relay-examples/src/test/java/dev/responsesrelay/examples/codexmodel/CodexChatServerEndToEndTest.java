@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 import dev.responsesrelay.examples.RelayServer;
+import dev.responsesrelay.examples.codex.CodexCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * openai-java's chat client → the relay with {@code --upstream-api codex} → the real Codex CLI
- * 0.169.0 ({@link CodexBinary}) → {@link FakeResponsesUpstream}, which answers Codex with a real
+ * 0.169.0 ({@link CodexCli}) → {@link FakeResponsesUpstream}, which answers Codex with a real
  * captured stream ({@code codex-0.169.0/sse/02_reasoning_plus_text.sse}).
  */
 class CodexChatServerEndToEndTest {
@@ -98,7 +99,7 @@ class CodexChatServerEndToEndTest {
                         "--upstream-api",
                         "codex",
                         "--codex-binary",
-                        CodexBinary.path().toString(),
+                        CodexCli.installed().executable().toString(),
                         "--codex-model",
                         "fake-model",
                         "--codex-home",
