@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Another helper of the same kind is being written for the Codex config generator; the two are
  * meant to be unified.
  */
-final class CodexBinary {
+public final class CodexBinary {
     static final String VERSION = "0.169.0";
 
     private static @Nullable Path cached;
@@ -24,7 +24,7 @@ final class CodexBinary {
     private CodexBinary() {}
 
     /** The {@code codex} launcher of a local {@code @openai/codex@0.169.0} install. */
-    static synchronized Path path() {
+    public static synchronized Path path() {
         Path known = cached;
         if (known != null) {
             return known;
