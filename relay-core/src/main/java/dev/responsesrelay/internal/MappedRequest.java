@@ -16,6 +16,8 @@ import java.util.List;
  *     instructions}, {@code tools}, {@code tool_choice}, {@code parallel_tool_calls}, {@code
  *     temperature}, {@code top_p}, {@code max_output_tokens}, {@code reasoning}, {@code text}, {@code
  *     metadata}, {@code store}, …), as the client sent them; never mutated after mapping
+ * @param compaction whether this is a remote-compaction request (see {@link Compaction}), whose
+ *     answer must be a single {@code compaction} item
  */
 public record MappedRequest(
         String chatJson,
@@ -24,8 +26,21 @@ public record MappedRequest(
         String model,
         List<String> warnings,
         ToolCatalog tools,
-        ObjectNode responseEcho) {
+        ObjectNode responseEcho,
+        boolean compaction) {
     public MappedRequest {
         warnings = List.copyOf(warnings);
+    }
+
+    /** A request that is not a remote compaction. */
+    public MappedRequest(
+            String chatJson,
+            boolean clientStreams,
+            boolean upstreamStreams,
+            String model,
+            List<String> warnings,
+            ToolCatalog tools,
+            ObjectNode responseEcho) {
+        this(chatJson, clientStreams, upstreamStreams, model, warnings, tools, responseEcho, false);
     }
 }

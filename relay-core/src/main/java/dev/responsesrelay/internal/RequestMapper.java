@@ -124,6 +124,8 @@ public final class RequestMapper {
         Objects.requireNonNull(ids, "ids == null");
         ObjectNode request = parse(responsesRequestUtf8);
         List<String> warnings = new ArrayList<>();
+        // Remote compaction v2 (CODEX-WIRE.md §3) rewrites input items before anything else reads them.
+        boolean compaction = Compaction.prepare(request);
 
         rejectStatefulFields(request);
         String model = requireText(request, "model", "", true);
@@ -206,7 +208,8 @@ public final class RequestMapper {
                 model,
                 warnings,
                 ToolCatalog.of(tools.bindings()),
-                responseEcho(request));
+                responseEcho(request),
+                compaction);
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.responsesrelay.examples.server.JsonErrorHandler;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
+import dev.responsesrelay.examples.server.ResponsesWebSocket;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
@@ -42,6 +43,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -165,7 +167,7 @@ public final class RelayServer implements AutoCloseable {
         connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
         jetty.addConnector(connector);
 
-        RelayHandler handler = new RelayHandler(new RelayHandler.Settings(
+        RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
                 options.apiKey().isEmpty(),
                 new ClientKeys(options.requiredKeys()),
@@ -173,8 +175,18 @@ public final class RelayServer implements AutoCloseable {
                 scheduler,
                 threads,
                 FIRST_BYTE_WINDOW,
-                options.keepAlive()));
-        jetty.setHandler(new GracefulHandler(handler) {
+                options.keepAlive());
+        RelayHandler handler = new RelayHandler(settings);
+        // Responses WebSocket transport (Codex's built-in OpenAI provider, research
+        // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to
+        // ResponsesWebSocket, everything else falls through to the HTTP handler.
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(jetty, container -> {
+            // Codex keeps its socket across turns; OpenAI's own limit is 60 minutes per connection.
+            container.setIdleTimeout(Duration.ofMinutes(60));
+            container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings));
+        });
+        webSockets.setHandler(handler);
+        jetty.setHandler(new GracefulHandler(webSockets) {
             @Override
             protected void handleShutdownRejection(Request request, Response response, Callback callback) {
                 // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
