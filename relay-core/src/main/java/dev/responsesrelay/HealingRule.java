@@ -62,8 +62,9 @@ public enum HealingRule {
     /**
      * Tool-call markup leaked into {@code content} because the server's tool parser missed it (Kimi
      * {@code <|tool_calls_section_begin|>}, Hermes/Qwen {@code <tool_call>}, {@code <function=…>};
-     * DIALECTS.md rule 23) and was turned into tool calls. <b>Off by default</b>: with it on, text
-     * from the first marker on is held back until the answer ends.
+     * DIALECTS.md rule 23) and was turned into tool calls; likewise the text of a Groq {@code
+     * tool_use_failed} error sent mid-stream ({@code failed_generation}). <b>Off by default</b>: with
+     * it on, text from the first marker on is held back until the answer ends.
      */
     LEAKED_TOOL_MARKUP;
 

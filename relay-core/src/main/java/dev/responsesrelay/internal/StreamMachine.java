@@ -265,6 +265,9 @@ public final class StreamMachine implements ResponsesStream {
             return;
         }
         if (chunk.error()) {
+            if (rescueFailedGeneration(data)) {
+                return;
+            }
             // A 200 stream that carries an error object (OpenAI, Groq tool_use_failed, vLLM, SGLang,
             // OpenRouter; DIALECTS.md rule 41): the answer so far stays as streamed.
             fail(streamError(data));
@@ -405,6 +408,30 @@ public final class StreamMachine implements ResponsesStream {
     private void appendContentText(String text) {
         ToolMarkup gate = markup;
         appendText(gate == null ? text : gate.feed(text));
+    }
+
+    /**
+     * Groq fails a call its parser could not read with {@code tool_use_failed} and the model's text
+     * in {@code failed_generation} (DIALECTS.md §1.6, rule 23); with the markup repair on, calls read
+     * from that text finish the answer instead of failing it.
+     */
+    private boolean rescueFailedGeneration(String payload) {
+        if (markup == null || finishReason != null) {
+            return false;
+        }
+        String generation = ToolMarkup.failedGeneration(payload);
+        ToolMarkup.Parsed parsed = generation == null ? null : ToolMarkup.parse(generation);
+        if (parsed == null || parsed.calls().isEmpty()) {
+            return false;
+        }
+        context.heal(
+                HealingRule.LEAKED_TOOL_MARKUP, parsed.calls().size() + " tool call(s) in Groq's failed_generation");
+        for (ToolMarkup.ParsedCall call : parsed.calls()) {
+            String id = call.id() != null ? call.id() : context.ids().newId("call_");
+            acceptToolCall(new ToolCallDelta(null, id, call.name(), call.arguments(), false));
+        }
+        finishReason = "tool_calls";
+        return true;
     }
 
     /**

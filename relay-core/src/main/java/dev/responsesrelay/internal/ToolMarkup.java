@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code functions.NAME:IDX} is kept, since Kimi wants it back verbatim;
  *   <li>Hermes and Qwen: {@code <tool_call>{"name":…,"arguments":{…}}</tool_call>};
  *   <li>Llama and Qwen3-Coder: {@code <function=NAME>{…}</function>} or {@code
- *       <function=NAME><parameter=P>value</parameter>…</function>}, also inside {@code <tool_call>}.
+ *       <function=NAME><parameter=P>value</parameter>…</function>}, also inside {@code <tool_call>};
+ *       Groq's {@code failed_generation} texts also come as {@code <function=NAME{…}</function>}.
  * </ul>
  *
  * <p>As a gate on the streamed text, it passes text through until a marker starts (holding back a
@@ -37,8 +38,10 @@ final class ToolMarkup {
             Pattern.DOTALL);
     private static final Pattern KIMI_SECTION_MARKS = Pattern.compile("<\\|tool_calls_section_(?:begin|end)\\|>");
     private static final Pattern TOOL_CALL = Pattern.compile("<tool_call>(.*?)(?:</tool_call>|$)", Pattern.DOTALL);
+    /** {@code <function=NAME>BODY</function>}; Groq's failed generations also drop the {@code >}. */
     private static final Pattern FUNCTION =
-            Pattern.compile("<function=([^>\\s]+)>(.*?)(?:</function>|$)", Pattern.DOTALL);
+            Pattern.compile("<function=([A-Za-z0-9_.:-]+)>?(.*?)(?:</function>|$)", Pattern.DOTALL);
+
     private static final Pattern PARAMETER =
             Pattern.compile("<parameter=([^>\\s]+)>\\n?(.*?)\\n?</parameter>", Pattern.DOTALL);
 
@@ -216,6 +219,22 @@ final class ToolMarkup {
                             : Json.MAPPER.getNodeFactory().textNode(value));
         }
         return arguments.isEmpty() ? null : new ParsedCall(null, name, arguments.toString());
+    }
+
+    /**
+     * The model's raw text from Groq's {@code tool_use_failed} error ({@code error.failed_generation},
+     * DIALECTS.md §1.6), which Groq also sends mid-stream; null for any other payload.
+     */
+    static @Nullable String failedGeneration(String errorPayload) {
+        JsonNode root = readJson(errorPayload.strip());
+        JsonNode error = root == null ? null : root.get("error");
+        if (error == null
+                || !error.isObject()
+                || !"tool_use_failed".equals(error.path("code").asText())) {
+            return null;
+        }
+        JsonNode generation = error.get("failed_generation");
+        return generation != null && generation.isTextual() ? generation.textValue() : null;
     }
 
     private static String argumentsText(@Nullable JsonNode arguments) {

@@ -156,6 +156,36 @@ class StreamMachineIdAndMarkupRepairsTest {
         assertThat(output(events).get(0).at("/content/0/text").asText()).isEqualTo(HERMES);
     }
 
+    private static final String GROQ_TOOL_USE_FAILED = "{\"error\":{\"message\":\"Failed to call a function."
+            + " Please adjust your prompt. See 'failed_generation' for more details.\",\"type\":"
+            + "\"invalid_request_error\",\"code\":\"tool_use_failed\",\"failed_generation\":"
+            + "\"<function=exec_command>{\\\"cmd\\\": \\\"ls\\\"}</function>\"}}";
+
+    @Test
+    void groqsMidStreamToolUseFailedIsAnErrorByDefault() {
+        // Synthetic, shaped after DIALECTS.md §1.6 (groq-typescript #28): the error as a data chunk.
+        Translation translation = translator(ProviderProfile.GROQ)
+                .build()
+                .translate(codexLikeRequest("m", "go").toString());
+        List<SseEvent> events = stream(translation, Chunks.role(), GROQ_TOOL_USE_FAILED);
+        assertThat(events.get(events.size() - 1).event()).isEqualTo(EventTypes.FAILED);
+    }
+
+    @Test
+    void groqsFailedGenerationBecomesTheCallWhenTheMarkupRepairIsOn() {
+        Translation translation = translator(ProviderProfile.GROQ)
+                .enableHealing(HealingRule.LEAKED_TOOL_MARKUP)
+                .build()
+                .translate(codexLikeRequest("m", "go").toString());
+        List<SseEvent> events = stream(translation, Chunks.role(), GROQ_TOOL_USE_FAILED);
+        assertThat(events.get(events.size() - 1).event()).isEqualTo(EventTypes.COMPLETED);
+        assertThat(output(events)).singleElement().satisfies(c -> {
+            assertThat(c.path("name").asText()).isEqualTo("exec_command");
+            assertThat(c.path("arguments").asText()).isEqualTo("{\"cmd\":\"ls\"}");
+        });
+        assertThat(healed).containsExactly(HealingRule.LEAKED_TOOL_MARKUP, HealingRule.MISSING_DONE);
+    }
+
     @Test
     void disablingWinsOverEnabling() {
         Translation translation = translator(ProviderProfile.VLLM)

@@ -54,6 +54,22 @@ class ToolMarkupTest {
     }
 
     @Test
+    void groqsFailedGenerationWithoutTheClosingBracket() {
+        // Shaped after Groq's tool_use_failed (DIALECTS.md §1.6): the model's raw text.
+        String payload = "{\"error\":{\"message\":\"Failed to call a function. Please adjust your prompt. See"
+                + " 'failed_generation' for more details.\",\"type\":\"invalid_request_error\","
+                + "\"code\":\"tool_use_failed\",\"failed_generation\":"
+                + "\"<function=exec_command{\\\"cmd\\\": \\\"ls\\\"}</function>\"}}";
+        String generation = ToolMarkup.failedGeneration(payload);
+        assertThat(generation).isNotNull();
+        assertThat(generation).isEqualTo("<function=exec_command{\"cmd\": \"ls\"}</function>");
+        assertThat(ToolMarkup.parse(generation).calls())
+                .containsExactly(new ParsedCall(null, "exec_command", "{\"cmd\":\"ls\"}"));
+        assertThat(ToolMarkup.failedGeneration("{\"error\":{\"code\":\"rate_limit_exceeded\"}}"))
+                .isNull();
+    }
+
+    @Test
     void unreadableMarkupStaysText() {
         String held = "<tool_call>this is not a call</tool_call> and prose";
         ToolMarkup.Parsed parsed = ToolMarkup.parse(held);
