@@ -202,7 +202,9 @@ public final class RequestMapper {
         if (upstreamStreams
                 && provider.streamOptions()
                 && !chat.has("stream_options")
-                && !provider.dropFields().contains("stream_options")) {
+                && !provider.dropFields().contains("stream_options")
+                && (provider.allowedFields().isEmpty()
+                        || provider.allowedFields().contains("stream_options"))) {
             chat.putObject("stream_options").put("include_usage", true);
         }
 

@@ -531,6 +531,19 @@ class ProviderRequestShapesTest {
     }
 
     @Test
+    void anAllowListAlsoHoldsWhenStreamingIsSwitchedOnLate() {
+        ProviderProfile strict = ProviderProfile.MISTRAL.toBuilder()
+                .streamOptions(true)
+                .extraBodyJson("{\"stream\":true}")
+                .build();
+        ObjectNode request = codexBody(FUNCTION_CALL);
+        request.put("stream", false);
+        JsonNode chat = chat(strict, request);
+        assertThat(chat.at("/stream").booleanValue()).isTrue();
+        assertThat(chat.has("stream_options")).isFalse();
+    }
+
+    @Test
     void extraBodyOverridesEveryProfileRule() {
         ProviderProfile tuned = ProviderProfile.MISTRAL.toBuilder()
                 .extraBodyJson("{\"stream_options\":{\"include_usage\":true}}")
