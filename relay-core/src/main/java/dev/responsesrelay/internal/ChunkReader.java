@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.internal.ChatChunk.Choice;
 import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
@@ -170,7 +171,7 @@ final class ChunkReader {
         StringBuilder detailsReasoning;
 
         @Nullable
-        List<com.fasterxml.jackson.databind.JsonNode> details;
+        List<JsonNode> details;
 
         @Nullable
         String refusal;
@@ -351,14 +352,14 @@ final class ChunkReader {
             // The type decides what an entry is, but may come after its payload, and every entry
             // is kept verbatim for the replay; so each entry (small, OpenRouter only) is read as a
             // tree once.
-            var entry = Json.MAPPER.readTree(copyStructure(p));
+            JsonNode entry = Json.MAPPER.readTree(copyStructure(p));
             String type = entry.path("type").asText("");
             switch (type) {
                 case "reasoning.text" -> appendIfText(d, entry.get("text"));
                 case "reasoning.summary" -> appendIfText(d, entry.get("summary"));
                 default -> {}
             }
-            List<com.fasterxml.jackson.databind.JsonNode> details = d.details;
+            List<JsonNode> details = d.details;
             if (details == null) {
                 details = new ArrayList<>(1);
                 d.details = details;
@@ -367,7 +368,7 @@ final class ChunkReader {
         }
     }
 
-    private static void appendIfText(DeltaFields d, com.fasterxml.jackson.databind.@Nullable JsonNode text) {
+    private static void appendIfText(DeltaFields d, @Nullable JsonNode text) {
         if (text != null && text.isTextual()) {
             d.detailsReasoning().append(text.textValue());
         }

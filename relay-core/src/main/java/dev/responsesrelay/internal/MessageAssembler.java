@@ -110,7 +110,7 @@ final class MessageAssembler {
     }
 
     /** The tool-call ids of the history, as sent by the client and as sent upstream. */
-    java.util.Set<String> historyCallIds() {
+    Set<String> historyCallIds() {
         return callIds.historyIds();
     }
 

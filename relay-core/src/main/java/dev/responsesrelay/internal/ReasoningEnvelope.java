@@ -68,6 +68,7 @@ public record ReasoningEnvelope(
         }
     }
 
+    /** Copies the signatures, keeping their order. */
     public ReasoningEnvelope {
         signatures = Collections.unmodifiableMap(new LinkedHashMap<>(signatures));
     }

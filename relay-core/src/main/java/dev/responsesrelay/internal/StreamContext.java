@@ -39,6 +39,7 @@ public record StreamContext(
         ObjectNode responseEcho,
         Set<String> historyCallIds) {
 
+    /** Copies the sets, so that the context stays immutable. */
     public StreamContext {
         disabledHealing = Set.copyOf(disabledHealing);
         historyCallIds = Set.copyOf(historyCallIds);
