@@ -128,9 +128,16 @@ public final class RelayServer implements AutoCloseable {
         if (options.upstreamApi() != ServerOptions.UpstreamApi.CHAT) {
             return startChatCompletions(options);
         }
-        ProviderProfile provider = Providers.byName(options.provider());
+        ProviderProfile provider = Providers.resolve(options.provider(), options.upstream());
         Upstream.Builder upstream = Upstream.builder(options.upstream()).provider(provider);
-        options.apiKey().ifPresent(upstream::bearerToken);
+        // Azure OpenAI takes its key in an api-key header rather than as a bearer token.
+        options.apiKey().ifPresent(key -> {
+            if (provider.name().equals("azure")) {
+                upstream.azureApiKey(key);
+            } else {
+                upstream.bearerToken(key);
+            }
+        });
 
         OkHttpClient client = OkHttpRelay.newClientBuilder().build();
         ResponsesTranslator translator = ResponsesTranslator.builder()
@@ -397,7 +404,7 @@ public final class RelayServer implements AutoCloseable {
         String models = upstreamModels(relay);
         LOG.info(() -> "relay listening on " + baseUrl()
                 + " -> upstream " + relay.upstream().baseUrl().replaceFirst("[?#].*$", "")
-                + " (provider " + options.provider()
+                + " (provider " + relay.upstream().provider().name()
                 + ", upstream key: "
                 + options.apiKey()
                         .map(key -> "relay's own, " + ClientKeys.mask(key))

@@ -147,7 +147,9 @@ public final class ServerOptions {
                   --api-key KEY        key sent upstream as a bearer token; without it the
                                        client's own bearer token is passed upstream, with it
                                        never [RELAY_API_KEY]
-                  --provider NAME      upstream dialect: %s (default generic)
+                  --provider NAME      upstream dialect: %s
+                                       (default auto: detected from the upstream URL's host,
+                                       generic when unknown; see docs/PROVIDERS.md)
                                        [RELAY_PROVIDER]
                   --port N             port to listen on, 0 for any free one (default %d)
                                        [RELAY_PORT]
@@ -271,7 +273,7 @@ public final class ServerOptions {
         @Nullable
         String apiKey;
 
-        String provider = "generic";
+        String provider = Providers.AUTO;
         List<String> requiredKeys = new ArrayList<>();
 
         @Nullable
@@ -416,7 +418,7 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("--upstream URL (or RELAY_UPSTREAM) is required");
             }
             Upstream.builder(url); // throws IllegalArgumentException naming a bad URL
-            Providers.byName(provider); // throws IllegalArgumentException listing the known names
+            Providers.resolve(provider, url); // throws IllegalArgumentException listing the known names
         }
 
         private static boolean isLoopback(String host) {
