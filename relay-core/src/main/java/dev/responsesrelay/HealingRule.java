@@ -9,8 +9,12 @@ package dev.responsesrelay;
  * {@code response.failed} instead of being repaired. A few rules are the exception, because the
  * unrepaired reading is still meaningful: without {@link #THINK_TAGS} the tags stay in the text,
  * without {@link #USAGE_ELSEWHERE} such usage is ignored, without {@link #SSE_ERROR_FIELD} the
- * event's data is read like any other chunk, and without {@link #EMPTY_TOOL_ARGUMENTS} empty
- * arguments are passed on as they are.
+ * event's data is read like any other chunk, without {@link #EMPTY_TOOL_ARGUMENTS} empty
+ * arguments are passed on as they are, and without {@link #LEAKED_TOOL_MARKUP} the markup stays
+ * text.
+ *
+ * <p>All rules are on by default except {@link #LEAKED_TOOL_MARKUP} (see {@link
+ * #enabledByDefault()}), which {@link ResponsesTranslator.Builder#enableHealing} switches on.
  */
 public enum HealingRule {
     /** {@code <think>…</think>} inside {@code content}, possibly split across chunks, became reasoning. */
@@ -47,5 +51,25 @@ public enum HealingRule {
      * A custom (freeform) tool's arguments were not a JSON object holding its one string parameter;
      * the single string field, or else the raw arguments text, became the tool's input.
      */
-    RAW_CUSTOM_TOOL_INPUT
+    RAW_CUSTOM_TOOL_INPUT,
+    /**
+     * A new tool call came with an id that the conversation already used (as the client sent it, or
+     * as it was rewritten for the provider), or that another call of the same answer has; it got a
+     * fresh one, so no two calls share a {@code call_id} and a rewritten id never reaches the client
+     * in place of its own.
+     */
+    REUSED_TOOL_CALL_ID,
+    /**
+     * Tool-call markup leaked into {@code content} because the server's tool parser missed it (Kimi
+     * {@code <|tool_calls_section_begin|>}, Hermes/Qwen {@code <tool_call>}, {@code <function=…>};
+     * DIALECTS.md rule 23) and was turned into tool calls; likewise the text of a Groq {@code
+     * tool_use_failed} error sent mid-stream ({@code failed_generation}). <b>Off by default</b>: with
+     * it on, text from the first marker on is held back until the answer ends.
+     */
+    LEAKED_TOOL_MARKUP;
+
+    /** Whether the rule is on unless switched off; false only for {@link #LEAKED_TOOL_MARKUP}. */
+    public boolean enabledByDefault() {
+        return this != LEAKED_TOOL_MARKUP;
+    }
 }

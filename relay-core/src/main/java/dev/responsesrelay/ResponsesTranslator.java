@@ -34,6 +34,7 @@ public final class ResponsesTranslator {
     private final Clock clock;
     private final HealingListener healingListener;
     private final Set<HealingRule> disabledHealing;
+    private final Set<HealingRule> enabledHealing;
 
     private ResponsesTranslator(Builder builder) {
         this.provider = builder.provider;
@@ -41,6 +42,7 @@ public final class ResponsesTranslator {
         this.clock = builder.clock;
         this.healingListener = builder.healingListener;
         this.disabledHealing = Set.copyOf(builder.disabledHealing);
+        this.enabledHealing = Set.copyOf(builder.enabledHealing);
     }
 
     /** A translator with the {@link ProviderProfile#GENERIC} profile and random ids. */
@@ -61,6 +63,7 @@ public final class ResponsesTranslator {
         b.clock = clock;
         b.healingListener = healingListener;
         b.disabledHealing.addAll(disabledHealing);
+        b.enabledHealing.addAll(enabledHealing);
         return b;
     }
 
@@ -84,6 +87,12 @@ public final class ResponsesTranslator {
     public Translation translate(byte[] responsesRequestUtf8) {
         Objects.requireNonNull(responsesRequestUtf8, "responsesRequestUtf8 == null");
         MappedRequest request = RequestMapper.map(responsesRequestUtf8, provider, idGenerator);
+        Set<HealingRule> off = EnumSet.noneOf(HealingRule.class);
+        for (HealingRule rule : HealingRule.values()) {
+            if (disabledHealing.contains(rule) || (!rule.enabledByDefault() && !enabledHealing.contains(rule))) {
+                off.add(rule);
+            }
+        }
         StreamContext context = new StreamContext(
                 request.model(),
                 idGenerator.newId("resp_"),
@@ -92,8 +101,9 @@ public final class ResponsesTranslator {
                 provider,
                 idGenerator,
                 healingListener,
-                disabledHealing.isEmpty() ? EnumSet.noneOf(HealingRule.class) : EnumSet.copyOf(disabledHealing),
-                request.responseEcho());
+                off,
+                request.responseEcho(),
+                request.historyCallIds());
         return new Translation(request, context);
     }
 
@@ -104,6 +114,7 @@ public final class ResponsesTranslator {
         private Clock clock = Clock.systemUTC();
         private HealingListener healingListener = HealingListener.NONE;
         private final Set<HealingRule> disabledHealing = EnumSet.noneOf(HealingRule.class);
+        private final Set<HealingRule> enabledHealing = EnumSet.noneOf(HealingRule.class);
 
         private Builder() {}
 
@@ -131,9 +142,18 @@ public final class ResponsesTranslator {
             return this;
         }
 
-        /** Switches a stream repair off. */
+        /** Switches a stream repair off; this wins over {@link #enableHealing}. */
         public Builder disableHealing(HealingRule rule) {
             disabledHealing.add(Objects.requireNonNull(rule, "rule == null"));
+            return this;
+        }
+
+        /**
+         * Switches on a stream repair that is off by default ({@link HealingRule#LEAKED_TOOL_MARKUP});
+         * rules that are on by default need no call.
+         */
+        public Builder enableHealing(HealingRule rule) {
+            enabledHealing.add(Objects.requireNonNull(rule, "rule == null"));
             return this;
         }
 

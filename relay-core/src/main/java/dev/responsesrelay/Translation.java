@@ -1,5 +1,6 @@
 package dev.responsesrelay;
 
+import dev.responsesrelay.internal.CompactionStream;
 import dev.responsesrelay.internal.CompletionMapper;
 import dev.responsesrelay.internal.ErrorMapper;
 import dev.responsesrelay.internal.MappedRequest;
@@ -51,9 +52,19 @@ public final class Translation {
         return request.warnings();
     }
 
+    /**
+     * Whether this is a Codex remote-compaction request (input ending with {@code
+     * compaction_trigger}): its answer is one {@code compaction} output item holding the upstream's
+     * summary, whatever the upstream says.
+     */
+    public boolean isCompaction() {
+        return request.compaction();
+    }
+
     /** Returns a new single-use translator for the upstream's streamed answer. */
     public ResponsesStream newStream() {
-        return new StreamMachine(context);
+        StreamMachine machine = new StreamMachine(context);
+        return request.compaction() ? new CompactionStream(machine, context.ids()) : machine;
     }
 
     /**
@@ -62,7 +73,8 @@ public final class Translation {
      */
     public String toResponseJson(String chatCompletionJson) {
         Objects.requireNonNull(chatCompletionJson, "chatCompletionJson == null");
-        return CompletionMapper.toResponse(chatCompletionJson, context);
+        String response = CompletionMapper.toResponse(chatCompletionJson, context);
+        return request.compaction() ? CompactionStream.toResponse(response, context.ids()) : response;
     }
 
     /**

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,21 +143,26 @@ class CodexRequestGoldenTest {
     }
 
     @Test
-    void remoteCompactionRequestsAreRefusedUntilCompactionIsImplemented() throws IOException {
-        List<Path> compaction = codexBodies()
-                .filter(p -> p.getFileName().toString().startsWith("07_"))
-                .filter(p -> {
-                    String text = readString(p);
-                    return text.contains("\"compaction_trigger\"") || text.contains("\"compaction\"");
-                })
-                .toList();
-        assertThat(compaction).hasSize(2);
-        for (Path body : compaction) {
-            JsonNode error = translate(body).json();
-            assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
-            assertThat(error.at("/error/message").asText()).contains("remote compaction");
-            assertThat(error.at("/error/param").asText()).matches("/input/\\d+/type");
-        }
+    void remoteCompactionTriggerBecomesCodexsSummarisingPromptWithoutTools() throws IOException {
+        JsonNode chat = translate(body("07_openai_named_provider_remote_compaction_v2_002"))
+                .json();
+        JsonNode messages = chat.get("messages");
+        JsonNode last = messages.get(messages.size() - 1);
+
+        assertThat(last.get("role").asText()).isEqualTo("user");
+        assertThat(last.toString()).contains("CONTEXT CHECKPOINT COMPACTION");
+        assertThat(chat.has("tools")).isFalse();
+        assertThat(chat.toString()).doesNotContain("compaction_trigger");
+    }
+
+    @Test
+    void compactionItemFromRealOpenAiIsRefusedAtItsEncryptedContent() throws IOException {
+        // Capture 07_003 carries the mock server's opaque "COMPACTED_BLOB", not the relay's envelope.
+        JsonNode error = translate(body("07_openai_named_provider_remote_compaction_v2_003"))
+                .json();
+
+        assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.at("/error/param").asText()).matches("/input/\\d+/encrypted_content");
     }
 
     @Test
@@ -189,13 +193,5 @@ class CodexRequestGoldenTest {
 
     private static Path body(String name) throws IOException {
         return codexBodies().filter(p -> name(p).equals(name)).findFirst().orElseThrow();
-    }
-
-    private static String readString(Path path) {
-        try {
-            return Files.readString(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.responsesrelay.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -36,8 +37,9 @@ record ChatChunk(
      * @param thinking {@code delta.thinking} as a string
      * @param detailsReasoning the text of {@code reasoning.text}/{@code reasoning.summary} entries of
      *     {@code delta.reasoning_details} (OpenRouter), joined
-     * @param encryptedReasoning {@code reasoning.encrypted} entries of {@code reasoning_details}, each
-     *     as its JSON text, kept aside for the reasoning item's {@code encrypted_content}
+     * @param reasoningDetails every object entry of {@code reasoning_details} as it came (text,
+     *     summary and encrypted ones), kept for the reasoning item's envelope (OpenRouter wants
+     *     them back verbatim, DIALECTS.md rule 24)
      * @param refusal {@code delta.refusal} (OpenAI), shown as text
      * @param toolCalls {@code delta.tool_calls} in order, plus a legacy {@code function_call}
      * @param finishReason {@code finish_reason}; null when absent, null or empty
@@ -52,7 +54,7 @@ record ChatChunk(
             @Nullable String reasoning,
             @Nullable String thinking,
             @Nullable String detailsReasoning,
-            List<String> encryptedReasoning,
+            List<JsonNode> reasoningDetails,
             @Nullable String refusal,
             List<ToolCallDelta> toolCalls,
             @Nullable String finishReason,
@@ -70,7 +72,7 @@ record ChatChunk(
                     || notEmpty(reasoning)
                     || notEmpty(thinking)
                     || notEmpty(detailsReasoning)
-                    || !encryptedReasoning.isEmpty()
+                    || !reasoningDetails.isEmpty()
                     || notEmpty(refusal)
                     || !toolCalls.isEmpty();
         }
@@ -89,13 +91,27 @@ record ChatChunk(
      * @param arguments the {@code function.arguments} fragment; empty when absent or null
      * @param argumentsNotString whether the arguments arrived as a JSON object or another non-string
      *     value and were serialised to text
+     * @param thoughtSignature Gemini's {@code extra_content.google.thought_signature} on the call,
+     *     possibly in a delta of its own (DIALECTS.md rule 20), or null
      */
     record ToolCallDelta(
             @Nullable Integer index,
             @Nullable String id,
             @Nullable String name,
             String arguments,
-            boolean argumentsNotString) {}
+            boolean argumentsNotString,
+            @Nullable String thoughtSignature) {
+
+        /** A delta without a thought signature. */
+        ToolCallDelta(
+                @Nullable Integer index,
+                @Nullable String id,
+                @Nullable String name,
+                String arguments,
+                boolean argumentsNotString) {
+            this(index, id, name, arguments, argumentsNotString, null);
+        }
+    }
 
     /**
      * A usage object, from any of the places providers put it. Counts that were absent are 0.

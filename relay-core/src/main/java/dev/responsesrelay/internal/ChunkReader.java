@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.internal.ChatChunk.Choice;
 import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
@@ -138,7 +139,7 @@ final class ChunkReader {
                 delta.reasoning,
                 delta.thinking,
                 delta.detailsReasoning == null ? null : delta.detailsReasoning.toString(),
-                delta.encrypted == null ? List.of() : List.copyOf(delta.encrypted),
+                delta.details == null ? List.of() : List.copyOf(delta.details),
                 delta.refusal,
                 delta.toolCalls == null ? List.of() : List.copyOf(delta.toolCalls),
                 finishReason,
@@ -170,7 +171,7 @@ final class ChunkReader {
         StringBuilder detailsReasoning;
 
         @Nullable
-        List<String> encrypted;
+        List<JsonNode> details;
 
         @Nullable
         String refusal;
@@ -348,28 +349,26 @@ final class ChunkReader {
                 p.skipChildren();
                 continue;
             }
-            // The type decides what an entry is, but may come after its payload, and encrypted
-            // entries are kept verbatim; so each entry (small, OpenRouter only) is copied once.
-            String raw = copyStructure(p);
-            var entry = Json.MAPPER.readTree(raw);
+            // The type decides what an entry is, but may come after its payload, and every entry
+            // is kept verbatim for the replay; so each entry (small, OpenRouter only) is read as a
+            // tree once.
+            JsonNode entry = Json.MAPPER.readTree(copyStructure(p));
             String type = entry.path("type").asText("");
             switch (type) {
                 case "reasoning.text" -> appendIfText(d, entry.get("text"));
                 case "reasoning.summary" -> appendIfText(d, entry.get("summary"));
-                case "reasoning.encrypted" -> {
-                    List<String> encrypted = d.encrypted;
-                    if (encrypted == null) {
-                        encrypted = new ArrayList<>(1);
-                        d.encrypted = encrypted;
-                    }
-                    encrypted.add(raw);
-                }
                 default -> {}
             }
+            List<JsonNode> details = d.details;
+            if (details == null) {
+                details = new ArrayList<>(1);
+                d.details = details;
+            }
+            details.add(entry);
         }
     }
 
-    private static void appendIfText(DeltaFields d, com.fasterxml.jackson.databind.@Nullable JsonNode text) {
+    private static void appendIfText(DeltaFields d, @Nullable JsonNode text) {
         if (text != null && text.isTextual()) {
             d.detailsReasoning().append(text.textValue());
         }
@@ -395,6 +394,7 @@ final class ChunkReader {
         Integer index = null;
         String id = null;
         ToolCallDelta function = null;
+        String signature = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -407,15 +407,48 @@ final class ChunkReader {
                         function = readFunction(p, path + "/function");
                     }
                 }
-                default -> p.skipChildren(); // type, extra_content, unknown per-call keys
+                case "extra_content" -> signature = readThoughtSignature(p);
+                default -> p.skipChildren(); // type, unknown per-call keys
             }
         }
         Integer effectiveIndex = index != null ? index : defaultIndex;
         if (function == null) {
-            return new ToolCallDelta(effectiveIndex, id, null, "", false);
+            return new ToolCallDelta(effectiveIndex, id, null, "", false, signature);
         }
         return new ToolCallDelta(
-                effectiveIndex, id, function.name(), function.arguments(), function.argumentsNotString());
+                effectiveIndex, id, function.name(), function.arguments(), function.argumentsNotString(), signature);
+    }
+
+    /**
+     * Gemini's {@code extra_content: {google: {thought_signature}}} on a tool call (DIALECTS.md
+     * §1.11); anything else in {@code extra_content} is skipped. Null when absent or not a string.
+     */
+    private static @Nullable String readThoughtSignature(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String signature = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String vendor = p.currentName();
+            JsonToken value = p.nextToken();
+            if (!vendor.equals("google") || value != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken inner = p.nextToken();
+                if (field.equals("thought_signature")
+                        && inner == JsonToken.VALUE_STRING
+                        && !p.getText().isEmpty()) {
+                    signature = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return signature;
     }
 
     /** A {@code function} object; index and id are filled in by the caller. */

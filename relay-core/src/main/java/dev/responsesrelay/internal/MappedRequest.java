@@ -2,6 +2,7 @@ package dev.responsesrelay.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The request mapper's result.
@@ -16,6 +17,10 @@ import java.util.List;
  *     instructions}, {@code tools}, {@code tool_choice}, {@code parallel_tool_calls}, {@code
  *     temperature}, {@code top_p}, {@code max_output_tokens}, {@code reasoning}, {@code text}, {@code
  *     metadata}, {@code store}, …), as the client sent them; never mutated after mapping
+ * @param historyCallIds every tool-call id of the history, as the client sent it and as it went
+ *     upstream (see {@link StreamContext#historyCallIds()})
+ * @param compaction whether this is a remote-compaction request (see {@link Compaction}), whose
+ *     answer must be a single {@code compaction} item
  */
 public record MappedRequest(
         String chatJson,
@@ -24,8 +29,11 @@ public record MappedRequest(
         String model,
         List<String> warnings,
         ToolCatalog tools,
-        ObjectNode responseEcho) {
+        ObjectNode responseEcho,
+        Set<String> historyCallIds,
+        boolean compaction) {
     public MappedRequest {
         warnings = List.copyOf(warnings);
+        historyCallIds = Set.copyOf(historyCallIds);
     }
 }

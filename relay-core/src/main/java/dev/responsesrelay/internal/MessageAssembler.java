@@ -41,6 +41,12 @@ import org.jspecify.annotations.Nullable;
  *       message right after the turn's tool messages, and the tool message says so.
  *   <li>Item {@code id} and {@code status} and any other item field are never forwarded: messages
  *       are built from scratch (strict providers reject unknown keys, PEERS.md complaint 12).
+ *   <li>The profile shapes the rest: which images survive ({@link ProviderProfile#imageInput()}),
+ *       how tool-call ids look ({@link ToolCallIdRewriter}), what a turn's reasoning items give
+ *       back ({@link ReasoningEnvelope}, {@link ProviderProfile#reasoningReplayField()}, Gemini
+ *       thought signatures), and the final message order ({@link
+ *       ProviderProfile#mergeSystemMessages()}, {@link
+ *       ProviderProfile#assistantBetweenToolAndUser()}).
  * </ul>
  *
  * <p>One instance per request; not thread-safe.
@@ -67,6 +73,12 @@ final class MessageAssembler {
             "mcp_approval_request",
             "mcp_approval_response");
 
+    /** Text of the assistant message put between tool results and a user message (Mistral). */
+    static final String TOOL_RESULTS_ACKNOWLEDGED = "(tool results received)";
+
+    /** Gemini's documented stand-in for a thought signature the history does not have. */
+    static final String SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
+
     /** Remote compaction v2 items (CODEX-WIRE.md §3.2), refused until the relay implements it. */
     static final Set<String> COMPACTION_ITEM_TYPES = Set.of("compaction_trigger", "compaction", "context_compaction");
 
@@ -76,13 +88,17 @@ final class MessageAssembler {
     private final ToolNames names;
     private final Map<ToolKey, ToolBinding> declared;
     private final List<String> warnings;
+    private final ToolCallIdRewriter callIds;
     private final ArrayNode messages = NODES.arrayNode();
 
     /** The assistant turn being assembled, written out by {@link #closeTurn()}. */
     private @Nullable AssistantTurn turn;
 
     /** Reasoning items seen before the assistant turn they belong to has started. */
-    private final List<ReasoningReplay> pendingReasoning = new ArrayList<>();
+    private final List<TurnReasoning> pendingReasoning = new ArrayList<>();
+
+    /** Whether a warning about dropped images was given already. */
+    private boolean imagesWarned;
 
     MessageAssembler(
             ProviderProfile profile, ToolNames names, Map<ToolKey, ToolBinding> declared, List<String> warnings) {
@@ -90,6 +106,12 @@ final class MessageAssembler {
         this.names = names;
         this.declared = declared;
         this.warnings = warnings;
+        this.callIds = new ToolCallIdRewriter(profile.toolCallIds());
+    }
+
+    /** The tool-call ids of the history, as sent by the client and as sent upstream. */
+    Set<String> historyCallIds() {
+        return callIds.historyIds();
     }
 
     /** Adds {@code instructions} as the leading system message. */
@@ -117,10 +139,55 @@ final class MessageAssembler {
         }
     }
 
-    /** Closes the last turn and returns the messages. */
+    /** Closes the last turn, applies the profile's message-order rules and returns the messages. */
     ArrayNode finish() {
         closeTurn();
+        if (profile.mergeSystemMessages()) {
+            mergeSystemMessages();
+        }
+        if (profile.assistantBetweenToolAndUser()) {
+            separateToolResultsFromUser();
+        }
         return messages;
+    }
+
+    /**
+     * Joins every system message into one at the start, in order, separated by blank lines:
+     * Anthropic hoists and concatenates them anyway, and many local chat templates raise "System
+     * message must be at the beginning".
+     */
+    private void mergeSystemMessages() {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode message : messages) {
+            if ("system".equals(message.path("role").textValue())) {
+                texts.add(message.path("content").asText(""));
+            }
+        }
+        if (texts.size() < 2
+                && (texts.isEmpty()
+                        || "system".equals(messages.get(0).path("role").textValue()))) {
+            return;
+        }
+        ArrayNode merged = NODES.arrayNode(messages.size());
+        merged.addObject().put("role", "system").put("content", String.join("\n\n", texts));
+        for (JsonNode message : messages) {
+            if (!"system".equals(message.path("role").textValue())) {
+                merged.add(message);
+            }
+        }
+        messages.removeAll();
+        messages.addAll(merged);
+    }
+
+    /** Mistral refuses a {@code user} message right after a {@code tool} message (DIALECTS.md rule 30). */
+    private void separateToolResultsFromUser() {
+        for (int i = messages.size() - 1; i > 0; i--) {
+            if ("user".equals(messages.get(i).path("role").textValue())
+                    && "tool".equals(messages.get(i - 1).path("role").textValue())) {
+                messages.insert(
+                        i, NODES.objectNode().put("role", "assistant").put("content", TOOL_RESULTS_ACKNOWLEDGED));
+            }
+        }
     }
 
     private void addItem(ObjectNode item, String path) {
@@ -134,7 +201,7 @@ final class MessageAssembler {
         }
         switch (type) {
             case "message" -> addMessage(item, path);
-            case "reasoning" -> addReasoning(ReasoningReplay.from(item, path));
+            case "reasoning" -> addReasoning(turnReasoning(ReasoningReplay.from(item, path), path));
             case "function_call" -> addFunctionCall(item, path);
             case "custom_tool_call" -> addCustomToolCall(item, path);
             case "function_call_output", "custom_tool_call_output" -> addOutput(item, path);
@@ -188,7 +255,23 @@ final class MessageAssembler {
         current.appendText(text.textValue());
     }
 
-    private void addReasoning(ReasoningReplay reasoning) {
+    /** Decodes the item's envelope, if it carries one of ours; a damaged one is only a warning. */
+    private TurnReasoning turnReasoning(ReasoningReplay replay, String path) {
+        String encrypted = replay.encryptedContent();
+        if (encrypted == null) {
+            return new TurnReasoning(replay, null);
+        }
+        try {
+            return new TurnReasoning(replay, ReasoningEnvelope.decode(encrypted));
+        } catch (ReasoningEnvelope.MalformedEnvelopeException e) {
+            // Not a 400: Codex replays the same history on every request, so refusing it would end
+            // the conversation for good; the item's own text still stands in for the reasoning.
+            warnings.add("ignored encrypted_content at " + path + "/encrypted_content: " + e.getMessage());
+            return new TurnReasoning(replay, null);
+        }
+    }
+
+    private void addReasoning(TurnReasoning reasoning) {
         if (turn != null && !turn.outputsStarted) {
             turn.reasoning.add(reasoning);
         } else {
@@ -230,7 +313,7 @@ final class MessageAssembler {
     private void addCall(String callId, String chatName, String arguments) {
         AssistantTurn current = turnForCall(callId);
         ObjectNode call = current.toolCalls.addObject();
-        call.put("id", callId);
+        call.put("id", callIds.upstreamId(callId));
         call.put("type", "function");
         ObjectNode function = call.putObject("function");
         function.put("name", chatName);
@@ -304,8 +387,11 @@ final class MessageAssembler {
             } else {
                 assistant.putNull("content");
             }
-            attachReasoning(assistant, closing.reasoning);
+            attachReasoning(assistant, closing.reasoning, hasCalls);
             if (hasCalls) {
+                if (profile.thoughtSignatures()) {
+                    attachThoughtSignatures(closing);
+                }
                 assistant.set("tool_calls", closing.toolCalls);
             }
             writeToolMessages(closing);
@@ -314,25 +400,75 @@ final class MessageAssembler {
     }
 
     /**
-     * DIALECTS.md rule 24: providers in thinking mode (DeepSeek, Kimi) want the turn's reasoning back
-     * on the assistant message, in a field of their own; others must never see it.
+     * DIALECTS.md rule 24: thinking models want the turn's reasoning back on the assistant message,
+     * in a field of their own (DeepSeek, Kimi: {@code reasoning_content}; vLLM, Ollama: {@code
+     * reasoning}); OpenRouter wants its {@code reasoning_details} array; others must never see it.
+     * The text comes from the relay's envelope where there is one, else the item's own text.
      */
-    private void attachReasoning(ObjectNode assistant, List<ReasoningReplay> reasoning) {
+    private void attachReasoning(ObjectNode assistant, List<TurnReasoning> reasoning, boolean hasCalls) {
         String field = profile.reasoningReplayField().orElse(null);
-        if (field == null || reasoning.isEmpty()) {
+        if (field == null) {
+            return;
+        }
+        if (field.equals("reasoning_details")) {
+            ArrayNode details = NODES.arrayNode();
+            for (TurnReasoning r : reasoning) {
+                ReasoningEnvelope envelope = r.envelope();
+                if (envelope != null && envelope.provider().equals(profile.name())) {
+                    details.addAll(envelope.details());
+                }
+            }
+            if (!details.isEmpty()) {
+                assistant.set(field, details);
+            }
             return;
         }
         StringBuilder text = new StringBuilder();
-        for (ReasoningReplay r : reasoning) {
-            if (!r.text().isEmpty()) {
+        for (TurnReasoning r : reasoning) {
+            String part = r.text();
+            if (!part.isEmpty()) {
                 if (text.length() > 0) {
                     text.append("\n\n");
                 }
-                text.append(r.text());
+                text.append(part);
             }
         }
         if (text.length() > 0) {
             assistant.put(field, text.toString());
+        } else if (hasCalls && profile.reasoningOnToolCalls()) {
+            // DeepSeek and Kimi refuse a tool-call turn without the field in thinking mode; when the
+            // history lost the reasoning, a blank one is accepted (LiteLLM's documented workaround).
+            assistant.put(field, " ");
+        }
+    }
+
+    /**
+     * DIALECTS.md rule 25: every call whose signature the history kept gets it back in {@code
+     * extra_content.google.thought_signature}; if the turn's first call has none (history from
+     * another provider, or a lost envelope), it gets Gemini's documented skip value, since Gemini
+     * validates the first call of each step.
+     */
+    private void attachThoughtSignatures(AssistantTurn closing) {
+        Map<String, String> signatures = new LinkedHashMap<>();
+        for (TurnReasoning r : closing.reasoning) {
+            ReasoningEnvelope envelope = r.envelope();
+            if (envelope != null && envelope.provider().equals(profile.name())) {
+                signatures.putAll(envelope.signatures());
+            }
+        }
+        int i = 0;
+        for (CallSlot slot : closing.calls.values()) {
+            String signature = signatures.get(slot.callId);
+            if (signature == null && i == 0) {
+                signature = SKIP_THOUGHT_SIGNATURE;
+            }
+            if (signature != null) {
+                ((ObjectNode) closing.toolCalls.get(i))
+                        .putObject("extra_content")
+                        .putObject("google")
+                        .put("thought_signature", signature);
+            }
+            i++;
         }
     }
 
@@ -341,7 +477,7 @@ final class MessageAssembler {
         for (CallSlot slot : closing.calls.values()) {
             ObjectNode tool = messages.addObject();
             tool.put("role", "tool");
-            tool.put("tool_call_id", slot.callId);
+            tool.put("tool_call_id", callIds.upstreamId(slot.callId));
             ToolOutput output = slot.output;
             if (output == null) {
                 warnings.add("tool call " + slot.callId + " has no output; told the model it produced none");
@@ -386,7 +522,7 @@ final class MessageAssembler {
      * Message content as Chat wants it: a string when every part is text (joined by newlines), else
      * an array of {@code text} and {@code image_url} parts in their original order.
      */
-    private static JsonNode messageContent(JsonNode content, String path, boolean imagesAllowed) {
+    private JsonNode messageContent(JsonNode content, String path, boolean imagesAllowed) {
         String contentPath = path + "/content";
         if (content.isTextual()) {
             return content;
@@ -408,8 +544,9 @@ final class MessageAssembler {
                     throw new InvalidRequestException(
                             "input_image is only supported in user messages", partPath + "/type");
                 }
-                parts.add(imagePart(part, partPath));
-                hasImage = true;
+                JsonNode image = imagePart(part, partPath);
+                parts.add(image);
+                hasImage |= !image.isTextual();
             } else {
                 parts.add(textOf(part, type, partPath));
             }
@@ -455,8 +592,13 @@ final class MessageAssembler {
         };
     }
 
-    /** {@code input_image} → {@code {type: image_url, image_url: {url, detail?}}}. */
-    private static ObjectNode imagePart(ObjectNode part, String partPath) {
+    /**
+     * {@code input_image} → {@code {type: image_url, image_url: {url, detail?}}}, or a text
+     * placeholder where the profile refuses the image (DIALECTS.md rule 28: DeepSeek answers
+     * "unknown variant `image_url`", Ollama "image URLs are not currently supported"), so the model
+     * at least learns an image was there.
+     */
+    private JsonNode imagePart(ObjectNode part, String partPath) {
         String url = optionalText(part, "image_url", partPath);
         if (url == null) {
             if (JsonFields.value(part, "file_id") != null) {
@@ -466,6 +608,19 @@ final class MessageAssembler {
                         partPath + "/file_id");
             }
             throw new InvalidRequestException("image_url is required", partPath + "/image_url");
+        }
+        String refused = switch (profile.imageInput()) {
+            case ANY -> null;
+            case DATA_URLS -> url.regionMatches(true, 0, "data:", 0, 5) ? null : "only data URLs are accepted";
+            case NONE -> "images are not accepted";
+        };
+        if (refused != null) {
+            if (!imagesWarned) {
+                imagesWarned = true;
+                warnings.add("replaced image at " + partPath + " (and any later ones) with a text placeholder: "
+                        + profile.name() + " " + refused);
+            }
+            return TextNode.valueOf("[image omitted: " + profile.name() + " " + refused + "]");
         }
         ObjectNode out = NODES.objectNode();
         out.put("type", "image_url");
@@ -479,7 +634,7 @@ final class MessageAssembler {
     }
 
     /** Tool output: text parts joined by newlines, and images kept apart. */
-    private static ToolOutput toolOutput(JsonNode output, String outputPath) {
+    private ToolOutput toolOutput(JsonNode output, String outputPath) {
         if (output.isTextual()) {
             return new ToolOutput(output.textValue(), List.of());
         }
@@ -493,7 +648,12 @@ final class MessageAssembler {
             ObjectNode part = requireObjectElement(output.get(i), partPath);
             String type = requireText(part, "type", partPath, true);
             if (type.equals("input_image")) {
-                images.add(imagePart(part, partPath));
+                JsonNode image = imagePart(part, partPath);
+                if (image.isTextual()) {
+                    texts.add(image);
+                } else {
+                    images.add((ObjectNode) image);
+                }
             } else {
                 texts.add(textOf(part, type, partPath));
             }
@@ -522,6 +682,17 @@ final class MessageAssembler {
     /** What one tool call returned. */
     private record ToolOutput(String text, List<ObjectNode> images) {}
 
+    /** A replayed reasoning item and the envelope of ours it carried, if any. */
+    private record TurnReasoning(
+            ReasoningReplay replay, @Nullable ReasoningEnvelope envelope) {
+        /** The reasoning text: the envelope's exact copy, else the item's content or summary. */
+        String text() {
+            ReasoningEnvelope e = envelope;
+            String carried = e == null ? null : e.reasoningText();
+            return carried != null ? carried : replay.text();
+        }
+    }
+
     /** A tool call of the open turn and, once it arrived, its output. */
     private static final class CallSlot {
         final String callId;
@@ -537,7 +708,7 @@ final class MessageAssembler {
     /** One model turn: its text, reasoning and tool calls, with the outputs that answer them. */
     private static final class AssistantTurn {
         final StringBuilder text = new StringBuilder();
-        final List<ReasoningReplay> reasoning = new ArrayList<>();
+        final List<TurnReasoning> reasoning = new ArrayList<>();
         final ArrayNode toolCalls = NODES.arrayNode();
         final Map<String, CallSlot> calls = new LinkedHashMap<>();
         final List<ObjectNode> deferred = new ArrayList<>();

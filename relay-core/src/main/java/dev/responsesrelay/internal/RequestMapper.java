@@ -47,7 +47,9 @@ import org.jspecify.annotations.Nullable;
  *       they do not know, so nothing unknown is forwarded.
  * </ul>
  *
- * <p>Then the profile's {@code dropFields} are removed and its {@code extraBodyJson} merged in.
+ * <p>Then the profile's body rules apply: its reasoning control ({@link ReasoningControls}), its
+ * sampling limits, forced upstream streaming, its allow-list of top-level fields; then its {@code
+ * dropFields} are removed and its {@code extraBodyJson} merged in, so explicit overrides win.
  * Stateless and thread-safe.
  */
 public final class RequestMapper {
@@ -124,6 +126,8 @@ public final class RequestMapper {
         Objects.requireNonNull(ids, "ids == null");
         ObjectNode request = parse(responsesRequestUtf8);
         List<String> warnings = new ArrayList<>();
+        // Remote compaction v2 (CODEX-WIRE.md §3) rewrites input items before anything else reads them.
+        boolean compaction = Compaction.prepare(request);
 
         rejectStatefulFields(request);
         String model = requireText(request, "model", "", true);
@@ -165,7 +169,7 @@ public final class RequestMapper {
                 chat.put("parallel_tool_calls", parallelToolCalls);
             }
         }
-        mapReasoning(request, chat);
+        ReasoningControls.apply(chat, provider, model, reasoningEffort(request), warnings);
         mapTextFormat(request, chat);
         JsonNode maxOutputTokens = optionalInteger(request, "max_output_tokens", "");
         if (maxOutputTokens != null) {
@@ -176,13 +180,18 @@ public final class RequestMapper {
         }
         copyNumber(request, "temperature", chat);
         copyNumber(request, "top_p", chat);
+        applySamplingLimits(chat, provider, model, warnings);
         mapUserIdentifiers(request, provider, chat);
-        chat.put("stream", stream);
-        if (stream && provider.streamOptions()) {
+        // DIALECTS.md rule 32: DashScope thinking and large Fireworks answers need a stream; the
+        // server then feeds the stream machine and answers the client with the whole response.
+        boolean chatStreams = stream || provider.alwaysStream();
+        chat.put("stream", chatStreams);
+        if (chatStreams && provider.streamOptions()) {
             chat.putObject("stream_options").put("include_usage", true);
         }
 
         warnUnknownFields(request, warnings);
+        applyAllowList(chat, provider, warnings);
         for (String field : provider.dropFields()) {
             chat.remove(field);
         }
@@ -195,7 +204,9 @@ public final class RequestMapper {
         if (upstreamStreams
                 && provider.streamOptions()
                 && !chat.has("stream_options")
-                && !provider.dropFields().contains("stream_options")) {
+                && !provider.dropFields().contains("stream_options")
+                && (provider.allowedFields().isEmpty()
+                        || provider.allowedFields().contains("stream_options"))) {
             chat.putObject("stream_options").put("include_usage", true);
         }
 
@@ -206,7 +217,9 @@ public final class RequestMapper {
                 model,
                 warnings,
                 ToolCatalog.of(tools.bindings()),
-                responseEcho(request));
+                responseEcho(request),
+                messages.historyCallIds(),
+                compaction);
     }
 
     /**
@@ -272,15 +285,54 @@ public final class RequestMapper {
                 "/" + field);
     }
 
-    private static void mapReasoning(ObjectNode request, ObjectNode chat) {
+    /** {@code reasoning.effort}, or null; {@code reasoning.summary} has no Chat meaning. */
+    private static @Nullable String reasoningEffort(ObjectNode request) {
         ObjectNode reasoning = optionalObject(request, "reasoning", "");
-        if (reasoning == null) {
+        return reasoning == null ? null : optionalText(reasoning, "effort", "/reasoning");
+    }
+
+    /**
+     * DIALECTS.md rule 35: models that take only the default sampling (OpenAI reasoning models,
+     * Kimi k2.5+) answer 400 to anything else, so other values are dropped; a temperature above the
+     * provider's ceiling (Anthropic, Kimi: 1) is clamped.
+     */
+    private static void applySamplingLimits(
+            ObjectNode chat, ProviderProfile provider, String model, List<String> warnings) {
+        if (provider.fixedSamplingModels().map(p -> p.matcher(model).find()).orElse(false)) {
+            for (String field : List.of("temperature", "top_p")) {
+                JsonNode value = chat.get(field);
+                if (value != null && value.doubleValue() != 1.0) {
+                    chat.remove(field);
+                    warnings.add("dropped " + field + " " + value + " at /" + field + ": model " + model
+                            + " takes only the default of 1");
+                }
+            }
+        }
+        Double max = provider.maxTemperature().orElse(null);
+        JsonNode temperature = chat.get("temperature");
+        if (max != null && temperature != null && temperature.doubleValue() > max) {
+            chat.put("temperature", max);
+            warnings.add(
+                    "clamped temperature " + temperature + " at /temperature to " + max + " for " + provider.name());
+        }
+    }
+
+    /** DIALECTS.md rule 31: a strict provider (Mistral: 422 extra_forbidden) sees only known fields. */
+    private static void applyAllowList(ObjectNode chat, ProviderProfile provider, List<String> warnings) {
+        Set<String> allowed = provider.allowedFields();
+        if (allowed.isEmpty()) {
             return;
         }
-        // reasoning.summary has no Chat meaning: Chat providers return reasoning text or nothing.
-        String effort = optionalText(reasoning, "effort", "/reasoning");
-        if (effort != null) {
-            chat.put("reasoning_effort", effort);
+        List<String> refused = new ArrayList<>();
+        chat.fieldNames().forEachRemaining(field -> {
+            if (!allowed.contains(field)) {
+                refused.add(field);
+            }
+        });
+        for (String field : refused) {
+            chat.remove(field);
+            warnings.add("dropped " + field + " from the upstream request: " + provider.name() + " refuses fields"
+                    + " outside its allow-list");
         }
     }
 

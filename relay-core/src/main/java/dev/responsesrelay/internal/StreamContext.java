@@ -5,6 +5,7 @@ import dev.responsesrelay.HealingListener;
 import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.ProviderProfile;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -19,9 +20,12 @@ import java.util.Set;
  * @param provider the upstream's dialect
  * @param ids where item ids come from
  * @param healingListener told when a repair fires
- * @param disabledHealing repairs switched off
+ * @param disabledHealing repairs that are off, those off by default included (see {@link
+ *     HealingRule#enabledByDefault()})
  * @param responseEcho request fields every response object repeats (see {@link
  *     MappedRequest#responseEcho()}); read only
+ * @param historyCallIds the tool-call ids the request's history used, as the client sent them and
+ *     as they went upstream; a new call must not reuse one
  */
 public record StreamContext(
         String model,
@@ -32,7 +36,53 @@ public record StreamContext(
         IdGenerator ids,
         HealingListener healingListener,
         Set<HealingRule> disabledHealing,
-        ObjectNode responseEcho) {
+        ObjectNode responseEcho,
+        Set<String> historyCallIds) {
+
+    /** Copies the sets, so that the context stays immutable. */
+    public StreamContext {
+        disabledHealing = Set.copyOf(disabledHealing);
+        historyCallIds = Set.copyOf(historyCallIds);
+    }
+
+    /**
+     * A context without history ids, whose {@code disabledHealing} lists only the rules switched
+     * off on top of the defaults: the rules that are off by default are added.
+     */
+    public StreamContext(
+            String model,
+            String responseId,
+            long createdAt,
+            ToolCatalog tools,
+            ProviderProfile provider,
+            IdGenerator ids,
+            HealingListener healingListener,
+            Set<HealingRule> disabledHealing,
+            ObjectNode responseEcho) {
+        this(
+                model,
+                responseId,
+                createdAt,
+                tools,
+                provider,
+                ids,
+                healingListener,
+                withDefaultsOff(disabledHealing),
+                responseEcho,
+                Set.of());
+    }
+
+    /** {@code disabled} plus every rule that is off unless enabled. */
+    public static Set<HealingRule> withDefaultsOff(Set<HealingRule> disabled) {
+        EnumSet<HealingRule> all = EnumSet.noneOf(HealingRule.class);
+        all.addAll(disabled);
+        for (HealingRule rule : HealingRule.values()) {
+            if (!rule.enabledByDefault()) {
+                all.add(rule);
+            }
+        }
+        return all;
+    }
 
     /** Whether {@code rule} may fire; reports it to the listener when it may. */
     public boolean heal(HealingRule rule, String detail) {

@@ -12,9 +12,12 @@ import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +67,7 @@ public final class StreamMachine implements ResponsesStream {
     private final IdentityHashMap<ToolCallAccumulator.Call, CallItem> callItems = new IdentityHashMap<>();
     private final ArrayDeque<Item> queued = new ArrayDeque<>();
     private final List<String> doneItems = new ArrayList<>();
+    private final Set<String> usedCallIds = new HashSet<>();
     private final ThinkTagSplitter.Sink splitSink = new ThinkTagSplitter.Sink() {
         @Override
         public void reasoning(String text) {
@@ -72,11 +76,12 @@ public final class StreamMachine implements ResponsesStream {
 
         @Override
         public void text(String text) {
-            appendText(text);
+            appendContentText(text);
         }
     };
 
     private @Nullable ThinkTagSplitter thinkTags;
+    private @Nullable ToolMarkup markup;
     private Phase phase = Phase.NOT_STARTED;
     private @Nullable Item open;
     private int nextOutputIndex;
@@ -109,6 +114,9 @@ public final class StreamMachine implements ResponsesStream {
         if (context.provider().thinkTagsInContent()
                 && !context.disabledHealing().contains(HealingRule.THINK_TAGS)) {
             this.thinkTags = new ThinkTagSplitter(wholeMessage);
+        }
+        if (!context.disabledHealing().contains(HealingRule.LEAKED_TOOL_MARKUP)) {
+            this.markup = new ToolMarkup();
         }
     }
 
@@ -257,6 +265,9 @@ public final class StreamMachine implements ResponsesStream {
             return;
         }
         if (chunk.error()) {
+            if (rescueFailedGeneration(data)) {
+                return;
+            }
             // A 200 stream that carries an error object (OpenAI, Groq tool_use_failed, vLLM, SGLang,
             // OpenRouter; DIALECTS.md rule 41): the answer so far stays as streamed.
             fail(streamError(data));
@@ -340,13 +351,13 @@ public final class StreamMachine implements ResponsesStream {
                 choice.detailsReasoning(),
                 choice.thinking(),
                 choice.blockReasoning());
-        if (text.isEmpty() && choice.encryptedReasoning().isEmpty()) {
+        if (text.isEmpty() && choice.reasoningDetails().isEmpty()) {
             return;
         }
         // The provider separates reasoning itself, so <think> in its content is text (rule 14).
         reasoningSeparated = true;
         flushThinkTags();
-        appendReasoning(text, choice.encryptedReasoning());
+        appendReasoning(text, choice.reasoningDetails());
     }
 
     /**
@@ -389,8 +400,64 @@ public final class StreamMachine implements ResponsesStream {
             reportThinkTags(splitter);
         } else {
             flushThinkTags();
-            appendText(text);
+            appendContentText(text);
         }
+    }
+
+    /** Content text, through the leaked-markup gate when that repair is on. */
+    private void appendContentText(String text) {
+        ToolMarkup gate = markup;
+        appendText(gate == null ? text : gate.feed(text));
+    }
+
+    /**
+     * Groq fails a call its parser could not read with {@code tool_use_failed} and the model's text
+     * in {@code failed_generation} (DIALECTS.md §1.6, rule 23); with the markup repair on, calls read
+     * from that text finish the answer instead of failing it.
+     */
+    private boolean rescueFailedGeneration(String payload) {
+        if (markup == null || finishReason != null) {
+            return false;
+        }
+        String generation = ToolMarkup.failedGeneration(payload);
+        ToolMarkup.Parsed parsed = generation == null ? null : ToolMarkup.parse(generation);
+        if (parsed == null || parsed.calls().isEmpty()) {
+            return false;
+        }
+        context.heal(
+                HealingRule.LEAKED_TOOL_MARKUP, parsed.calls().size() + " tool call(s) in Groq's failed_generation");
+        for (ToolMarkup.ParsedCall call : parsed.calls()) {
+            String id = call.id() != null ? call.id() : context.ids().newId("call_");
+            acceptToolCall(new ToolCallDelta(null, id, call.name(), call.arguments(), false));
+        }
+        finishReason = "tool_calls";
+        return true;
+    }
+
+    /**
+     * At the end of the answer, turns held-back tool markup into tool calls (DIALECTS.md rule 23),
+     * or back into text when it is no call or the answer was cut off.
+     */
+    private void releaseMarkup(boolean parse) {
+        ToolMarkup gate = markup;
+        if (gate == null) {
+            return;
+        }
+        markup = null;
+        String held = gate.release();
+        if (held.isEmpty()) {
+            return;
+        }
+        ToolMarkup.Parsed parsed = parse ? ToolMarkup.parse(held) : new ToolMarkup.Parsed(List.of(), held);
+        if (!parsed.calls().isEmpty()) {
+            context.heal(
+                    HealingRule.LEAKED_TOOL_MARKUP, parsed.calls().size() + " tool call(s) in markup inside content");
+            for (ToolMarkup.ParsedCall call : parsed.calls()) {
+                String id = call.id() != null ? call.id() : context.ids().newId("call_");
+                acceptToolCall(new ToolCallDelta(null, id, call.name(), call.arguments(), false));
+            }
+        }
+        appendText(parsed.text());
     }
 
     private void flushThinkTags() {
@@ -469,8 +536,8 @@ public final class StreamMachine implements ResponsesStream {
         out.outputTextDelta(item.id, item.outputIndex, text);
     }
 
-    private void appendReasoning(String text, List<String> encrypted) {
-        if (text.isEmpty() && encrypted.isEmpty()) {
+    private void appendReasoning(String text, List<JsonNode> details) {
+        if (text.isEmpty() && details.isEmpty()) {
             return;
         }
         if (open instanceof CallItem || !queued.isEmpty()) {
@@ -482,7 +549,7 @@ public final class StreamMachine implements ResponsesStream {
                 queued.addLast(item);
             }
             item.text.append(text);
-            item.encrypted.addAll(encrypted);
+            item.details.add(details);
             return;
         }
         ReasoningItem item;
@@ -494,7 +561,7 @@ public final class StreamMachine implements ResponsesStream {
             announceReasoning(item);
             open = item;
         }
-        item.encrypted.addAll(encrypted);
+        item.details.add(details);
         if (!text.isEmpty()) {
             streamReasoning(item, text);
         }
@@ -550,7 +617,14 @@ public final class StreamMachine implements ResponsesStream {
             }
         }
         String upstreamId = item.call.upstreamId();
-        if (upstreamId != null) {
+        if (upstreamId != null && (context.historyCallIds().contains(upstreamId) || usedCallIds.contains(upstreamId))) {
+            // A call_id the conversation already has would tie this call to another call's output,
+            // and a rewritten history id would reach the client in place of its own.
+            requireHealing(
+                    HealingRule.REUSED_TOOL_CALL_ID,
+                    "tool call " + item.call.ordinal() + " reused the id " + upstreamId);
+            item.callId = context.ids().newId("call_");
+        } else if (upstreamId != null) {
             item.callId = upstreamId;
         } else {
             requireHealing(
@@ -558,6 +632,7 @@ public final class StreamMachine implements ResponsesStream {
                     "tool call " + item.call.ordinal() + " arrived without an id");
             item.callId = context.ids().newId("call_");
         }
+        usedCallIds.add(item.callId);
         item.resolved = true;
     }
 
@@ -655,13 +730,51 @@ public final class StreamMachine implements ResponsesStream {
                 out.summaryTextDone(reasoning.id, reasoning.outputIndex, reasoning.text);
                 out.summaryPartDone(reasoning.id, reasoning.outputIndex, reasoning.text);
             }
-            String encrypted = reasoning.encrypted.isEmpty() ? null : "[" + String.join(",", reasoning.encrypted) + "]";
+            String encrypted = envelope(reasoning);
             finishItem(
                     reasoning.outputIndex,
                     out.reasoningItem(reasoning.id, reasoning.summaryOpen ? reasoning.text : null, encrypted));
         } else if (item instanceof CallItem call) {
             closeCall(call);
         }
+    }
+
+    /**
+     * The reasoning item's {@code encrypted_content}: what the next request needs to give the
+     * provider back, carried by the client (see {@link ReasoningEnvelope}); null when there is
+     * nothing to carry.
+     */
+    private @Nullable String envelope(ReasoningItem reasoning) {
+        ReasoningEnvelope envelope = new ReasoningEnvelope(
+                context.provider().name(),
+                reasoning.text.toString(),
+                reasoning.details.toArray(),
+                reasoning.signatures);
+        return envelope.isEmpty() ? null : envelope.encode();
+    }
+
+    /**
+     * Gemini's thought signatures arrive on tool calls, after any reasoning item has closed (one
+     * open item at a time), so they travel in a reasoning item of their own, {@code summary: []},
+     * after the calls; the request side attaches a turn's reasoning items to its assistant message
+     * wherever they sit before the tool outputs.
+     */
+    private void emitSignatures() {
+        Map<String, String> signatures = new LinkedHashMap<>();
+        for (ToolCallAccumulator.Call call : toolCalls.calls()) {
+            CallItem item = callItems.get(call);
+            String signature = call.thoughtSignature();
+            if (item != null && item.resolved && signature != null) {
+                signatures.put(item.callId, signature);
+            }
+        }
+        if (signatures.isEmpty()) {
+            return;
+        }
+        ReasoningItem item = new ReasoningItem();
+        item.signatures.putAll(signatures);
+        announceReasoning(item);
+        close(item, "completed");
     }
 
     private void closeCall(CallItem item) {
@@ -740,6 +853,7 @@ public final class StreamMachine implements ResponsesStream {
                 case "content_filter" -> "content_filter";
                 default -> null;
             };
+            releaseMarkup(incompleteReason == null);
             if (incompleteReason != null) {
                 finishIncomplete(incompleteReason);
                 return;
@@ -769,6 +883,7 @@ public final class StreamMachine implements ResponsesStream {
             while (!queued.isEmpty()) {
                 emitQueued(queued.pollFirst());
             }
+            emitSignatures();
             terminal(Phase.COMPLETED, EventTypes.COMPLETED, "completed", null, null);
         } catch (UpstreamProtocolException e) {
             fail(protocolError(e.getMessage()));
@@ -849,7 +964,8 @@ public final class StreamMachine implements ResponsesStream {
 
     private static final class ReasoningItem extends Item {
         final StringBuilder text = new StringBuilder();
-        final List<String> encrypted = new ArrayList<>(0);
+        final ReasoningDetailsAccumulator details = new ReasoningDetailsAccumulator();
+        final Map<String, String> signatures = new LinkedHashMap<>(0);
         boolean summaryOpen;
     }
 

@@ -79,6 +79,10 @@ final class ToolCallAccumulator {
         if (call.name == null && delta.name() != null) {
             call.name = delta.name();
         }
+        if (call.thoughtSignature == null && delta.thoughtSignature() != null) {
+            // Gemini may send it on the call's first delta or in a metadata-only delta later.
+            call.thoughtSignature = delta.thoughtSignature();
+        }
         String fragment = delta.arguments();
         if (delta.argumentsNotString()) {
             heal(HealingRule.ARGUMENTS_AS_OBJECT, "arguments of tool call " + call.ordinal + " were not a string");
@@ -140,6 +144,7 @@ final class ToolCallAccumulator {
         private final @Nullable Integer index;
         private @Nullable String upstreamId;
         private @Nullable String name;
+        private @Nullable String thoughtSignature;
         private final StringBuilder arguments = new StringBuilder();
 
         private Call(int ordinal, @Nullable Integer index) {
@@ -168,6 +173,12 @@ final class ToolCallAccumulator {
         @Nullable
         String name() {
             return name;
+        }
+
+        /** Gemini's thought signature for this call, or null if none arrived. */
+        @Nullable
+        String thoughtSignature() {
+            return thoughtSignature;
         }
 
         /** The arguments so far; read only. */

@@ -134,6 +134,63 @@ final class ToolMapper {
      */
     @Nullable
     JsonNode mapToolChoice(@Nullable JsonNode choice) {
+        JsonNode mapped = mapToolChoiceAsOpenAi(choice);
+        return mapped == null ? null : forProvider(mapped);
+    }
+
+    /**
+     * DIALECTS.md rule 36: the choice in a form the provider takes. Where a named function cannot be
+     * forced by name, offering only that function means the same (with {@code any}) or nearly so.
+     */
+    private @Nullable JsonNode forProvider(JsonNode choice) {
+        String path = "/tool_choice";
+        String named = choice.isObject() ? choice.path("function").path("name").asText() : null;
+        String mode = choice.isTextual() ? choice.textValue() : "named";
+        return switch (profile.toolChoice()) {
+            case FULL -> choice;
+            case ANY_INSTEAD_OF_REQUIRED -> {
+                if (named != null) {
+                    chatTools.keySet().retainAll(Set.of(named));
+                    yield TextNode.valueOf("any");
+                }
+                yield mode.equals("required") ? TextNode.valueOf("any") : choice;
+            }
+            case NO_FORCING -> {
+                if (mode.equals("auto") || mode.equals("none")) {
+                    yield choice;
+                }
+                if (named != null) {
+                    chatTools.keySet().retainAll(Set.of(named));
+                }
+                warnings.add("dropped tool_choice " + (named != null ? "naming " + named : mode) + " at " + path
+                        + ": " + profile.name() + " cannot force a tool call"
+                        + (named != null ? "; only that tool is offered" : "")
+                        + ", so the model may answer without one");
+                yield null;
+            }
+            case NONE -> {
+                if (mode.equals("auto")) {
+                    yield null;
+                }
+                if (mode.equals("none")) {
+                    chatTools.clear();
+                    warnings.add("tool_choice none at " + path + " became no tools offered: " + profile.name()
+                            + " takes no tool_choice");
+                    yield null;
+                }
+                if (named != null) {
+                    chatTools.keySet().retainAll(Set.of(named));
+                }
+                warnings.add("dropped tool_choice " + (named != null ? "naming " + named : mode) + " at " + path
+                        + ": " + profile.name() + " takes no tool_choice"
+                        + (named != null ? "; only that tool is offered" : "")
+                        + ", so the model may answer without one");
+                yield null;
+            }
+        };
+    }
+
+    private @Nullable JsonNode mapToolChoiceAsOpenAi(@Nullable JsonNode choice) {
         if (choice == null) {
             return null;
         }
@@ -247,6 +304,14 @@ final class ToolMapper {
             function.put("description", description);
         }
         ObjectNode parameters = optionalObject(tool, "parameters", path);
+        if (parameters != null
+                && !profile.allowedFields().isEmpty()
+                && (parameters.has("$schema") || parameters.has("$id"))) {
+            // DIALECTS.md rule 31: strict-schema providers (Mistral) refuse the JSON Schema meta
+            // keywords; copied first, since the request echo shares this node.
+            parameters = parameters.deepCopy();
+            parameters.remove(List.of("$schema", "$id"));
+        }
         // Chat allows leaving parameters out, but several servers (older vLLM, some templates)
         // fail on a function without a schema; an empty object schema means the same.
         function.set("parameters", parameters != null ? parameters : emptyObjectSchema());

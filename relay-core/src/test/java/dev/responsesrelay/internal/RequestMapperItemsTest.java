@@ -35,18 +35,21 @@ class RequestMapperItemsTest {
         assertThat(mapped.warnings()).singleElement().asString().contains("at /input/1");
     }
 
-    @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "{\"type\":\"compaction_trigger\"}",
-                "{\"type\":\"compaction\",\"id\":\"cmp_1\",\"encrypted_content\":\"COMPACTED_BLOB\"}"
-            })
-    void remoteCompactionItemsAreRefused(String item) {
-        InvalidRequestException error = invalid(withInput("[" + USER + "," + item + "]"));
+    @Test
+    void compactionItemNotWrittenByThisRelayIsRefusedWithItsPath() {
+        InvalidRequestException error = invalid(withInput(
+                "[" + USER + ",{\"type\":\"compaction\",\"id\":\"cmp_1\",\"encrypted_content\":\"COMPACTED_BLOB\"}]"));
 
-        assertThat(error.path()).isEqualTo("/input/1/type");
-        assertThat(error.getMessage()).contains("remote compaction", "not supported yet", "\"OpenAI\"");
+        assertThat(error.path()).isEqualTo("/input/1/encrypted_content");
+        assertThat(error.getMessage()).contains("not written by this relay");
         assertThat(error.error().httpStatus()).isEqualTo(400);
+    }
+
+    @Test
+    void compactionTriggerBeforeTheEndIsRefused() {
+        InvalidRequestException error = invalid(withInput("[{\"type\":\"compaction_trigger\"}," + USER + "]"));
+
+        assertThat(error.path()).isEqualTo("/input/0/type");
     }
 
     @Test

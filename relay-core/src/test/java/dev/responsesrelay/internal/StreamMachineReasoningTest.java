@@ -42,7 +42,7 @@ class StreamMachineReasoningTest {
     }
 
     @Test
-    void openRouterReasoningDetailsAreReadAndEncryptedOnesKeptAside() {
+    void openRouterReasoningDetailsAreReadAndKeptInTheEnvelope() {
         // Synthetic, shaped after DIALECTS.md §1.8 (OpenRouter reasoning + reasoning_details).
         String thinking = Chunks.delta("{\"reasoning\":\"Plan.\",\"reasoning_details\":[{\"type\":\"reasoning.text\","
                 + "\"text\":\"Plan.\",\"format\":\"anthropic-claude-v1\",\"index\":0}]}");
@@ -53,10 +53,13 @@ class StreamMachineReasoningTest {
 
         var reasoning = result.output().get(0);
         assertThat(reasoning.path("summary").get(0).path("text").asText()).isEqualTo("Plan.");
-        var encrypted = JsonTestSupport.tree(reasoning.path("encrypted_content").asText());
-        assertThat(encrypted.isArray()).isTrue();
-        assertThat(encrypted.get(0).path("type").asText()).isEqualTo("reasoning.encrypted");
-        assertThat(encrypted.get(0).path("data").asText()).isEqualTo("c2lnbmF0dXJl");
+        ReasoningEnvelope envelope =
+                ReasoningEnvelope.decode(reasoning.path("encrypted_content").asText());
+        assertThat(envelope).isNotNull();
+        assertThat(envelope.reasoningText()).isEqualTo("Plan.");
+        assertThat(envelope.details()).hasSize(2);
+        assertThat(envelope.details().get(1).path("type").asText()).isEqualTo("reasoning.encrypted");
+        assertThat(envelope.details().get(1).path("data").asText()).isEqualTo("c2lnbmF0dXJl");
     }
 
     @Test

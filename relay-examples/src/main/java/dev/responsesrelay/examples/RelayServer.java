@@ -2,18 +2,26 @@ package dev.responsesrelay.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.responsesrelay.ChatCompletionsTranslator;
 import dev.responsesrelay.HealingListener;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.codexmodel.CodexModelUpstream;
 import dev.responsesrelay.examples.server.Answers;
+import dev.responsesrelay.examples.server.ChatCompletionsHandler;
+import dev.responsesrelay.examples.server.ChatUpstream;
 import dev.responsesrelay.examples.server.ClientKeys;
+import dev.responsesrelay.examples.server.CodexChatUpstream;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
 import dev.responsesrelay.examples.server.JsonErrorHandler;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
+import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
+import dev.responsesrelay.examples.server.ResponsesWebSocket;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +43,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The relay server: the OpenAI Responses API on one port, relayed to a Chat Completions upstream.
@@ -72,16 +82,19 @@ public final class RelayServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final RelayHandler handler;
+    private final @Nullable RelayHandler handler;
     private final OkHttpClient client;
     private final ScheduledExecutorService scheduler;
     private final ServerOptions options;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** Set instead of {@link #handler} when the relay serves Chat Completions (reverse direction). */
+    private @Nullable ChatCompletionsHandler chatHandler;
+
     private RelayServer(
             Server jetty,
             ServerConnector connector,
-            RelayHandler handler,
+            @Nullable RelayHandler handler,
             OkHttpClient client,
             ScheduledExecutorService scheduler,
             ServerOptions options) {
@@ -112,9 +125,19 @@ public final class RelayServer implements AutoCloseable {
 
     /** Starts a server with {@code options}. */
     public static RelayServer start(ServerOptions options) throws Exception {
-        ProviderProfile provider = Providers.byName(options.provider());
+        if (options.upstreamApi() != ServerOptions.UpstreamApi.CHAT) {
+            return startChatCompletions(options);
+        }
+        ProviderProfile provider = Providers.resolve(options.provider(), options.upstream());
         Upstream.Builder upstream = Upstream.builder(options.upstream()).provider(provider);
-        options.apiKey().ifPresent(upstream::bearerToken);
+        // Azure OpenAI takes its key in an api-key header rather than as a bearer token.
+        options.apiKey().ifPresent(key -> {
+            if (provider.name().equals("azure")) {
+                upstream.azureApiKey(key);
+            } else {
+                upstream.bearerToken(key);
+            }
+        });
 
         OkHttpClient client = OkHttpRelay.newClientBuilder().build();
         ResponsesTranslator translator = ResponsesTranslator.builder()
@@ -151,7 +174,7 @@ public final class RelayServer implements AutoCloseable {
         connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
         jetty.addConnector(connector);
 
-        RelayHandler handler = new RelayHandler(new RelayHandler.Settings(
+        RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
                 options.apiKey().isEmpty(),
                 new ClientKeys(options.requiredKeys()),
@@ -159,8 +182,18 @@ public final class RelayServer implements AutoCloseable {
                 scheduler,
                 threads,
                 FIRST_BYTE_WINDOW,
-                options.keepAlive()));
-        jetty.setHandler(new GracefulHandler(handler) {
+                options.keepAlive());
+        RelayHandler handler = new RelayHandler(settings);
+        // Responses WebSocket transport (Codex's built-in OpenAI provider, research
+        // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to
+        // ResponsesWebSocket, everything else falls through to the HTTP handler.
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(jetty, container -> {
+            // Codex keeps its socket across turns; OpenAI's own limit is 60 minutes per connection.
+            container.setIdleTimeout(Duration.ofMinutes(60));
+            container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings));
+        });
+        webSockets.setHandler(handler);
+        jetty.setHandler(new GracefulHandler(webSockets) {
             @Override
             protected void handleShutdownRejection(Request request, Response response, Callback callback) {
                 // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
@@ -216,7 +249,7 @@ public final class RelayServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        int open = handler.openExchanges();
+        int open = openExchanges();
         if (open > 0) {
             LOG.info(() -> "stopping: letting " + open + " open exchange(s) finish for up to "
                     + SHUTDOWN_GRACE.toSeconds() + " s");
@@ -226,7 +259,7 @@ public final class RelayServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "stopping Jetty failed", e);
         } finally {
-            handler.cancelAll("the relay is shutting down");
+            cancelAll("the relay is shutting down");
             scheduler.shutdownNow();
             client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
@@ -239,11 +272,139 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    private int openExchanges() {
+        RelayHandler forward = handler;
+        ChatCompletionsHandler reverse = chatHandler;
+        return (forward == null ? 0 : forward.openExchanges()) + (reverse == null ? 0 : reverse.openExchanges());
+    }
+
+    private void cancelAll(String why) {
+        RelayHandler forward = handler;
+        if (forward != null) {
+            forward.cancelAll(why);
+        }
+        ChatCompletionsHandler reverse = chatHandler;
+        if (reverse != null) {
+            reverse.cancelAll(why);
+        }
+    }
+
+    // ---- The reverse direction: POST /v1/chat/completions in front of a Responses upstream or Codex.
+
+    /**
+     * Starts the relay for {@code --upstream-api responses} or {@code codex}: Chat Completions
+     * clients in front, a Responses API upstream (or the local Codex CLI as {@code codex-local})
+     * behind. Same Jetty set-up, limits and shutdown as the forward direction.
+     */
+    private static RelayServer startChatCompletions(ServerOptions options) throws Exception {
+        OkHttpClient client = OkHttpRelay.newClientBuilder()
+                .readTimeout(options.idleTimeout())
+                .build();
+        ChatUpstream upstream = options.upstreamApi() == ServerOptions.UpstreamApi.CODEX
+                ? codexUpstream(options.codex())
+                : new ResponsesHttpUpstream(
+                        client, options.upstream(), options.apiKey().orElse(null));
+
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("relay-http");
+        Server jetty = new Server(threads);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "relay-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(Duration.ofSeconds(60).toMillis()); // as in start(ServerOptions)
+        connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
+        jetty.addConnector(connector);
+
+        ChatCompletionsHandler handler = new ChatCompletionsHandler(new ChatCompletionsHandler.Settings(
+                upstream,
+                ChatCompletionsTranslator.create(),
+                new ClientKeys(options.requiredKeys()),
+                scheduler,
+                threads,
+                FIRST_BYTE_WINDOW,
+                options.keepAlive()));
+        jetty.setHandler(new GracefulHandler(handler) {
+            @Override
+            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                Answers.error(
+                        response,
+                        callback,
+                        Answers.relayError(
+                                503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
+            }
+        });
+        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setStopTimeout(SHUTDOWN_GRACE.toMillis());
+        jetty.setStopAtShutdown(false);
+
+        RelayServer server = new RelayServer(jetty, connector, null, client, scheduler, options);
+        server.chatHandler = handler;
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        LOG.info(() -> "relay listening on " + server.baseUrl() + " (POST /v1/chat/completions) -> "
+                + upstream.describe()
+                + (options.requiredKeys().isEmpty()
+                        ? ", no client key required"
+                        : ", " + options.requiredKeys().size() + " client key(s) accepted"));
+        if (options.recordDir().isPresent()) {
+            LOG.warning("--record is not supported with --upstream-api "
+                    + options.upstreamApi().name().toLowerCase(java.util.Locale.ROOT) + " yet; nothing is recorded");
+        }
+        return server;
+    }
+
+    private static ChatUpstream codexUpstream(ServerOptions.CodexSettings settings) {
+        CodexModelUpstream.Builder codex = CodexModelUpstream.builder()
+                .codexBinary(Path.of(settings.binary()))
+                .sandbox(sandbox(settings.sandbox()))
+                .timeout(settings.timeout());
+        if (settings.model() != null) {
+            codex.model(settings.model());
+        }
+        Path home = settings.codexHome();
+        if (home != null) {
+            codex.environment("CODEX_HOME", home.toString());
+        }
+        for (String override : settings.configOverrides()) {
+            int eq = override.indexOf('=');
+            codex.configOverride(
+                    override.substring(0, eq).strip(),
+                    override.substring(eq + 1).strip());
+        }
+        return new CodexChatUpstream(
+                codex.build(),
+                "the local Codex CLI (" + settings.binary() + ", sandbox " + settings.sandbox()
+                        + ", model " + (settings.model() == null ? "from Codex's config" : settings.model())
+                        + ") as the model " + CodexModelUpstream.MODEL_ID
+                        + "; every request runs an agent on this machine");
+    }
+
+    private static CodexModelUpstream.Sandbox sandbox(String flag) {
+        for (CodexModelUpstream.Sandbox mode : CodexModelUpstream.Sandbox.values()) {
+            if (mode.flag().equals(flag)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("unknown Codex sandbox " + flag);
+    }
+
     private void logStart(OkHttpRelay relay) {
         String models = upstreamModels(relay);
         LOG.info(() -> "relay listening on " + baseUrl()
                 + " -> upstream " + relay.upstream().baseUrl().replaceFirst("[?#].*$", "")
-                + " (provider " + options.provider()
+                + " (provider " + relay.upstream().provider().name()
                 + ", upstream key: "
                 + options.apiKey()
                         .map(key -> "relay's own, " + ClientKeys.mask(key))

@@ -41,6 +41,8 @@ public final class ServerOptions {
     private final Duration idleTimeout;
     private final Duration keepAlive;
     private final boolean help;
+    private final UpstreamApi upstreamApi;
+    private final CodexSettings codex;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -53,6 +55,61 @@ public final class ServerOptions {
         this.idleTimeout = p.idleTimeout;
         this.keepAlive = p.keepAlive;
         this.help = p.help;
+        this.upstreamApi = p.resolvedApi();
+        this.codex = new CodexSettings(
+                p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
+    }
+
+    /**
+     * What the upstream speaks, and so which API the relay serves: {@code chat} (the default) serves
+     * {@code /v1/responses} in front of a Chat Completions upstream; {@code responses} and {@code
+     * codex} serve {@code /v1/chat/completions} in front of a Responses upstream, or of the local
+     * Codex CLI as the model {@code codex-local}.
+     */
+    public enum UpstreamApi {
+        /** A Chat Completions upstream; the relay serves the Responses API. */
+        CHAT,
+        /** A Responses API upstream; the relay serves Chat Completions. */
+        RESPONSES,
+        /** The local Codex CLI ({@code codex exec}); the relay serves Chat Completions. */
+        CODEX;
+
+        static UpstreamApi byName(String name, String source) {
+            for (UpstreamApi api : values()) {
+                if (api.name().equalsIgnoreCase(name.strip())) {
+                    return api;
+                }
+            }
+            throw new IllegalArgumentException(source + " must be chat, responses or codex but was " + name);
+        }
+    }
+
+    /**
+     * The settings of {@code --upstream-api codex}.
+     *
+     * @param binary the {@code codex} executable
+     * @param model the model Codex uses, or null for Codex's configured one
+     * @param sandbox Codex's {@code --sandbox} mode
+     * @param timeout the longest one run may take
+     * @param codexHome {@code CODEX_HOME} for the Codex process, or null to inherit the relay's
+     * @param configOverrides {@code key=value} pairs passed as {@code codex -c key=value}
+     */
+    public record CodexSettings(
+            String binary,
+            @Nullable String model,
+            String sandbox,
+            Duration timeout,
+            @Nullable Path codexHome,
+            List<String> configOverrides) {}
+
+    /** Which API the upstream speaks. */
+    public UpstreamApi upstreamApi() {
+        return upstreamApi;
+    }
+
+    /** The Codex settings; used only with {@link UpstreamApi#CODEX}. */
+    public CodexSettings codex() {
+        return codex;
     }
 
     /**
@@ -90,7 +147,9 @@ public final class ServerOptions {
                   --api-key KEY        key sent upstream as a bearer token; without it the
                                        client's own bearer token is passed upstream, with it
                                        never [RELAY_API_KEY]
-                  --provider NAME      upstream dialect: %s (default generic)
+                  --provider NAME      upstream dialect: %s
+                                       (default auto: detected from the upstream URL's host,
+                                       generic when unknown; see docs/PROVIDERS.md)
                                        [RELAY_PROVIDER]
                   --port N             port to listen on, 0 for any free one (default %d)
                                        [RELAY_PORT]
@@ -106,7 +165,25 @@ public final class ServerOptions {
                   --keep-alive SECS    SSE keep-alive interval while the upstream is silent;
                                        also how fast a hung-up client is noticed (default %s)
                                        [RELAY_KEEP_ALIVE]
+                  --upstream-api API   what the upstream speaks: chat (default; the relay serves
+                                       POST /v1/responses), responses (the relay serves
+                                       POST /v1/chat/completions and calls {upstream}/responses;
+                                       chosen by itself when --upstream ends in /responses) or
+                                       codex (POST /v1/chat/completions answered by the local
+                                       Codex CLI as the model codex-local; no --upstream)
+                                       [RELAY_UPSTREAM_API]
+                  --codex-binary PATH  the codex executable (default codex, on the PATH)
+                  --codex-model NAME   the model Codex uses (default: Codex's own config)
+                  --codex-sandbox MODE read-only (default), workspace-write, danger-full-access
+                  --codex-timeout SECS longest one Codex run may take (default 600)
+                  --codex-home DIR     CODEX_HOME for Codex (default: inherited)
+                  --codex-config K=V   a Codex -c override (TOML value); repeatable
+                                       (each --codex-* also reads RELAY_CODEX_*)
                   --help               show this text
+
+                codex runs an agent on this machine, with the relay user's files (read-only
+                sandbox by default) and Codex login, for every request: the relay refuses to bind
+                beyond localhost with it unless --require-key is given.
 
                 Streams: the relay waits up to %d ms for the upstream's status line before it
                 answers. An upstream error within that window keeps its HTTP status (429 with
@@ -196,7 +273,7 @@ public final class ServerOptions {
         @Nullable
         String apiKey;
 
-        String provider = "generic";
+        String provider = Providers.AUTO;
         List<String> requiredKeys = new ArrayList<>();
 
         @Nullable
@@ -205,6 +282,35 @@ public final class ServerOptions {
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration keepAlive = DEFAULT_KEEP_ALIVE;
         boolean help;
+
+        @Nullable
+        UpstreamApi upstreamApi;
+
+        String codexBinary = "codex";
+
+        @Nullable
+        String codexModel;
+
+        String codexSandbox = "read-only";
+        Duration codexTimeout = Duration.ofMinutes(10);
+
+        @Nullable
+        Path codexHome;
+
+        List<String> codexConfig = new ArrayList<>();
+
+        /**
+         * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
+         * (someone pasted the endpoint, which only a Responses upstream has), else {@code chat}.
+         */
+        UpstreamApi resolvedApi() {
+            UpstreamApi given = upstreamApi;
+            if (given != null) {
+                return given;
+            }
+            String url = upstream == null ? "" : upstream.replaceFirst("[?#].*$", "");
+            return url.endsWith("/responses") || url.endsWith("/responses/") ? UpstreamApi.RESPONSES : UpstreamApi.CHAT;
+        }
 
         void readEnvironment(Map<String, String> env) {
             for (Flag flag : Flag.values()) {
@@ -280,16 +386,56 @@ public final class ServerOptions {
                 case IDLE_TIMEOUT -> idleTimeout = duration(value, source);
                 case KEEP_ALIVE -> keepAlive = duration(value, source);
                 case REQUIRE_KEY -> requiredKeys.add(value);
+                case UPSTREAM_API -> upstreamApi = UpstreamApi.byName(value, source);
+                case CODEX_BINARY -> codexBinary = value;
+                case CODEX_MODEL -> codexModel = value.isBlank() ? null : value;
+                case CODEX_SANDBOX -> codexSandbox = sandbox(value, source);
+                case CODEX_TIMEOUT -> codexTimeout = duration(value, source);
+                case CODEX_HOME -> codexHome = Path.of(value);
+                case CODEX_CONFIG -> {
+                    int eq = value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException(source + " must be key=value (TOML value) but was " + value);
+                    }
+                    codexConfig.add(value);
+                }
             }
         }
 
         void validate() {
+            if (resolvedApi() == UpstreamApi.CODEX) {
+                // codex exec runs an agent with this machine's files and the relay user's Codex
+                // login: never offer it to the network without client keys.
+                if (!isLoopback(host) && requiredKeys.isEmpty()) {
+                    throw new IllegalArgumentException("--upstream-api codex runs a Codex agent on this machine for"
+                            + " every request; binding --host " + host + " (beyond localhost) needs --require-key KEY"
+                            + " (or RELAY_REQUIRE_KEYS)");
+                }
+                return;
+            }
             String url = upstream;
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("--upstream URL (or RELAY_UPSTREAM) is required");
             }
             Upstream.builder(url); // throws IllegalArgumentException naming a bad URL
-            Providers.byName(provider); // throws IllegalArgumentException listing the known names
+            Providers.resolve(provider, url); // throws IllegalArgumentException listing the known names
+        }
+
+        private static boolean isLoopback(String host) {
+            String h = host.strip().toLowerCase(Locale.ROOT);
+            if (h.startsWith("[") && h.endsWith("]")) {
+                h = h.substring(1, h.length() - 1);
+            }
+            return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        }
+
+        private static String sandbox(String value, String source) {
+            String mode = value.strip().toLowerCase(Locale.ROOT);
+            if (!mode.equals("read-only") && !mode.equals("workspace-write") && !mode.equals("danger-full-access")) {
+                throw new IllegalArgumentException(
+                        source + " must be read-only, workspace-write or danger-full-access but was " + value);
+            }
+            return mode;
         }
 
         private static int integer(String value, String source, int min, int max) {
@@ -327,7 +473,14 @@ public final class ServerOptions {
         REQUIRE_KEY("--require-key", "RELAY_REQUIRE_KEYS"),
         RECORD("--record", "RELAY_RECORD_DIR"),
         IDLE_TIMEOUT("--idle-timeout", "RELAY_IDLE_TIMEOUT"),
-        KEEP_ALIVE("--keep-alive", "RELAY_KEEP_ALIVE");
+        KEEP_ALIVE("--keep-alive", "RELAY_KEEP_ALIVE"),
+        UPSTREAM_API("--upstream-api", "RELAY_UPSTREAM_API"),
+        CODEX_BINARY("--codex-binary", "RELAY_CODEX_BINARY"),
+        CODEX_MODEL("--codex-model", "RELAY_CODEX_MODEL"),
+        CODEX_SANDBOX("--codex-sandbox", "RELAY_CODEX_SANDBOX"),
+        CODEX_TIMEOUT("--codex-timeout", "RELAY_CODEX_TIMEOUT"),
+        CODEX_HOME("--codex-home", "RELAY_CODEX_HOME"),
+        CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG");
 
         final String flag;
         final String env;

@@ -3,6 +3,7 @@ package dev.responsesrelay.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.responsesrelay.examples.server.Providers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,16 +14,37 @@ class ServerOptionsTest {
     private static final Map<String, String> NO_ENV = Map.of();
 
     @Test
-    void defaultsBindLoopbackWithTheGenericProfile() {
+    void defaultsBindLoopbackAndDetectTheProvider() {
         ServerOptions options = ServerOptions.parse(new String[] {"--upstream", "http://127.0.0.1:11434/v1"}, NO_ENV);
 
         assertThat(options.host()).isEqualTo("127.0.0.1");
         assertThat(options.port()).isEqualTo(ServerOptions.DEFAULT_PORT);
-        assertThat(options.provider()).isEqualTo("generic");
+        assertThat(options.provider()).isEqualTo("auto");
+        assertThat(Providers.resolve(options.provider(), options.upstream()).name())
+                .as("port 11434 is Ollama's")
+                .isEqualTo("ollama");
         assertThat(options.apiKey()).isEmpty();
         assertThat(options.requiredKeys()).isEmpty();
         assertThat(options.recordDir()).isEmpty();
         assertThat(options.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void explicitProviderWinsOverDetection() {
+        ServerOptions options = ServerOptions.parse(
+                new String[] {"--upstream", "https://api.deepseek.com/v1", "--provider", "mistral"}, NO_ENV);
+
+        assertThat(Providers.resolve(options.provider(), options.upstream()).name())
+                .isEqualTo("mistral");
+    }
+
+    @Test
+    void unknownProviderIsRefusedNamingTheKnownOnes() {
+        assertThatThrownBy(() -> ServerOptions.parse(
+                        new String[] {"--upstream", "https://api.deepseek.com/v1", "--provider", "nope"}, NO_ENV))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("auto, ")
+                .hasMessageContaining("deepseek");
     }
 
     @Test

@@ -49,8 +49,14 @@ public final class OkHttpRelay {
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
-    /** The concurrency {@link #newClientBuilder()} allows, in total and per host. */
-    public static final int RECOMMENDED_MAX_REQUESTS = 256;
+    /**
+     * The concurrency {@link #newClientBuilder()} allows, in total and per host. A relay's streams
+     * are long and mostly idle (a reasoning model thinks for minutes), and a queued call leaves its
+     * client waiting with nothing but keep-alives, so the cap is set well above the 1,000 concurrent
+     * streams the load benchmark runs: with 256, three quarters of them queued (docs/BENCHMARKS.md).
+     * OkHttp runs one thread per call; 256 live streams measured 28 MB of heap.
+     */
+    public static final int RECOMMENDED_MAX_REQUESTS = 4096;
 
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 

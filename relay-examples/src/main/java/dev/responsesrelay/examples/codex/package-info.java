@@ -1,4 +1,7 @@
-/** The {@code codex-config} subcommand: a Codex configuration for a relay. */
+/**
+ * The {@code codex-config} subcommand: writes a Codex CLI {@code config.toml} and model catalog that
+ * point Codex at a running relay. Not a library API.
+ */
 @NullMarked
 package dev.responsesrelay.examples.codex;
 

@@ -1,41 +1,41 @@
 package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.ProviderProfile;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
-/** The provider profiles the server knows by name: the one place to add more. */
+/**
+ * Resolves the server's {@code --provider} flag to a core profile. {@code auto}, the default,
+ * detects the profile from the upstream URL's host ({@link ProviderProfile#detect}); a name picks it
+ * explicitly and always wins.
+ */
 public final class Providers {
-    private static final Map<String, ProviderProfile> BY_NAME = byName(ProviderProfile.GENERIC, ProviderProfile.OPENAI);
+    /** The flag value that asks for detection from the upstream URL. */
+    public static final String AUTO = "auto";
 
     private Providers() {}
 
-    private static Map<String, ProviderProfile> byName(ProviderProfile... profiles) {
-        Map<String, ProviderProfile> map = new LinkedHashMap<>();
-        for (ProviderProfile profile : profiles) {
-            map.put(profile.name().toLowerCase(Locale.ROOT), profile);
-        }
-        return map;
-    }
-
     /**
-     * The profile called {@code name}, ignoring case.
+     * The profile for {@code name} ({@code auto} or a built-in name or alias, ignoring case).
      *
      * @throws IllegalArgumentException naming the known profiles, if there is no such profile
      */
-    public static ProviderProfile byName(String name) {
-        ProviderProfile profile = BY_NAME.get(name.toLowerCase(Locale.ROOT));
-        if (profile == null) {
-            throw new IllegalArgumentException(
-                    "unknown provider " + name + "; known: " + String.join(", ", BY_NAME.keySet()));
+    public static ProviderProfile resolve(String name, String upstreamUrl) {
+        if (name.equalsIgnoreCase(AUTO)) {
+            return ProviderProfile.detect(upstreamUrl);
         }
-        return profile;
+        return ProviderProfile.byName(name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown provider " + name + "; known: " + String.join(", ", names())));
     }
 
-    /** The known names, in a stable order. */
+    /** {@code auto} and the built-in profile names, in a stable order. */
     public static List<String> names() {
-        return List.copyOf(BY_NAME.keySet());
+        List<String> names = new ArrayList<>();
+        names.add(AUTO);
+        for (ProviderProfile profile : ProviderProfile.builtIns()) {
+            names.add(profile.name());
+        }
+        return names;
     }
 }

@@ -315,14 +315,14 @@ public final class RelayHandler extends Handler.Abstract {
      * body would otherwise be taken for the next request, and Jetty may close the connection under
      * a client that was about to reuse it.
      */
-    private static void closeIfBodyUnread(Request request, Response response) {
+    static void closeIfBodyUnread(Request request, Response response) {
         if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 
     /** Refuses bodies that are not plain JSON. */
-    private static @Nullable RelayError checkContentHeaders(Request request) {
+    static @Nullable RelayError checkContentHeaders(Request request) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         String mediaType =
                 contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
@@ -345,7 +345,7 @@ public final class RelayHandler extends Handler.Abstract {
         return null;
     }
 
-    private static byte[] readBody(Request request) throws IOException {
+    static byte[] readBody(Request request) throws IOException {
         long declared = request.getLength();
         if (declared > MAX_BODY_BYTES) {
             throw new BodyTooLarge();
@@ -364,7 +364,7 @@ public final class RelayHandler extends Handler.Abstract {
         return out.toByteArray();
     }
 
-    private static RelayError tooLarge() {
+    static RelayError tooLarge() {
         return Answers.relayError(
                 413,
                 "invalid_request_error",
@@ -373,7 +373,7 @@ public final class RelayHandler extends Handler.Abstract {
     }
 
     /** The body passed {@link #MAX_BODY_BYTES}. */
-    private static final class BodyTooLarge extends IOException {
+    static final class BodyTooLarge extends IOException {
         private static final long serialVersionUID = 1L;
 
         BodyTooLarge() {

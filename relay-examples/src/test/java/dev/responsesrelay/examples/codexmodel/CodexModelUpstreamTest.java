@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.examples.codex.CodexCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the real Codex CLI 0.169.0 ({@link CodexBinary}) against {@link FakeResponsesUpstream}, a
+ * Runs the real Codex CLI 0.169.0 ({@link CodexCli}) against {@link FakeResponsesUpstream}, a
  * local server answering with canned Responses streams, and checks the events the upstream emits.
  */
 class CodexModelUpstreamTest {
@@ -160,7 +161,7 @@ class CodexModelUpstreamTest {
     void codexConfigErrorBecomesResponseFailedWithItsMessage() throws Exception {
         Recorder recorder = new Recorder();
         CodexModelUpstream codex = CodexModelUpstream.builder()
-                .codexBinary(CodexBinary.path())
+                .codexBinary(CodexCli.installed().executable())
                 .environment("CODEX_HOME", codexHome.toString())
                 .configOverride("model_provider", "\"nonexistent\"")
                 .timeout(Duration.ofSeconds(60))
@@ -262,7 +263,7 @@ class CodexModelUpstreamTest {
 
     private CodexModelUpstream codex(FakeResponsesUpstream upstream, Duration timeout) {
         return CodexModelUpstream.builder()
-                .codexBinary(CodexBinary.path())
+                .codexBinary(CodexCli.installed().executable())
                 .model("fake-model")
                 .environment("CODEX_HOME", codexHome.toString())
                 .configOverride("model_provider", "\"fake\"")

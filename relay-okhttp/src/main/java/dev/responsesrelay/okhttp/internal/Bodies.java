@@ -93,9 +93,11 @@ final class Bodies {
             return UpstreamFailure.transport(
                     "the upstream sent nothing for " + describe(idleTimeout) + " (relay idle timeout)");
         }
+        // The core's error mapper already says "The upstream connection failed: …"; only the cause
+        // goes here.
         String message = e.getMessage();
-        return UpstreamFailure.transport("upstream connection failed: "
-                + e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message));
+        return UpstreamFailure.transport(
+                e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message));
     }
 
     private static String describe(Duration d) {

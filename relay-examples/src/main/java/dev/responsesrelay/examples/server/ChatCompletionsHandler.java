@@ -1,0 +1,313 @@
+package dev.responsesrelay.examples.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.responsesrelay.ChatCompletionsTranslator;
+import dev.responsesrelay.ChatTranslation;
+import dev.responsesrelay.InvalidRequestException;
+import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
+import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.UpstreamFailure;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The reverse relay: serves {@code POST /v1/chat/completions}, {@code GET /v1/models} and {@code
+ * GET /healthz} in front of a Responses API upstream or the local Codex CLI ({@link ChatUpstream}).
+ * A Chat request goes through {@link ChatCompletionsTranslator}; the Responses answer comes back as
+ * {@code chat.completion.chunk}s or one {@code chat.completion}. Auth ({@code --require-key}), the
+ * body size limit, content checks, keep-alives, hang-up cancellation and the error shape are those
+ * of {@link RelayHandler}.
+ */
+public final class ChatCompletionsHandler extends Handler.Abstract {
+    private static final Logger LOG = Logger.getLogger(ChatCompletionsHandler.class.getName());
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Everything the handler needs from the server. */
+    public record Settings(
+            ChatUpstream upstream,
+            ChatCompletionsTranslator translator,
+            ClientKeys clientKeys,
+            ScheduledExecutorService scheduler,
+            Executor executor,
+            Duration firstByteWindow,
+            Duration keepAlive) {}
+
+    private final Settings settings;
+    private final Set<ChatStreamedAnswer> openStreams = ConcurrentHashMap.newKeySet();
+    private final Set<ChatUpstream.Exchange> openCalls = ConcurrentHashMap.newKeySet();
+
+    /** Creates the handler. */
+    public ChatCompletionsHandler(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Cancels every exchange still running; for the end of a graceful shutdown. */
+    public void cancelAll(String why) {
+        openStreams.forEach(stream -> stream.cancel(why));
+        openCalls.forEach(ChatUpstream.Exchange::cancel);
+    }
+
+    /** How many exchanges are in flight. */
+    public int openExchanges() {
+        return openStreams.size() + openCalls.size();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        try {
+            switch (path) {
+                case "/healthz" -> {
+                    if (allow(request, method, "GET", response, callback)) {
+                        Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
+                    }
+                }
+                case "/v1/models" -> {
+                    if (allow(request, method, "GET", response, callback) && authorized(request, response, callback)) {
+                        ChatUpstream.ModelList models =
+                                settings.upstream().models(ClientKeys.bearerToken(request.getHeaders()));
+                        if (models.error() != null) {
+                            Answers.error(response, callback, models.error());
+                        } else {
+                            Answers.json(response, callback, models.status(), models.json(), Map.of());
+                        }
+                    }
+                }
+                case "/v1/chat/completions", "/chat/completions" -> {
+                    if (allow(request, method, "POST", response, callback) && authorized(request, response, callback)) {
+                        chatCompletions(request, response, callback);
+                    }
+                }
+                default -> {
+                    RelayHandler.closeIfBodyUnread(request, response);
+                    Answers.error(
+                            response,
+                            callback,
+                            Answers.relayError(
+                                    404,
+                                    "invalid_request_error",
+                                    "not_found",
+                                    "unknown path " + path
+                                            + "; this relay serves POST /v1/chat/completions and GET /v1/models"));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unexpected failure handling " + method + " " + path, e);
+            if (!response.isCommitted()) {
+                Answers.error(
+                        response,
+                        callback,
+                        Answers.relayError(500, "server_error", "server_error", "the relay failed: " + e));
+            } else {
+                callback.failed(e);
+            }
+        }
+        return true;
+    }
+
+    private static boolean allow(Request request, String method, String allowed, Response response, Callback callback) {
+        if (method.equals(allowed)) {
+            return true;
+        }
+        RelayHandler.closeIfBodyUnread(request, response);
+        response.getHeaders().put(HttpHeader.ALLOW, allowed);
+        Answers.error(
+                response,
+                callback,
+                Answers.relayError(
+                        405,
+                        "invalid_request_error",
+                        "method_not_allowed",
+                        "method " + method + " is not allowed here; use " + allowed));
+        return false;
+    }
+
+    private boolean authorized(Request request, Response response, Callback callback) {
+        String token = ClientKeys.bearerToken(request.getHeaders());
+        if (settings.clientKeys().accepts(token)) {
+            return true;
+        }
+        RelayHandler.closeIfBodyUnread(request, response);
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+        Answers.error(
+                response,
+                callback,
+                Answers.relayError(
+                        401,
+                        "invalid_request_error",
+                        "invalid_api_key",
+                        "missing or unknown API key: send Authorization: Bearer <key> with a key this relay accepts"));
+        return false;
+    }
+
+    private void chatCompletions(Request request, Response response, Callback callback) {
+        RelayError refusal = RelayHandler.checkContentHeaders(request);
+        if (refusal != null) {
+            RelayHandler.closeIfBodyUnread(request, response);
+            Answers.error(response, callback, refusal);
+            return;
+        }
+        byte[] body;
+        try {
+            body = RelayHandler.readBody(request);
+        } catch (RelayHandler.BodyTooLarge e) {
+            RelayHandler.closeIfBodyUnread(request, response);
+            Answers.error(response, callback, RelayHandler.tooLarge());
+            return;
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "reading the request body failed", e);
+            callback.failed(e);
+            return;
+        }
+        ChatTranslation translation;
+        try {
+            translation = settings.translator().translate(body);
+        } catch (InvalidRequestException e) {
+            Answers.error(response, callback, e.error());
+            return;
+        }
+        String clientToken = ClientKeys.bearerToken(request.getHeaders());
+        // The upstream (or Codex's timeout) bounds the wait; Jetty's idle timeout must not end it.
+        request.addIdleTimeoutListener(timeout -> false);
+        if (translation.clientStreams()) {
+            stream(request, response, callback, translation, clientToken);
+        } else {
+            respond(request, response, callback, translation, clientToken);
+        }
+    }
+
+    private void stream(
+            Request request,
+            Response response,
+            Callback callback,
+            ChatTranslation translation,
+            @Nullable String clientToken) {
+        ChatStreamedAnswer[] self = new ChatStreamedAnswer[1];
+        ChatStreamedAnswer answer = new ChatStreamedAnswer(
+                request,
+                response,
+                callback,
+                translation.newStream(),
+                settings.scheduler(),
+                settings.executor(),
+                settings.keepAlive(),
+                () -> openStreams.remove(self[0]));
+        self[0] = answer;
+        openStreams.add(answer);
+        ChatUpstream.Exchange exchange;
+        try {
+            exchange = settings.upstream().start(translation.responsesRequestJson(), clientToken, answer);
+        } catch (InvalidRequestException e) {
+            openStreams.remove(answer);
+            Answers.error(response, callback, e.error());
+            return;
+        }
+        answer.begin(exchange, settings.firstByteWindow());
+    }
+
+    private void respond(
+            Request request,
+            Response response,
+            Callback callback,
+            ChatTranslation translation,
+            @Nullable String clientToken) {
+        AtomicBoolean answered = new AtomicBoolean();
+        // Set on the request thread, read on the upstream's and on Jetty's failure path.
+        AtomicReference<ChatUpstream.@Nullable Exchange> running = new AtomicReference<>();
+        ChatUpstream.Listener listener = new ChatUpstream.Listener() {
+            @Override
+            public void onEvent(SseEvent event) {
+                // An upstream that streams anyway (Codex always does): the terminal event carries
+                // the whole response object.
+                if (event.event().equals("error")) {
+                    onFailure(UpstreamFailure.http(502, event.data()));
+                    return;
+                }
+                try {
+                    JsonNode data = MAPPER.readTree(event.data());
+                    String type = data.path("type").asText(event.event());
+                    if (type.equals("response.completed")
+                            || type.equals("response.incomplete")
+                            || type.equals("response.failed")) {
+                        onResponse(MAPPER.writeValueAsString(data.path("response")));
+                    } else if (type.equals("error")) {
+                        onFailure(UpstreamFailure.http(502, event.data()));
+                    }
+                } catch (IOException e) {
+                    onFailure(UpstreamFailure.transport("the upstream sent an unreadable event: " + e.getMessage()));
+                }
+            }
+
+            @Override
+            public void onEnd() {
+                onFailure(UpstreamFailure.transport("the upstream stream ended before the response was complete"));
+            }
+
+            @Override
+            public void onResponse(String responseJson) {
+                if (!answered.compareAndSet(false, true)) {
+                    return;
+                }
+                finished(running.get());
+                try {
+                    Answers.json(response, callback, 200, translation.toChatCompletionJson(responseJson), Map.of());
+                } catch (RelayException e) {
+                    Answers.error(response, callback, e.error());
+                }
+            }
+
+            @Override
+            public void onFailure(UpstreamFailure failure) {
+                if (!answered.compareAndSet(false, true)) {
+                    return;
+                }
+                finished(running.get());
+                Answers.error(response, callback, translation.mapFailure(failure));
+            }
+        };
+        request.addFailureListener(failure -> {
+            answered.set(true);
+            ChatUpstream.Exchange exchange = running.get();
+            if (exchange != null) {
+                openCalls.remove(exchange);
+                exchange.cancel();
+            }
+        });
+        ChatUpstream.Exchange exchange;
+        try {
+            exchange = settings.upstream().start(translation.responsesRequestJson(), clientToken, listener);
+        } catch (InvalidRequestException e) {
+            Answers.error(response, callback, e.error());
+            return;
+        }
+        running.set(exchange);
+        openCalls.add(exchange);
+        if (answered.get()) {
+            openCalls.remove(exchange);
+        }
+    }
+
+    private void finished(ChatUpstream.@Nullable Exchange exchange) {
+        if (exchange != null) {
+            openCalls.remove(exchange);
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package dev.responsesrelay.examples.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.responsesrelay.IdGenerator;
+import dev.responsesrelay.InvalidRequestException;
+import dev.responsesrelay.RelayError;
+import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.Translation;
+import dev.responsesrelay.okhttp.OkHttpRelay;
+import dev.responsesrelay.okhttp.RelayCall;
+import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.okhttp.Upstream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Responses WebSocket connection on {@code GET /v1/responses} (OpenAI "WebSocket mode",
+ * developers.openai.com/api/docs/guides/websocket-mode; what Codex 0.169's built-in OpenAI provider
+ * speaks, docs/research/codex-websocket-and-remote-compaction.md §2).
+ *
+ * <ul>
+ *   <li>Client → server: flat {@code {"type":"response.create", …the POST /v1/responses body…}}
+ *       (codex-api/src/common.rs {@code ResponsesWsRequest}); other types are ignored, as nothing
+ *       else exists in 0.169 (research §2.1).
+ *   <li>Server → client: each event that SSE would carry, as one Text frame holding exactly the SSE
+ *       {@code data} JSON (codex responses_websocket.rs parses frames with the SSE event parser),
+ *       through the same translator; nothing after the terminal event, since leftover frames would
+ *       be read as part of the next exchange (research §2.2).
+ *   <li>One exchange at a time, several per connection (research §2.4). Codex sends only the new
+ *       items plus {@code previous_response_id} on a connection it used before (research §2.5), so
+ *       the connection remembers the full input and output items of its last response; any other
+ *       id is answered with {@code previous_response_not_found}, after which Codex reconnects and
+ *       resends everything (observed with 0.169, research §2.3). Ids never resolve across sockets.
+ *   <li>{@code generate:false} (Codex's startup prewarm) is answered at once, with no upstream call.
+ *   <li>Errors before any event go out as {@code {"type":"error","status":…,"error":{…}}}, the shape
+ *       Codex maps like an HTTP status (responses_websocket.rs; research §2.3): a 400 is final, a
+ *       429/5xx is retried. After a stream started, {@code response.failed} as over SSE.
+ *   <li>A client that closes or drops the socket cancels its upstream call. Pings are answered by
+ *       Jetty.
+ * </ul>
+ */
+public final class ResponsesWebSocket implements Session.Listener.AutoDemanding {
+    private static final Logger LOG = Logger.getLogger(ResponsesWebSocket.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long one frame write may block before the client counts as gone. */
+    private static final long SEND_TIMEOUT_SECONDS = 60;
+
+    private final OkHttpRelay relay;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private @Nullable Session session;
+    private @Nullable RelayCall running;
+    private boolean busy;
+    /** The last completed response on this socket: its id and its full input plus output items. */
+    private @Nullable String lastResponseId;
+
+    private @Nullable ArrayNode lastTranscript;
+
+    ResponsesWebSocket(OkHttpRelay relay, IdGenerator ids, Clock clock) {
+        this.relay = relay;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /**
+     * The creator for the WebSocket mapping of {@code /v1/responses}: checks the client's key as
+     * {@link RelayHandler} does for POST, and passes it upstream when the server is so configured.
+     */
+    public static WebSocketCreator creator(RelayHandler.Settings settings) {
+        return (request, response, callback) -> {
+            String token = ClientKeys.bearerToken(request.getHeaders());
+            if (!settings.clientKeys().accepts(token)) {
+                Answers.error(
+                        response,
+                        callback,
+                        Answers.relayError(
+                                401,
+                                "invalid_request_error",
+                                "invalid_api_key",
+                                "missing or unknown API key: send Authorization: Bearer <key> with a key this relay"
+                                        + " accepts"));
+                return null;
+            }
+            OkHttpRelay relay = settings.relay();
+            if (settings.passClientKey()) {
+                Upstream.Builder upstream = relay.upstream().toBuilder();
+                relay = relay.withUpstream(
+                        token == null
+                                ? upstream.noApiKey().build()
+                                : upstream.bearerToken(token).build());
+            }
+            return new ResponsesWebSocket(relay, IdGenerator.random(), Clock.systemUTC());
+        };
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        ObjectNode create;
+        try {
+            JsonNode parsed = JSON.readTree(message);
+            if (!(parsed instanceof ObjectNode object)) {
+                sendError(RelayError.invalidRequest("a WebSocket message must be a JSON object", null));
+                return;
+            }
+            create = object;
+        } catch (JsonProcessingException e) {
+            sendError(RelayError.invalidRequest(
+                    "a WebSocket message is not valid JSON: " + e.getOriginalMessage(), null));
+            return;
+        }
+        JsonNode type = create.get("type");
+        if (type == null || !"response.create".equals(type.asText())) {
+            LOG.fine(() -> "ignoring a WebSocket message of type " + type);
+            return;
+        }
+        synchronized (lock) {
+            if (busy) {
+                sendError(RelayError.of(
+                        409,
+                        "invalid_request_error",
+                        "conflict",
+                        "a response is already in progress on this connection; send one response.create at a time",
+                        null,
+                        null));
+                return;
+            }
+            busy = true;
+        }
+        try {
+            exchange(create);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a WebSocket exchange failed", e);
+            sendError(RelayError.of(500, "server_error", "server_error", "the relay failed: " + e, null, null));
+            done();
+        }
+    }
+
+    private void exchange(ObjectNode create) {
+        ObjectNode body = create.deepCopy();
+        body.remove("type");
+        JsonNode generate = body.remove("generate");
+        JsonNode previous = body.remove("previous_response_id");
+        ArrayNode input = inputOf(body);
+        if (previous != null && !previous.isNull()) {
+            String id = previous.asText();
+            ArrayNode transcript;
+            synchronized (lock) {
+                transcript = id.equals(lastResponseId) ? lastTranscript : null;
+            }
+            if (transcript == null) {
+                // Codex 0.169 recovers from exactly this code by reconnecting and resending the full
+                // input (research §2.3, obs log4); any other 400 would end its turn.
+                sendError(RelayError.of(
+                        400,
+                        "invalid_request_error",
+                        "previous_response_not_found",
+                        "previous response " + id + " is not known on this connection",
+                        "previous_response_id",
+                        null));
+                done();
+                return;
+            }
+            ArrayNode full = transcript.deepCopy();
+            full.addAll(input);
+            input = full;
+        }
+        body.set("input", input);
+        if (generate != null && generate.isBoolean() && !generate.booleanValue()) {
+            prewarm(body, input);
+            return;
+        }
+        // Events always stream over a WebSocket; Codex sends stream:true, the guide says omit it.
+        body.put("stream", true);
+        Translation translation;
+        try {
+            translation = relay.translator().translate(body.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidRequestException e) {
+            sendError(e.error());
+            done();
+            return;
+        }
+        ArrayNode fullInput = input;
+        RelayCall call = relay.stream(translation, new Listener(fullInput));
+        synchronized (lock) {
+            if (busy) {
+                running = call;
+            }
+        }
+    }
+
+    /** {@code generate:false}: a response with no output, whose input later requests chain from. */
+    private void prewarm(ObjectNode body, ArrayNode input) {
+        String id = ids.newId("resp_");
+        ObjectNode response = JSON.createObjectNode();
+        response.put("id", id);
+        response.put("object", "response");
+        response.put("created_at", clock.instant().getEpochSecond());
+        response.put("status", "in_progress");
+        response.put("model", body.path("model").asText(""));
+        response.putArray("output");
+        ObjectNode created = JSON.createObjectNode();
+        created.put("type", "response.created");
+        created.put("sequence_number", 0);
+        created.set("response", response.deepCopy());
+        response.put("status", "completed");
+        response.putObject("usage")
+                .put("input_tokens", 0)
+                .put("output_tokens", 0)
+                .put("total_tokens", 0);
+        ObjectNode completed = JSON.createObjectNode();
+        completed.put("type", "response.completed");
+        completed.put("sequence_number", 1);
+        completed.set("response", response);
+        remember(id, input, JSON.createArrayNode());
+        if (send(created.toString())) {
+            send(completed.toString());
+        }
+        done();
+    }
+
+    private static ArrayNode inputOf(ObjectNode body) {
+        JsonNode input = body.get("input");
+        if (input instanceof ArrayNode items) {
+            return items;
+        }
+        ArrayNode items = JSON.createArrayNode();
+        if (input != null && input.isTextual()) {
+            // The string form is one user message (Responses API "input": string).
+            items.addObject().put("type", "message").put("role", "user").put("content", input.textValue());
+        }
+        return items;
+    }
+
+    private void remember(String id, ArrayNode input, ArrayNode output) {
+        ArrayNode transcript = input.deepCopy();
+        transcript.addAll(output);
+        synchronized (lock) {
+            lastResponseId = id;
+            lastTranscript = transcript;
+        }
+    }
+
+    private void done() {
+        synchronized (lock) {
+            busy = false;
+            running = null;
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        cancel("the client closed the WebSocket (" + statusCode + ")");
+        callback.succeed();
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.log(Level.FINE, "WebSocket error", cause);
+        cancel("WebSocket error: " + cause);
+    }
+
+    private void cancel(String why) {
+        RelayCall call;
+        synchronized (lock) {
+            call = running;
+            running = null;
+        }
+        if (call != null) {
+            LOG.fine(() -> "cancelling the upstream call: " + why);
+            call.cancel();
+        }
+    }
+
+    /** {@code {"type":"error","status":…,"error":{…}}}: Codex reads the status like an HTTP one. */
+    private void sendError(RelayError error) {
+        ObjectNode frame = JSON.createObjectNode();
+        frame.put("type", "error");
+        frame.put("status", error.httpStatus());
+        try {
+            frame.set("error", JSON.readTree(error.toJson()).get("error"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("RelayError.toJson() is JSON", e);
+        }
+        error.retryAfterHeader().ifPresent(value -> frame.putObject("headers").put("retry-after", value));
+        send(frame.toString());
+    }
+
+    /**
+     * Sends one Text frame and waits for it to be written, so a slow client slows the upstream
+     * read (ResponsesListener's backpressure) instead of piling up frames. False if the client is
+     * gone.
+     */
+    private boolean send(String text) {
+        Session open = session;
+        if (open == null || !open.isOpen()) {
+            return false;
+        }
+        Callback.Completable written = new Callback.Completable();
+        open.sendText(text, written);
+        try {
+            written.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "a WebSocket write failed", e);
+            open.close(StatusCode.SHUTDOWN, "write failed", Callback.NOOP);
+            return false;
+        }
+    }
+
+    /** Writes one exchange's events as frames and remembers its outcome for chaining. */
+    private final class Listener extends ResponsesListener {
+        private final ArrayNode fullInput;
+
+        Listener(ArrayNode fullInput) {
+            this.fullInput = fullInput;
+        }
+
+        @Override
+        public void onEvents(RelayCall call, List<SseEvent> events) {
+            for (SseEvent event : events) {
+                if (event.event().equals("response.completed")) {
+                    rememberCompleted(event.data());
+                }
+                if (!send(event.data())) {
+                    // The client is gone: throwing cancels the upstream (ResponsesListener contract).
+                    throw new IllegalStateException("the WebSocket client is gone");
+                }
+            }
+        }
+
+        @Override
+        public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
+            // Codex already has response.created; still, an error frame with the upstream's status
+            // keeps its retry semantics (429 waits, 400 is final), as the HTTP status would over SSE.
+            sendError(error);
+        }
+
+        @Override
+        public void onClosed(RelayCall call) {
+            done();
+        }
+
+        private void rememberCompleted(String data) {
+            try {
+                JsonNode response = JSON.readTree(data).get("response");
+                if (response != null && response.get("output") instanceof ArrayNode output) {
+                    remember(response.path("id").asText(), fullInput, output);
+                }
+            } catch (JsonProcessingException e) {
+                LOG.log(Level.WARNING, "the translator wrote a response.completed that is not JSON", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dev.responsesrelay.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Responses WebSocket transport on {@code /v1/responses}, driven by the JDK's WebSocket client
+ * against a real relay server and a mockwebserver Chat upstream. Requests are the real Codex 0.169
+ * capture 01 turned into {@code response.create} messages (research §2.1: the flat create body plus
+ * {@code "type"}).
+ */
+class ResponsesWebSocketTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Synthetic chunk shaped after DIALECTS.md §0 (OpenAI chat.completion.chunk). */
+    private static final String TEXT_CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}\n\n";
+
+    private final FakeUpstream upstream;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    ResponsesWebSocketTest() throws Exception {
+        upstream = new FakeUpstream();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        upstream.close();
+    }
+
+    private Client connect() throws Exception {
+        RelayServer server = RelayServer.start("--port", "0", "--upstream", upstream.baseUrl());
+        toClose.add(server);
+        Client client = new Client(server.baseUrl().replaceFirst("^http", "ws") + "/responses");
+        toClose.add(client);
+        return client;
+    }
+
+    private static ObjectNode create(String body) throws Exception {
+        ObjectNode create = JSON.createObjectNode().put("type", "response.create");
+        create.setAll((ObjectNode) JSON.readTree(body));
+        return create;
+    }
+
+    @Test
+    void responseCreateStreamsTheSseEventsAsTextFramesUntilCompleted() throws Exception {
+        Client client = connect();
+
+        client.send(create(Samples.codexPlainRequest()));
+        List<JsonNode> events = client.readUntilTerminal();
+
+        assertThat(events.get(0).get("type").asText()).isEqualTo("response.created");
+        assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("response.completed");
+        assertThat(events).extracting(e -> e.get("type").asText()).contains("response.output_item.done");
+        assertThat(events.get(events.size() - 1)
+                        .at("/response/output/0/content/0/text")
+                        .asText())
+                .isEqualTo("Hello, World!");
+        assertThat(client.frames.poll(300, TimeUnit.MILLISECONDS))
+                .as("nothing after completed")
+                .isNull();
+    }
+
+    @Test
+    void secondExchangeOnTheSocketChainsThroughPreviousResponseId() throws Exception {
+        Client client = connect();
+        client.send(create(Samples.codexPlainRequest()));
+        String firstId = last(client.readUntilTerminal()).at("/response/id").asText();
+
+        ObjectNode followUp = create(Samples.codexPlainRequest());
+        followUp.put("previous_response_id", firstId);
+        followUp.putArray("input")
+                .addObject()
+                .put("type", "message")
+                .put("role", "user")
+                .put("content", "and now in French");
+        client.send(followUp);
+        JsonNode completed = last(client.readUntilTerminal());
+
+        assertThat(completed.get("type").asText()).isEqualTo("response.completed");
+        assertThat(upstream.chatRequests).hasSize(2);
+        JsonNode messages =
+                JSON.readTree(upstream.chatRequests.get(1).getBody().utf8()).get("messages");
+        String upstreamSaw = messages.toString();
+        // The full history: the first request's input, the relay's own answer, then the delta.
+        assertThat(upstreamSaw).contains("Hello, World!").endsWith("and now in French\"}]");
+        assertThat(messages.size())
+                .isEqualTo(JSON.readTree(upstream.chatRequests.get(0).getBody().utf8())
+                                .get("messages")
+                                .size()
+                        + 2);
+    }
+
+    @Test
+    void unknownPreviousResponseIdIsTheCodeCodexRecoversFrom() throws Exception {
+        Client client = connect();
+        ObjectNode request = create(Samples.codexPlainRequest());
+        request.put("previous_response_id", "resp_from_another_socket");
+
+        client.send(request);
+        JsonNode error = client.next();
+
+        assertThat(error.get("type").asText()).isEqualTo("error");
+        assertThat(error.get("status").asInt()).isEqualTo(400);
+        assertThat(error.at("/error/code").asText()).isEqualTo("previous_response_not_found");
+        assertThat(upstream.chatRequests).isEmpty();
+    }
+
+    @Test
+    void invalidRequestIsAnErrorFrameWithStatus400AndThePath() throws Exception {
+        Client client = connect();
+        ObjectNode request = create(Samples.codexPlainRequest());
+        request.remove("model");
+
+        client.send(request);
+        JsonNode error = client.next();
+
+        assertThat(error.get("status").asInt()).isEqualTo(400);
+        assertThat(error.at("/error/param").asText()).isEqualTo("/model");
+    }
+
+    @Test
+    void upstreamRateLimitIsAnErrorFrameWithStatus429() throws Exception {
+        upstream.enqueue(
+                FakeUpstream.jsonError(
+                        429,
+                        "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"code\":\"rate_limit_exceeded\"}}"));
+        Client client = connect();
+
+        client.send(create(Samples.codexPlainRequest()));
+        JsonNode frame;
+        do {
+            frame = client.next();
+        } while (!frame.get("type").asText().equals("error"));
+
+        assertThat(frame.get("status").asInt()).isEqualTo(429);
+    }
+
+    @Test
+    void prewarmIsAnsweredWithoutCallingTheUpstreamAndCanBeChainedFrom() throws Exception {
+        Client client = connect();
+        ObjectNode prewarm = create(Samples.codexPlainRequest());
+        prewarm.put("generate", false);
+
+        client.send(prewarm);
+        List<JsonNode> events = client.readUntilTerminal();
+
+        assertThat(events)
+                .extracting(e -> e.get("type").asText())
+                .containsExactly("response.created", "response.completed");
+        assertThat(upstream.chatRequests).isEmpty();
+
+        ObjectNode turn = create(Samples.codexPlainRequest());
+        turn.put("previous_response_id", last(events).at("/response/id").asText());
+        turn.putArray("input");
+        client.send(turn);
+        assertThat(last(client.readUntilTerminal()).get("type").asText()).isEqualTo("response.completed");
+        assertThat(upstream.chatRequests).hasSize(1);
+    }
+
+    @Test
+    void clientDroppingTheSocketCancelsTheUpstream() throws Exception {
+        FakeUpstream.EndlessBody body = new FakeUpstream.EndlessBody(TEXT_CHUNK, TEXT_CHUNK, Duration.ofMillis(50));
+        upstream.enqueue(new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream")
+                .body(body)
+                .build());
+        Client client = connect();
+        client.send(create(Samples.codexPlainRequest()));
+        JsonNode frame;
+        do {
+            frame = client.next();
+        } while (!frame.get("type").asText().equals("response.output_text.delta"));
+
+        client.socket.abort();
+
+        try {
+            assertThat(body.sawDisconnect.await(3, TimeUnit.SECONDS))
+                    .as("the upstream connection was closed within 3 s of the socket drop")
+                    .isTrue();
+        } finally {
+            body.release();
+        }
+    }
+
+    @Test
+    void remoteCompactionOverTheSocketAnswersOneCompactionItem() throws Exception {
+        Client client = connect();
+        ObjectNode request = create(Samples.codexPlainRequest());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) request.get("input"))
+                .addObject()
+                .put("type", "compaction_trigger");
+
+        client.send(request);
+        List<JsonNode> events = client.readUntilTerminal();
+
+        List<JsonNode> done = events.stream()
+                .filter(e -> e.get("type").asText().equals("response.output_item.done"))
+                .toList();
+        assertThat(done).singleElement().satisfies(e -> {
+            assertThat(e.at("/item/type").asText()).isEqualTo("compaction");
+            assertThat(e.at("/item/encrypted_content").asText()).startsWith("rrcompact1:");
+        });
+        assertThat(last(events).get("type").asText()).isEqualTo("response.completed");
+        String upstreamSaw = upstream.chatRequests.get(0).getBody().utf8();
+        assertThat(upstreamSaw).contains("CONTEXT CHECKPOINT COMPACTION").doesNotContain("\"tools\"");
+    }
+
+    private static JsonNode last(List<JsonNode> events) {
+        return events.get(events.size() - 1);
+    }
+
+    /** A JDK WebSocket client that queues every text message it receives. */
+    private static final class Client implements WebSocket.Listener, AutoCloseable {
+        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        final WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+
+        Client(String url) throws Exception {
+            socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create(url), this)
+                    .get(5, TimeUnit.SECONDS);
+        }
+
+        void send(JsonNode message) throws Exception {
+            socket.sendText(message.toString(), true).get(5, TimeUnit.SECONDS);
+        }
+
+        JsonNode next() throws Exception {
+            String frame = frames.poll(10, TimeUnit.SECONDS);
+            assertThat(frame).as("a frame within 10 s").isNotNull();
+            return JSON.readTree(frame);
+        }
+
+        List<JsonNode> readUntilTerminal() throws Exception {
+            List<JsonNode> events = new ArrayList<>();
+            while (true) {
+                JsonNode event = next();
+                events.add(event);
+                String type = event.get("type").asText();
+                if (type.equals("response.completed") || type.equals("response.failed") || type.equals("error")) {
+                    return events;
+                }
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+}
