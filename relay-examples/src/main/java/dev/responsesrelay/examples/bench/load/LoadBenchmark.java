@@ -265,9 +265,26 @@ public final class LoadBenchmark {
             streams.execute(() ->
                     client.stream(Target.RELAY, relay.baseUrl(), "drip:" + chunks + ":" + intervalMillis, p, null));
         }
-        // Measure in the middle of the streams' lives, when every one that will be served at once is.
-        long measureAt = start + TimeUnit.MILLISECONDS.toNanos((long) chunks * intervalMillis / 2);
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureAt - System.nanoTime()));
+        // Measure once every stream has its first byte (all are open then), but not before the
+        // middle of a stream's life, and not after its end.
+        long lifetime = TimeUnit.MILLISECONDS.toNanos((long) chunks * intervalMillis);
+        long allStarted = 0;
+        while (System.nanoTime() - start < lifetime) {
+            if (allStarted == 0 && progress.stream().allMatch(p -> p.firstByteNanos != 0)) {
+                allStarted = System.nanoTime();
+            }
+            if (allStarted != 0 && System.nanoTime() - start >= lifetime / 2) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        out.printf(
+                Locale.ROOT,
+                "all %d streams had their first byte %s%n",
+                count,
+                allStarted == 0
+                        ? "only later (measured anyway at the end of a stream's life)"
+                        : String.format(Locale.ROOT, "after %.1f s", (allStarted - start) / 1e9));
         RelayProcess.Stats busy = relay.stats();
         long withFirstByte =
                 progress.stream().filter(p -> p.firstByteNanos != 0).count();
