@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code fast:N}: N text chunks, written as fast as the connection takes them;
- *   <li>{@code paced:N:MICROS}: N text chunks, one every MICROS µs, each flushed on its own and its
- *       send time recorded in the {@link #sendLog} (for latency);
+ *   <li>{@code paced:N:MICROS}: N text chunks, one every MICROS µs, each flushed on its own and the
+ *       time its write starts recorded in the {@link #sendLog} (for latency);
  *   <li>{@code slow:MILLIS:N}: the status line only after MILLIS ms (a model thinking before the
  *       first token), then N chunks;
  *   <li>{@code drip:N:MILLIS}: the status line at once, then one chunk every MILLIS ms.
@@ -162,11 +162,14 @@ final class FakeChatUpstream implements AutoCloseable {
                 while ((wait = due - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                out.write(textChunk(i));
-                out.flush();
+                byte[] chunk = textChunk(i);
+                // Stamped before the write: the reader can wake and stamp its receive time before
+                // this thread returns from flush(), which would make a latency negative.
                 if (log != null && i < log.length) {
                     log[i] = System.nanoTime();
                 }
+                out.write(chunk);
+                out.flush();
             }
             out.write(END);
         }

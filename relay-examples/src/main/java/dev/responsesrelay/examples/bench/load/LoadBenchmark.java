@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>throughput</b>: text chunks translated per second end to end, with 1 and 4 concurrent
  *       streams of {@code --chunks} chunks, and the same streams read from the upstream directly;
  *       plus the relay process's CPU time per chunk;
- *   <li><b>latency</b>: one chunk per millisecond; for each chunk, the time from the upstream's
- *       flush to the client reading its delta, through the relay and directly;
+ *   <li><b>latency</b>: one chunk per millisecond; for each chunk, the time from the upstream starting to
+ *       write it to the client reading its delta, through the relay and directly;
  *   <li><b>ttfb</b>: time to the first byte and to the first text delta of short answers;
  *   <li><b>slow</b>: the first byte when the upstream takes 5 s to answer at all;
  *   <li><b>concurrent</b>: {@code --streams} slow streams at once (a chunk every 500 ms): the relay's
@@ -167,7 +167,7 @@ public final class LoadBenchmark {
     private void latency(int chunks, int intervalMicros) throws Exception {
         out.printf(
                 Locale.ROOT,
-                "%n== latency: %,d chunks, one every %d µs; upstream flush -> client reads the delta%n",
+                "%n== latency: %,d chunks, one every %d µs; upstream starts writing -> client reads the delta%n",
                 chunks,
                 intervalMicros);
         Map<Target, long[]> byTarget = new EnumMap<>(Target.class);
@@ -265,9 +265,26 @@ public final class LoadBenchmark {
             streams.execute(() ->
                     client.stream(Target.RELAY, relay.baseUrl(), "drip:" + chunks + ":" + intervalMillis, p, null));
         }
-        // Measure in the middle of the streams' lives, when every one that will be served at once is.
-        long measureAt = start + TimeUnit.MILLISECONDS.toNanos((long) chunks * intervalMillis / 2);
-        TimeUnit.NANOSECONDS.sleep(Math.max(0, measureAt - System.nanoTime()));
+        // Measure once every stream has its first byte (all are open then), but not before the
+        // middle of a stream's life, and not after its end.
+        long lifetime = TimeUnit.MILLISECONDS.toNanos((long) chunks * intervalMillis);
+        long allStarted = 0;
+        while (System.nanoTime() - start < lifetime) {
+            if (allStarted == 0 && progress.stream().allMatch(p -> p.firstByteNanos != 0)) {
+                allStarted = System.nanoTime();
+            }
+            if (allStarted != 0 && System.nanoTime() - start >= lifetime / 2) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        out.printf(
+                Locale.ROOT,
+                "all %d streams had their first byte %s%n",
+                count,
+                allStarted == 0
+                        ? "only later (measured anyway at the end of a stream's life)"
+                        : String.format(Locale.ROOT, "after %.1f s", (allStarted - start) / 1e9));
         RelayProcess.Stats busy = relay.stats();
         long withFirstByte =
                 progress.stream().filter(p -> p.firstByteNanos != 0).count();
