@@ -207,7 +207,10 @@ class CodexModelUpstreamTest {
         ResponsesStreamInvariants.assertValid(events);
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("codex did not finish within 8 s; its process was stopped");
-        assertThat(processes).as("processes of the run").isNotEmpty().noneMatch(ProcessHandle::isAlive);
+        assertThat(processes).as("processes of the run").isNotEmpty();
+        assertThat(awaitAllDead(processes, Duration.ofSeconds(10)))
+                .as("processes of the run still alive")
+                .isEmpty();
         assertThat(execution.awaitFinished(Duration.ofSeconds(10))).isTrue();
     }
 
@@ -224,7 +227,10 @@ class CodexModelUpstreamTest {
         execution.cancel();
 
         assertThat(execution.awaitFinished(Duration.ofSeconds(15))).isTrue();
-        assertThat(processes).as("processes of the run").isNotEmpty().noneMatch(ProcessHandle::isAlive);
+        assertThat(processes).as("processes of the run").isNotEmpty();
+        assertThat(awaitAllDead(processes, Duration.ofSeconds(10)))
+                .as("processes of the run still alive")
+                .isEmpty();
         assertThat(types(recorder.events())).containsExactly("response.created", "response.in_progress");
     }
 
@@ -314,5 +320,21 @@ class CodexModelUpstreamTest {
             }
             return events();
         }
+    }
+
+    /**
+     * The processes of {@code processes} still alive after {@code timeout}. A SIGKILL is delivered
+     * and reaped asynchronously, so a process can look alive for a moment after the kill.
+     */
+    private static List<ProcessHandle> awaitAllDead(List<ProcessHandle> processes, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ProcessHandle> alive =
+                processes.stream().filter(ProcessHandle::isAlive).toList();
+        while (!alive.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            alive = alive.stream().filter(ProcessHandle::isAlive).toList();
+        }
+        return alive;
     }
 }
