@@ -17,6 +17,12 @@ import okhttp3.Headers;
  * that reads the upstream, one at a time, so a listener needs no locking of its own for these
  * callbacks. {@link #onClosed} comes last, exactly once.
  *
+ * <p>Batches: each {@link #onEvents} call after the first carries every event translated from one
+ * read of the upstream body. A slow upstream's read holds one chunk; a fast upstream packs dozens of
+ * chunks into one read, and they arrive in one call as soon as that read is translated. A server
+ * can therefore write and flush once per call: as live as writing event by event, with one write
+ * instead of one per chunk.
+ *
  * <p>Backpressure: the upstream is not read while a callback runs, so a listener that writes to a
  * slow client with blocking writes slows the upstream down instead of buffering.
  *
@@ -41,7 +47,11 @@ public abstract class ResponsesListener {
      */
     public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {}
 
-    /** Events to send to the client, in order. Never called with an empty list. */
+    /**
+     * Events to send to the client, in order: all those of one upstream read (see the class
+     * comment). Never called with an empty list. The list is the listener's to keep; it is not
+     * changed after the call.
+     */
     public abstract void onEvents(RelayCall call, List<SseEvent> events);
 
     /**

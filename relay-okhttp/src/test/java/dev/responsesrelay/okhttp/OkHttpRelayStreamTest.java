@@ -10,6 +10,7 @@ import dev.responsesrelay.Translation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -146,6 +147,34 @@ class OkHttpRelayStreamTest {
         // Events were delivered piecemeal as bytes trickled in, not in one batch at the end.
         assertThat(listener.callbacks.stream().filter(c -> c.startsWith("events")))
                 .hasSizeGreaterThan(3);
+    }
+
+    @Test
+    void eventsOfOneReadArriveInOneCall() throws Exception {
+        // 60 text chunks written at once: each read of the body holds many of them.
+        String finish = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+        server.enqueue(eventStream(TEXT_CHUNK.repeat(60) + finish + "data: [DONE]\n\n"));
+        OkHttpRelay relay = relay(OkHttpRelay.DEFAULT_IDLE_TIMEOUT);
+        RecordingListener listener = new RecordingListener();
+
+        relay.stream(relay.translator().translate(Samples.codexPlainRequest()), listener);
+        listener.awaitClosed();
+
+        assertThat(listener.eventTypes()).endsWith("response.completed");
+        assertThat(listener.eventTypes().stream().filter(t -> t.equals("response.output_text.delta")))
+                .hasSize(60);
+        // After the opening call, never two deliveries for one read: each read's events form one
+        // batch, so a server writes once per read rather than once per chunk.
+        List<String> afterOpening = listener.callbacks.subList(1, listener.callbacks.size());
+        String previous = "";
+        for (String callback : afterOpening) {
+            assertThat(previous.startsWith("events") && callback.startsWith("events"))
+                    .as("two event batches for one read in %s", listener.callbacks)
+                    .isFalse();
+            previous = callback;
+        }
+        assertThat(afterOpening.stream().filter(c -> c.startsWith("events"))).hasSizeLessThan(10);
     }
 
     @Test

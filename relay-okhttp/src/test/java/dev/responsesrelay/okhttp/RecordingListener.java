@@ -38,6 +38,7 @@ final class RecordingListener extends ResponsesListener {
 
     @Override
     public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
+        callbacks.add("bytes " + bytes.remaining());
         synchronized (upstreamBytes) {
             byte[] copy = new byte[bytes.remaining()];
             bytes.get(copy);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -173,11 +174,12 @@ public final class StreamingExchange implements RelayCall, Callback {
                 return;
             }
             if (n == -1) {
-                feed(decoder.finish());
+                Batch batch = translate(decoder.finish());
                 if (!stream.isTerminal()) {
                     // EOF: the stream decides whether a finish reason was seen (DIALECTS.md rule 5).
-                    deliver(stream.onEnd(), true);
+                    batch.add(stream.onEnd());
                 }
+                deliver(batch.events(), true);
                 return;
             }
             tap(ByteBuffer.wrap(buffer, 0, n).asReadOnlyBuffer());
@@ -189,19 +191,53 @@ public final class StreamingExchange implements RelayCall, Callback {
                         "the upstream sent an SSE event too large to handle: " + tooLarge.getMessage()));
                 return;
             }
-            feed(upstreamEvents);
+            // One delivery per read: a fast upstream packs many chunks into one read, and the
+            // listener can then write them to its client in one write instead of one per chunk.
+            deliver(translate(upstreamEvents).events(), true);
         }
         // Terminal before EOF ([DONE], or an error event): stop reading. Closing the response
         // discards what is left, and a provider still generating is disconnected rather than
         // left billing tokens nobody reads.
     }
 
-    private void feed(List<SseEvent> upstreamEvents) {
+    /** Translates {@code upstreamEvents}, in order, until the stream is terminal. */
+    private Batch translate(List<SseEvent> upstreamEvents) {
+        Batch batch = new Batch();
         for (SseEvent event : upstreamEvents) {
             if (stream.isTerminal()) {
+                break;
+            }
+            batch.add(stream.onEvent(event));
+        }
+        return batch;
+    }
+
+    /**
+     * The events of one read. Most reads translate to a single non-empty list, which is passed on
+     * as it is; only a read that yields several is copied into one list. Lists the stream returned
+     * are never modified.
+     */
+    private static final class Batch {
+        private List<SseEvent> events = List.of();
+        private boolean owned;
+
+        void add(List<SseEvent> more) {
+            if (more.isEmpty()) {
                 return;
             }
-            deliver(stream.onEvent(event), true);
+            if (events.isEmpty()) {
+                events = more;
+                return;
+            }
+            if (!owned) {
+                events = new ArrayList<>(events);
+                owned = true;
+            }
+            events.addAll(more);
+        }
+
+        List<SseEvent> events() {
+            return events;
         }
     }
 
