@@ -5,21 +5,13 @@ import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -37,13 +29,10 @@ import org.jspecify.annotations.Nullable;
  * error payload the translator emits (no {@code [DONE]}), which the OpenAI SDKs raise.
  *
  * <p>A failed write (the client hung up) cancels the upstream exchange at once; keep-alives are the
- * probe while the upstream is silent, written in two halves as in {@link StreamedAnswer}.
+ * probe while the upstream is silent ({@link SseAnswer}).
  */
-final class ChatStreamedAnswer implements ChatUpstream.Listener {
+final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listener {
     private static final Logger LOG = Logger.getLogger(ChatStreamedAnswer.class.getName());
-    private static final byte[] KEEP_ALIVE_LINE = ": keep-alive\n".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] KEEP_ALIVE_END = "\n".getBytes(StandardCharsets.UTF_8);
-    private static final Duration PROBE_DELAY = Duration.ofMillis(200);
 
     private enum State {
         HOLDING,
@@ -51,21 +40,10 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
         DONE
     }
 
-    private final Response response;
-    private final Callback callback;
     private final ChatCompletionStream stream;
-    private final ScheduledExecutorService scheduler;
-    private final Executor executor;
-    private final Duration keepAlive;
     private final Runnable onFinished;
-    private final ReentrantLock lock = new ReentrantLock();
 
     private State state = State.HOLDING;
-    private long lastWriteNanos = System.nanoTime();
-    private boolean probePending;
-    private @Nullable Throwable writeFailure;
-    private @Nullable ScheduledFuture<?> commitTimer;
-    private @Nullable ScheduledFuture<?> keepAliveTimer;
     private volatile ChatUpstream.@Nullable Exchange exchange;
     private volatile boolean cancelled;
 
@@ -78,12 +56,8 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
             Executor executor,
             Duration keepAlive,
             Runnable onFinished) {
-        this.response = response;
-        this.callback = callback;
+        super(response, callback, scheduler, executor, keepAlive);
         this.stream = stream;
-        this.scheduler = scheduler;
-        this.executor = executor;
-        this.keepAlive = keepAlive;
         this.onFinished = onFinished;
         request.addFailureListener(failure -> cancel("client connection failed: " + failure));
     }
@@ -97,7 +71,7 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
         lock.lock();
         try {
             if (state == State.HOLDING) {
-                commitTimer = schedule(this::commitIfStillHolding, firstByteWindow);
+                startFirstByteWindowLocked(firstByteWindow);
             }
         } finally {
             lock.unlock();
@@ -193,100 +167,46 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
         }
     }
 
-    private void commitIfStillHolding() {
-        if (!lock.tryLock()) {
-            ScheduledFuture<?> unused = schedule(this::commitIfStillHolding, Duration.ofMillis(20));
-            return;
+    @Override
+    boolean isStreamingLocked() {
+        return state == State.STREAMING;
+    }
+
+    @Override
+    void firstByteWindowClosedLocked() {
+        if (state == State.HOLDING) {
+            // The client gets its opening chunk now, however long the model thinks.
+            List<String> opening = stream.start();
+            commitLocked();
+            writePayloadsLocked(opening);
         }
-        try {
-            if (state == State.HOLDING) {
-                // The client gets its opening chunk now, however long the model thinks.
-                List<String> opening = stream.start();
-                commitLocked();
-                writePayloadsLocked(opening);
-            }
-        } finally {
-            lock.unlock();
+    }
+
+    @Override
+    void writeFailedLocked(Throwable failure) {
+        // The client went away: stop the upstream at once (a provider bills every token, and a
+        // Codex run keeps working).
+        ChatUpstream.Exchange running = exchange;
+        cancelled = true;
+        if (running != null) {
+            running.cancel();
         }
+        // A cancelled upstream makes no further listener calls: end the exchange here.
+        finishLocked();
     }
 
     private void commitLocked() {
         state = State.STREAMING;
         cancelTimersLocked();
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        response.getHeaders().put("X-Accel-Buffering", "no");
-        try {
-            keepAliveTimer = scheduler.scheduleWithFixedDelay(
-                    () -> submit(this::keepAliveTick), keepAlive.toNanos(), keepAlive.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            LOG.fine("no keep-alives: the server is stopping");
-        }
+        commitHeadersLocked(true);
     }
 
+    /** Encodes {@code payloads} as data-only events into one buffer and writes it with one write. */
     private void writePayloadsLocked(List<String> payloads) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, payloads.size()));
         for (String payload : payloads) {
-            byte[] encoded = SseEncoder.encodeData(payload).getBytes(StandardCharsets.UTF_8);
-            bytes.write(encoded, 0, encoded.length);
+            SseEncoder.encodeDataUtf8(payload, out);
         }
-        writeLocked(bytes.toByteArray());
-    }
-
-    private void keepAliveTick() {
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            if (state != State.STREAMING
-                    || writeFailure != null
-                    || System.nanoTime() - lastWriteNanos < keepAlive.toNanos() / 2) {
-                return;
-            }
-            writeLocked(KEEP_ALIVE_LINE);
-            if (writeFailure == null) {
-                probePending = true;
-                ScheduledFuture<?> unused = schedule(this::finishKeepAlive, PROBE_DELAY);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void finishKeepAlive() {
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            if (probePending && state == State.STREAMING) {
-                writeLocked(KEEP_ALIVE_END);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void writeLocked(byte[] bytes) {
-        if (writeFailure != null) {
-            return;
-        }
-        probePending = false;
-        try {
-            Content.Sink.write(response, false, ByteBuffer.wrap(bytes));
-            lastWriteNanos = System.nanoTime();
-        } catch (Throwable e) {
-            // The client went away: stop the upstream at once (a provider bills every token, and a
-            // Codex run keeps working).
-            writeFailure = e;
-            ChatUpstream.Exchange running = exchange;
-            cancelled = true;
-            if (running != null) {
-                running.cancel();
-            }
-            // A cancelled upstream makes no further listener calls: end the exchange here.
-            finishLocked();
-        }
+        writeOutLocked();
     }
 
     private void finishLocked() {
@@ -296,44 +216,12 @@ final class ChatStreamedAnswer implements ChatUpstream.Listener {
         cancelTimersLocked();
         boolean wasHolding = state == State.HOLDING;
         state = State.DONE;
-        Throwable failure = writeFailure;
-        if (failure != null) {
-            callback.failed(failure);
-        } else if (wasHolding) {
+        if (wasHolding && writeFailure() == null) {
             // Cancelled before anything was sent: nobody is waiting for a well-formed answer.
-            callback.failed(new java.util.concurrent.CancellationException("cancelled"));
+            callback.failed(new CancellationException("cancelled"));
         } else {
-            callback.succeeded();
+            completeLocked();
         }
         onFinished.run();
-    }
-
-    private void cancelTimersLocked() {
-        ScheduledFuture<?> timer = commitTimer;
-        if (timer != null) {
-            timer.cancel(false);
-            commitTimer = null;
-        }
-        timer = keepAliveTimer;
-        if (timer != null) {
-            timer.cancel(false);
-            keepAliveTimer = null;
-        }
-    }
-
-    private @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        try {
-            return scheduler.schedule(() -> submit(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            return null;
-        }
-    }
-
-    private void submit(Runnable task) {
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException shuttingDown) {
-            LOG.fine("executor rejected a stream task; the server is stopping");
-        }
     }
 }

@@ -6,30 +6,21 @@ import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.Headers;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes one streamed exchange to its client as {@code text/event-stream}, event by event, with
+ * Writes one streamed exchange to its client as {@code text/event-stream}, one write per upstream read, with
  * blocking writes from the thread that reads the upstream, so a slow client slows the upstream
  * reads down instead of filling memory.
  *
@@ -44,18 +35,12 @@ import org.jspecify.annotations.Nullable;
  * HTTP 200, sends the opening events, and keeps the client's idle timer alive with SSE comments.
  * Failures after that are {@code response.failed} events.
  *
- * <p><b>Hang-ups.</b> Jetty does not read the connection while a request is being handled, so a
- * client that closes it is only noticed when a write fails. Events fail fast; while the upstream is
- * silent, the keep-alive is the probe. It is written in two halves a moment apart ({@code ":
- * keep-alive\n"}, then the blank line), because on a closed TCP connection the first write still
- * succeeds and only provokes the peer's reset; the second then fails. Any failed write cancels the
- * upstream call at once.
+ * <p>Events of one upstream read come in one {@link ResponsesListener#onEvents} call and are written with one
+ * write. Hang-up detection, keep-alives and the write itself are {@link SseAnswer}'s; a failed
+ * write cancels the upstream call at once.
  */
-public final class StreamedAnswer extends ResponsesListener {
+public final class StreamedAnswer extends SseAnswer {
     private static final Logger LOG = Logger.getLogger(StreamedAnswer.class.getName());
-    private static final byte[] KEEP_ALIVE_LINE = ": keep-alive\n".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] KEEP_ALIVE_END = "\n".getBytes(StandardCharsets.UTF_8);
-    private static final Duration PROBE_DELAY = Duration.ofMillis(200);
 
     /** Where the answer stands. */
     enum State {
@@ -70,24 +55,44 @@ public final class StreamedAnswer extends ResponsesListener {
     }
 
     private final Request request;
-    private final Response response;
-    private final Callback callback;
-    private final ScheduledExecutorService scheduler;
-    private final Executor executor;
-    private final Duration keepAlive;
     private final Recording recording;
     private final Runnable onFinished;
 
-    private final ReentrantLock lock = new ReentrantLock();
     private State state = State.HOLDING;
     private final List<SseEvent> held = new ArrayList<>();
     private boolean openingEventsReceived;
-    private boolean probePending;
-    private long lastWriteNanos = System.nanoTime();
-    private @Nullable Throwable writeFailure;
-    private @Nullable ScheduledFuture<?> commitTimer;
-    private @Nullable ScheduledFuture<?> keepAliveTimer;
     private volatile @Nullable RelayCall call;
+
+    /**
+     * A separate object because {@link ResponsesListener} is a class: the answer itself extends
+     * {@link SseAnswer}.
+     */
+    private final ResponsesListener listener = new ResponsesListener() {
+        @Override
+        public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
+            upstreamResponse(status, headers);
+        }
+
+        @Override
+        public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
+            recording.upstreamBytes(bytes);
+        }
+
+        @Override
+        public void onEvents(RelayCall call, List<SseEvent> events) {
+            events(events);
+        }
+
+        @Override
+        public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
+            upstreamError(error, events);
+        }
+
+        @Override
+        public void onClosed(RelayCall call) {
+            closed();
+        }
+    };
 
     /**
      * Creates the answer for one request.
@@ -105,14 +110,15 @@ public final class StreamedAnswer extends ResponsesListener {
             Duration keepAlive,
             Recording recording,
             Runnable onFinished) {
+        super(response, callback, scheduler, executor, keepAlive);
         this.request = request;
-        this.response = response;
-        this.callback = callback;
-        this.scheduler = scheduler;
-        this.executor = executor;
-        this.keepAlive = keepAlive;
         this.recording = recording;
         this.onFinished = onFinished;
+    }
+
+    /** The listener to run the upstream call with: its callbacks drive this answer. */
+    public ResponsesListener listener() {
+        return listener;
     }
 
     /**
@@ -130,7 +136,7 @@ public final class StreamedAnswer extends ResponsesListener {
         lock.lock();
         try {
             if (state == State.HOLDING) {
-                commitTimer = schedule(this::commitIfStillHolding, firstByteWindow);
+                startFirstByteWindowLocked(firstByteWindow);
             }
         } finally {
             lock.unlock();
@@ -147,8 +153,7 @@ public final class StreamedAnswer extends ResponsesListener {
         }
     }
 
-    @Override
-    public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
+    private void upstreamResponse(int status, Headers headers) {
         recording.upstreamResponse(status, headers);
         if (status >= 200 && status < 300) {
             lock.lock();
@@ -162,13 +167,7 @@ public final class StreamedAnswer extends ResponsesListener {
         }
     }
 
-    @Override
-    public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
-        recording.upstreamBytes(bytes);
-    }
-
-    @Override
-    public void onEvents(RelayCall call, List<SseEvent> events) {
+    private void events(List<SseEvent> events) {
         lock.lock();
         try {
             if (!openingEventsReceived) {
@@ -191,8 +190,7 @@ public final class StreamedAnswer extends ResponsesListener {
         }
     }
 
-    @Override
-    public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
+    private void upstreamError(RelayError error, List<SseEvent> events) {
         lock.lock();
         try {
             switch (state) {
@@ -211,8 +209,7 @@ public final class StreamedAnswer extends ResponsesListener {
         }
     }
 
-    @Override
-    public void onClosed(RelayCall call) {
+    private void closed() {
         lock.lock();
         try {
             cancelTimersLocked();
@@ -220,7 +217,7 @@ public final class StreamedAnswer extends ResponsesListener {
                 case HOLDING -> {
                     // Closed without an event or an error (cancelled early): send what there is, so
                     // the client sees a stream that ended before response.completed and retries.
-                    if (writeFailure == null) {
+                    if (writeFailure() == null) {
                         commitLocked(false);
                     }
                     finishLocked();
@@ -235,154 +232,45 @@ public final class StreamedAnswer extends ResponsesListener {
         }
     }
 
-    private void commitIfStillHolding() {
-        if (!lock.tryLock()) {
-            // Another thread is deciding right now (committing, or answering an error); look again
-            // shortly rather than block a pool thread behind a possibly slow write.
-            ScheduledFuture<?> unused = schedule(this::commitIfStillHolding, Duration.ofMillis(20));
-            return;
+    @Override
+    boolean isStreamingLocked() {
+        return state == State.STREAMING;
+    }
+
+    @Override
+    void firstByteWindowClosedLocked() {
+        if (state == State.HOLDING && openingEventsReceived) {
+            commitLocked(true);
         }
-        try {
-            if (state == State.HOLDING && openingEventsReceived) {
-                commitLocked(true);
-            }
-        } finally {
-            lock.unlock();
-        }
+    }
+
+    @Override
+    void writeFailedLocked(Throwable failure) {
+        cancelUpstream("write to the client failed: " + failure);
     }
 
     /** Commits HTTP 200 and writes the held events; keep-alives follow unless the end is here. */
     private void commitLocked(boolean keepAlives) {
         state = State.STREAMING;
-        ScheduledFuture<?> timer = commitTimer;
-        if (timer != null) {
-            timer.cancel(false);
-            commitTimer = null;
-        }
-        response.setStatus(200);
-        // text/event-stream, never compressed (no compression handler is installed), and no caching
-        // or proxy buffering: each event must reach the client when it is written.
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        response.getHeaders().put("X-Accel-Buffering", "no");
-        List<SseEvent> opening = List.copyOf(held);
+        commitHeadersLocked(keepAlives);
+        // With no opening events, the empty write still sends the status line and headers.
+        writeEventsLocked(held);
         held.clear();
-        if (opening.isEmpty()) {
-            writeLocked(new byte[0]);
-        } else {
-            writeEventsLocked(opening);
-        }
-        if (!keepAlives) {
-            return;
-        }
-        try {
-            keepAliveTimer = scheduler.scheduleWithFixedDelay(
-                    () -> submit(this::keepAliveTick), keepAlive.toNanos(), keepAlive.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            LOG.log(Level.FINE, "no keep-alives: the server is stopping", shuttingDown);
-        }
     }
 
+    /** Encodes {@code events} into one buffer and writes it with one write. */
     private void writeEventsLocked(List<SseEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * events.size());
         for (SseEvent event : events) {
-            byte[] encoded = SseEncoder.encodeUtf8(event);
-            bytes.write(encoded, 0, encoded.length);
+            SseEncoder.encodeUtf8(event, out);
         }
-        byte[] sse = bytes.toByteArray();
-        recording.outboundEvents(sse);
-        writeLocked(sse);
-    }
-
-    private void keepAliveTick() {
-        if (!lock.tryLock()) {
-            return; // a write is in progress: the stream is not idle
+        if (recording != Recording.NONE) {
+            recording.outboundEvents(out.toByteArray());
         }
-        try {
-            if (state != State.STREAMING
-                    || writeFailure != null
-                    || System.nanoTime() - lastWriteNanos < keepAlive.toNanos() / 2) {
-                return;
-            }
-            writeLocked(KEEP_ALIVE_LINE);
-            if (writeFailure == null) {
-                probePending = true;
-                ScheduledFuture<?> unused = schedule(this::finishKeepAlive, PROBE_DELAY);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void finishKeepAlive() {
-        if (!lock.tryLock()) {
-            return; // another write is in progress, and it serves as the probe
-        }
-        try {
-            if (probePending && state == State.STREAMING) {
-                writeLocked(KEEP_ALIVE_END);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void writeLocked(byte[] bytes) {
-        if (writeFailure != null) {
-            return;
-        }
-        // Any write after the keep-alive line completes it: an event starts on a fresh line.
-        probePending = false;
-        try {
-            Content.Sink.write(response, false, ByteBuffer.wrap(bytes));
-            lastWriteNanos = System.nanoTime();
-        } catch (Throwable e) {
-            // The client went away (or stalled past the idle timeout). Stop the upstream at once:
-            // a provider bills every token it streams.
-            writeFailure = e;
-            cancelUpstream("write to the client failed: " + e);
-        }
+        writeOutLocked();
     }
 
     private void finishLocked() {
         state = State.FINISHED;
-        Throwable failure = writeFailure;
-        if (failure != null) {
-            callback.failed(failure);
-        } else {
-            callback.succeeded();
-        }
-    }
-
-    private void cancelTimersLocked() {
-        ScheduledFuture<?> timer = commitTimer;
-        if (timer != null) {
-            timer.cancel(false);
-            commitTimer = null;
-        }
-        timer = keepAliveTimer;
-        if (timer != null) {
-            timer.cancel(false);
-            keepAliveTimer = null;
-        }
-    }
-
-    private @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        try {
-            return scheduler.schedule(() -> submit(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException shuttingDown) {
-            return null;
-        }
-    }
-
-    private void submit(Runnable task) {
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException shuttingDown) {
-            LOG.log(Level.FINE, "executor rejected a stream task; the server is stopping", shuttingDown);
-        }
+        completeLocked();
     }
 }
