@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -35,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * body size limit, content checks, keep-alives, hang-up cancellation and the error shape are those
  * of {@link RelayHandler}.
  */
-public final class ChatCompletionsHandler extends Handler.Abstract {
+public final class ChatCompletionsHandler extends ApiHandler {
     private static final Logger LOG = Logger.getLogger(ChatCompletionsHandler.class.getName());
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -55,6 +53,7 @@ public final class ChatCompletionsHandler extends Handler.Abstract {
 
     /** Creates the handler. */
     public ChatCompletionsHandler(Settings settings) {
+        super(settings.clientKeys(), "/v1/chat/completions", "/chat/completions");
         this.settings = settings;
     }
 
@@ -70,92 +69,18 @@ public final class ChatCompletionsHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
-        try {
-            switch (path) {
-                case "/healthz" -> {
-                    if (allow(request, method, "GET", response, callback)) {
-                        Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
-                    }
-                }
-                case "/v1/models" -> {
-                    if (allow(request, method, "GET", response, callback) && authorized(request, response, callback)) {
-                        ChatUpstream.ModelList models =
-                                settings.upstream().models(ClientKeys.bearerToken(request.getHeaders()));
-                        if (models.error() != null) {
-                            Answers.error(response, callback, models.error());
-                        } else {
-                            Answers.json(response, callback, models.status(), models.json(), Map.of());
-                        }
-                    }
-                }
-                case "/v1/chat/completions", "/chat/completions" -> {
-                    if (allow(request, method, "POST", response, callback) && authorized(request, response, callback)) {
-                        chatCompletions(request, response, callback);
-                    }
-                }
-                default -> {
-                    RelayHandler.closeIfBodyUnread(request, response);
-                    Answers.error(
-                            response,
-                            callback,
-                            Answers.relayError(
-                                    404,
-                                    "invalid_request_error",
-                                    "not_found",
-                                    "unknown path " + path
-                                            + "; this relay serves POST /v1/chat/completions and GET /v1/models"));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "unexpected failure handling " + method + " " + path, e);
-            if (!response.isCommitted()) {
-                Answers.error(
-                        response,
-                        callback,
-                        Answers.relayError(500, "server_error", "server_error", "the relay failed: " + e));
-            } else {
-                callback.failed(e);
-            }
+    void models(Request request, Response response, Callback callback) {
+        ChatUpstream.ModelList models = settings.upstream().models(ClientKeys.bearerToken(request.getHeaders()));
+        if (models.error() != null) {
+            Answers.error(response, callback, models.error());
+        } else {
+            Answers.json(response, callback, models.status(), models.json(), Map.of());
         }
-        return true;
     }
 
-    private static boolean allow(Request request, String method, String allowed, Response response, Callback callback) {
-        if (method.equals(allowed)) {
-            return true;
-        }
-        RelayHandler.closeIfBodyUnread(request, response);
-        response.getHeaders().put(HttpHeader.ALLOW, allowed);
-        Answers.error(
-                response,
-                callback,
-                Answers.relayError(
-                        405,
-                        "invalid_request_error",
-                        "method_not_allowed",
-                        "method " + method + " is not allowed here; use " + allowed));
-        return false;
-    }
-
-    private boolean authorized(Request request, Response response, Callback callback) {
-        String token = ClientKeys.bearerToken(request.getHeaders());
-        if (settings.clientKeys().accepts(token)) {
-            return true;
-        }
-        RelayHandler.closeIfBodyUnread(request, response);
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-        Answers.error(
-                response,
-                callback,
-                Answers.relayError(
-                        401,
-                        "invalid_request_error",
-                        "invalid_api_key",
-                        "missing or unknown API key: send Authorization: Bearer <key> with a key this relay accepts"));
-        return false;
+    @Override
+    void post(Request request, Response response, Callback callback) {
+        chatCompletions(request, response, callback);
     }
 
     private void chatCompletions(Request request, Response response, Callback callback) {

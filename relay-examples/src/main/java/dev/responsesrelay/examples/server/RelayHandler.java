@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -27,7 +26,6 @@ import java.util.logging.Logger;
 import okhttp3.Headers;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -38,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * else gets a JSON 404 or 405. Every failure the client can cause is a 4xx with an OpenAI error
  * body, never a 5xx or a dropped connection.
  */
-public final class RelayHandler extends Handler.Abstract {
+public final class RelayHandler extends ApiHandler {
     /**
      * Codex sends images inline as base64 data URLs, so bodies can be large; 2 MiB caps in peer
      * relays turned screenshots into "transport errors" (PEERS.md, codex-relay #2). 64 MiB is
@@ -65,6 +63,7 @@ public final class RelayHandler extends Handler.Abstract {
 
     /** Creates the handler. */
     public RelayHandler(Settings settings) {
+        super(settings.clientKeys(), "/v1/responses");
         this.settings = settings;
     }
 
@@ -84,88 +83,14 @@ public final class RelayHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        String method = request.getMethod();
-        try {
-            switch (path) {
-                case "/healthz" -> {
-                    if (allow(request, method, "GET", response, callback)) {
-                        Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
-                    }
-                }
-                case "/v1/models" -> {
-                    if (allow(request, method, "GET", response, callback) && authorized(request, response, callback)) {
-                        models(request, response, callback);
-                    }
-                }
-                case "/v1/responses" -> {
-                    if (allow(request, method, "POST", response, callback) && authorized(request, response, callback)) {
-                        responses(request, response, callback);
-                    }
-                }
-                default -> {
-                    closeIfBodyUnread(request, response);
-                    Answers.error(
-                            response,
-                            callback,
-                            Answers.relayError(
-                                    404,
-                                    "invalid_request_error",
-                                    "not_found",
-                                    "unknown path " + path
-                                            + "; this relay serves POST /v1/responses and GET /v1/models"));
-                }
-            }
-        } catch (RuntimeException e) {
-            // A bug of ours: still a well-formed answer, and the stack trace in the log.
-            LOG.log(Level.WARNING, "unexpected failure handling " + method + " " + path, e);
-            if (!response.isCommitted()) {
-                Answers.error(
-                        response,
-                        callback,
-                        Answers.relayError(500, "server_error", "server_error", "the relay failed: " + e));
-            } else {
-                callback.failed(e);
-            }
-        }
-        return true;
+    void models(Request request, Response response, Callback callback) {
+        RelayResponse answer = relayFor(request).models();
+        Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
     }
 
-    private static boolean allow(Request request, String method, String allowed, Response response, Callback callback) {
-        if (method.equals(allowed)) {
-            return true;
-        }
-        closeIfBodyUnread(request, response);
-        response.getHeaders().put(HttpHeader.ALLOW, allowed);
-        Answers.error(
-                response,
-                callback,
-                Answers.relayError(
-                        405,
-                        "invalid_request_error",
-                        "method_not_allowed",
-                        "method " + method + " is not allowed here; use " + allowed));
-        return false;
-    }
-
-    private boolean authorized(Request request, Response response, Callback callback) {
-        String token = ClientKeys.bearerToken(request.getHeaders());
-        if (settings.clientKeys().accepts(token)) {
-            return true;
-        }
-        LOG.fine(() -> "refused a client presenting key " + ClientKeys.mask(token));
-        closeIfBodyUnread(request, response);
-        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-        Answers.error(
-                response,
-                callback,
-                Answers.relayError(
-                        401,
-                        "invalid_request_error",
-                        "invalid_api_key",
-                        "missing or unknown API key: send Authorization: Bearer <key> with a key this relay accepts"));
-        return false;
+    @Override
+    void post(Request request, Response response, Callback callback) {
+        responses(request, response, callback);
     }
 
     /** The relay to use for this request: with the client's key upstream, if so configured. */
@@ -180,11 +105,6 @@ public final class RelayHandler extends Handler.Abstract {
                 token == null
                         ? upstream.noApiKey().build()
                         : upstream.bearerToken(token).build());
-    }
-
-    private void models(Request request, Response response, Callback callback) {
-        RelayResponse answer = relayFor(request).models();
-        Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
     }
 
     private void responses(Request request, Response response, Callback callback) {
@@ -261,7 +181,7 @@ public final class RelayHandler extends Handler.Abstract {
         self[0] = answer;
         openStreams.add(answer);
         answer.watchClient();
-        RelayCall call = relay.stream(translation, answer);
+        RelayCall call = relay.stream(translation, answer.listener());
         answer.begin(call, settings.firstByteWindow());
     }
 

@@ -1,0 +1,62 @@
+package dev.responsesrelay.examples.server;
+
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The routing both directions share: {@code GET /healthz}, {@code GET /v1/models}, and one POST
+ * endpoint (a path or its aliases); everything else is a JSON 404, a wrong method a 405 with {@code
+ * Allow}, a missing or unknown key a 401. Every failure the client can cause is a 4xx with an
+ * OpenAI error body, never a 5xx or a dropped connection; a bug of ours is a logged 500.
+ */
+abstract class ApiHandler extends Handler.Abstract {
+    private final ClientKeys clientKeys;
+    private final Set<String> postPaths;
+    private final String served;
+
+    /**
+     * @param postPaths the paths of the POST endpoint, the first being the one to advertise
+     */
+    ApiHandler(ClientKeys clientKeys, String... postPaths) {
+        this.clientKeys = clientKeys;
+        this.postPaths = Set.of(postPaths);
+        this.served = "POST " + postPaths[0] + " and GET /v1/models";
+    }
+
+    /** Answers an authorized {@code GET /v1/models}. */
+    abstract void models(Request request, Response response, Callback callback);
+
+    /** Answers an authorized POST to the endpoint. */
+    abstract void post(Request request, Response response, Callback callback);
+
+    @Override
+    public final boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        try {
+            if (path.equals("/healthz")) {
+                if (Answers.methodAllowed(request, "GET", response, callback)) {
+                    Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
+                }
+            } else if (path.equals("/v1/models")) {
+                if (Answers.methodAllowed(request, "GET", response, callback)
+                        && Answers.authorized(request, clientKeys, response, callback)) {
+                    models(request, response, callback);
+                }
+            } else if (postPaths.contains(path)) {
+                if (Answers.methodAllowed(request, "POST", response, callback)
+                        && Answers.authorized(request, clientKeys, response, callback)) {
+                    post(request, response, callback);
+                }
+            } else {
+                Answers.notFound(request, response, callback, served);
+            }
+        } catch (RuntimeException e) {
+            Answers.unexpectedFailure(request, response, callback, e);
+        }
+        return true;
+    }
+}
