@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.OkHttpClient;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -89,18 +90,20 @@ public final class RelayServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Set instead of {@link #handler} when the relay serves Chat Completions (reverse direction). */
-    private @Nullable ChatCompletionsHandler chatHandler;
+    private final @Nullable ChatCompletionsHandler chatHandler;
 
     private RelayServer(
             Server jetty,
             ServerConnector connector,
             @Nullable RelayHandler handler,
+            @Nullable ChatCompletionsHandler chatHandler,
             OkHttpClient client,
             ScheduledExecutorService scheduler,
             ServerOptions options) {
         this.jetty = jetty;
         this.connector = connector;
         this.handler = handler;
+        this.chatHandler = chatHandler;
         this.client = client;
         this.scheduler = scheduler;
         this.options = options;
@@ -149,72 +152,27 @@ public final class RelayServer implements AutoCloseable {
                 .idleTimeout(options.idleTimeout())
                 .build();
 
-        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
-        threads.setName("relay-http");
-        Server jetty = new Server(threads);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "relay-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
-
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.setHost(options.host());
-        connector.setPort(options.port());
-        // Bounds how long a write to a client that stopped reading may block; waiting for a slow
-        // upstream is exempt (see RelayHandler), the upstream idle timeout bounds that.
-        connector.setIdleTimeout(Duration.ofSeconds(60).toMillis());
-        // While stopping, Jetty lowers every connection's idle timeout to this, and a stream whose
-        // connection idles past it is cut even mid-answer (seen with 100 ms: streams died between
-        // two events). Open streams must get the whole grace period; they write at least every
-        // keep-alive interval, so only idle keep-alive connections and stalled clients expire.
-        connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
-        jetty.addConnector(connector);
-
+        Jetty jetty = Jetty.create(options);
         RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
                 options.apiKey().isEmpty(),
                 new ClientKeys(options.requiredKeys()),
                 options.recordDir().map(ExchangeRecorder::into).orElseGet(ExchangeRecorder::disabled),
-                scheduler,
-                threads,
+                jetty.scheduler(),
+                jetty.threads(),
                 FIRST_BYTE_WINDOW,
                 options.keepAlive());
         RelayHandler handler = new RelayHandler(settings);
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research
         // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to
         // ResponsesWebSocket, everything else falls through to the HTTP handler.
-        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(jetty, container -> {
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(jetty.server(), container -> {
             // Codex keeps its socket across turns; OpenAI's own limit is 60 minutes per connection.
             container.setIdleTimeout(Duration.ofMinutes(60));
             container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings));
         });
         webSockets.setHandler(handler);
-        jetty.setHandler(new GracefulHandler(webSockets) {
-            @Override
-            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-                // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
-                Answers.error(
-                        response,
-                        callback,
-                        Answers.relayError(
-                                503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
-            }
-        });
-        jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setStopTimeout(SHUTDOWN_GRACE.toMillis());
-        jetty.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
-
-        RelayServer server = new RelayServer(jetty, connector, handler, client, scheduler, options);
-        try {
-            jetty.start();
-        } catch (Exception e) {
-            server.close();
-            throw e;
-        }
+        RelayServer server = jetty.start(webSockets, handler, null, client, options);
         server.logStart(relay);
         return server;
     }
@@ -305,54 +263,16 @@ public final class RelayServer implements AutoCloseable {
                 : new ResponsesHttpUpstream(
                         client, options.upstream(), options.apiKey().orElse(null));
 
-        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
-        threads.setName("relay-http");
-        Server jetty = new Server(threads);
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "relay-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.setHost(options.host());
-        connector.setPort(options.port());
-        connector.setIdleTimeout(Duration.ofSeconds(60).toMillis()); // as in start(ServerOptions)
-        connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
-        jetty.addConnector(connector);
-
+        Jetty jetty = Jetty.create(options);
         ChatCompletionsHandler handler = new ChatCompletionsHandler(new ChatCompletionsHandler.Settings(
                 upstream,
                 ChatCompletionsTranslator.create(),
                 new ClientKeys(options.requiredKeys()),
-                scheduler,
-                threads,
+                jetty.scheduler(),
+                jetty.threads(),
                 FIRST_BYTE_WINDOW,
                 options.keepAlive()));
-        jetty.setHandler(new GracefulHandler(handler) {
-            @Override
-            protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-                Answers.error(
-                        response,
-                        callback,
-                        Answers.relayError(
-                                503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
-            }
-        });
-        jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setStopTimeout(SHUTDOWN_GRACE.toMillis());
-        jetty.setStopAtShutdown(false);
-
-        RelayServer server = new RelayServer(jetty, connector, null, client, scheduler, options);
-        server.chatHandler = handler;
-        try {
-            jetty.start();
-        } catch (Exception e) {
-            server.close();
-            throw e;
-        }
+        RelayServer server = jetty.start(handler, null, handler, client, options);
         LOG.info(() -> "relay listening on " + server.baseUrl() + " (POST /v1/chat/completions) -> "
                 + upstream.describe()
                 + (options.requiredKeys().isEmpty()
@@ -363,6 +283,77 @@ public final class RelayServer implements AutoCloseable {
                     + options.upstreamApi().name().toLowerCase(java.util.Locale.ROOT) + " yet; nothing is recorded");
         }
         return server;
+    }
+
+    /**
+     * The Jetty set-up both directions share: the thread pool, the timer thread, and one HTTP
+     * connector with the relay's timeouts.
+     */
+    private record Jetty(
+            Server server, ServerConnector connector, QueuedThreadPool threads, ScheduledExecutorService scheduler) {
+        static Jetty create(ServerOptions options) {
+            QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+            threads.setName("relay-http");
+            Server server = new Server(threads);
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "relay-timers");
+                thread.setDaemon(true);
+                return thread;
+            });
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setSendXPoweredBy(false);
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(options.host());
+            connector.setPort(options.port());
+            // Bounds how long a write to a client that stopped reading may block; waiting for a
+            // slow upstream is exempt (see RelayHandler), the upstream idle timeout bounds that.
+            connector.setIdleTimeout(Duration.ofSeconds(60).toMillis());
+            // While stopping, Jetty lowers every connection's idle timeout to this, and a stream
+            // whose connection idles past it is cut even mid-answer (seen with 100 ms: streams died
+            // between two events). Open streams must get the whole grace period; they write at
+            // least every keep-alive interval, so only idle keep-alive connections and stalled
+            // clients expire.
+            connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
+            server.addConnector(connector);
+            return new Jetty(server, connector, threads, scheduler);
+        }
+
+        /**
+         * Serves {@code handler} behind a graceful-shutdown handler and JSON error pages, and
+         * starts Jetty; {@code forward} or {@code reverse} is the handler whose exchanges a stop
+         * cancels.
+         */
+        RelayServer start(
+                Handler handler,
+                @Nullable RelayHandler forward,
+                @Nullable ChatCompletionsHandler reverse,
+                OkHttpClient client,
+                ServerOptions options)
+                throws Exception {
+            server.setHandler(new GracefulHandler(handler) {
+                @Override
+                protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                    // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
+                    Answers.error(
+                            response,
+                            callback,
+                            Answers.relayError(
+                                    503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
+                }
+            });
+            server.setErrorHandler(new JsonErrorHandler());
+            server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
+            server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
+            RelayServer relay = new RelayServer(server, connector, forward, reverse, client, scheduler, options);
+            try {
+                server.start();
+            } catch (Exception e) {
+                relay.close();
+                throw e;
+            }
+            return relay;
+        }
     }
 
     private static ChatUpstream codexUpstream(ServerOptions.CodexSettings settings) {
