@@ -1,6 +1,7 @@
 package dev.responsesrelay;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -9,11 +10,12 @@ import java.util.Arrays;
  *
  * <p>A server writing many events should encode them with {@link #encodeUtf8(SseEvent, Utf8Buffer)}
  * into one reused {@link Utf8Buffer}: the events go straight to UTF-8 bytes, with no intermediate
- * {@code String} or array per event, and a batch of events becomes one write.
+ * {@code String} of the wire form, and a batch of events becomes one write.
  */
 public final class SseEncoder {
     private static final byte[] EVENT_PREFIX = {'e', 'v', 'e', 'n', 't', ':', ' '};
     private static final byte[] DATA_PREFIX = {'d', 'a', 't', 'a', ':', ' '};
+    private static final byte[] EVENT_END = {'\n', '\n'};
 
     private SseEncoder() {}
 
@@ -61,7 +63,7 @@ public final class SseEncoder {
     public static void encodeUtf8(SseEvent event, Utf8Buffer out) {
         checkName(event);
         out.append(EVENT_PREFIX);
-        out.appendUtf8(event.event());
+        out.append(event.event().getBytes(StandardCharsets.UTF_8));
         out.append((byte) '\n');
         appendDataLines(out, event.data());
     }
@@ -107,41 +109,35 @@ public final class SseEncoder {
         out.append("data: ").append(data, start, data.length()).append("\n\n");
     }
 
-    /** The byte form of {@link #appendDataLines(StringBuilder, String)}, in one pass over the chars. */
+    /**
+     * The byte form of {@link #appendDataLines(StringBuilder, String)}. {@code String.getBytes} is
+     * an intrinsic that copies an ASCII string's bytes in bulk; a char-by-char encoder measured 5x
+     * slower on the benchmark machine (530 against 100 ns for a 233-char text delta event). Line
+     * breaks are then found in the bytes: in UTF-8, CR and LF never occur inside a multi-byte
+     * sequence. The usual data, one line of JSON, is copied whole.
+     */
     private static void appendDataLines(Utf8Buffer out, String data) {
+        byte[] utf8 = data.getBytes(StandardCharsets.UTF_8);
         out.append(DATA_PREFIX);
-        int length = data.length();
-        // A char is at most 3 bytes (a surrogate pair, two chars, is 4); a line break needs more
-        // and makes room for itself.
-        out.ensureRoom(3 * length + 2);
-        byte[] bytes = out.bytes;
-        int pos = out.size;
-        for (int i = 0; i < length; i++) {
-            char c = data.charAt(i);
-            if (c < 0x80) {
-                if (c == '\n' || c == '\r') {
-                    if (c == '\r' && i + 1 < length && data.charAt(i + 1) == '\n') {
+        if (data.indexOf('\n') < 0 && data.indexOf('\r') < 0) {
+            out.append(utf8, 0, utf8.length);
+        } else {
+            int start = 0;
+            for (int i = 0; i < utf8.length; i++) {
+                byte b = utf8[i];
+                if (b == '\n' || b == '\r') {
+                    out.append(utf8, start, i - start);
+                    out.append((byte) '\n');
+                    out.append(DATA_PREFIX);
+                    if (b == '\r' && i + 1 < utf8.length && utf8[i + 1] == '\n') {
                         i++;
                     }
-                    out.size = pos;
-                    out.ensureRoom(1 + DATA_PREFIX.length + 3 * (length - i) + 2);
-                    bytes = out.bytes;
-                    bytes[pos++] = '\n';
-                    System.arraycopy(DATA_PREFIX, 0, bytes, pos, DATA_PREFIX.length);
-                    pos += DATA_PREFIX.length;
-                } else {
-                    bytes[pos++] = (byte) c;
-                }
-            } else {
-                pos = Utf8Buffer.encodeNonAscii(data, i, length, bytes, pos);
-                if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(data.charAt(i + 1))) {
-                    i++;
+                    start = i + 1;
                 }
             }
+            out.append(utf8, start, utf8.length - start);
         }
-        bytes[pos++] = '\n';
-        bytes[pos++] = '\n';
-        out.size = pos;
+        out.append(EVENT_END);
     }
 
     /**
@@ -201,9 +197,13 @@ public final class SseEncoder {
 
         /** Appends {@code raw} as it is. */
         public void append(byte[] raw) {
-            ensureRoom(raw.length);
-            System.arraycopy(raw, 0, bytes, size, raw.length);
-            size += raw.length;
+            append(raw, 0, raw.length);
+        }
+
+        void append(byte[] raw, int offset, int length) {
+            ensureRoom(length);
+            System.arraycopy(raw, offset, bytes, size, length);
+            size += length;
         }
 
         void append(byte b) {
@@ -211,55 +211,7 @@ public final class SseEncoder {
             bytes[size++] = b;
         }
 
-        /** Appends {@code text} as UTF-8, with {@code '?'} for an unpaired surrogate. */
-        void appendUtf8(String text) {
-            int length = text.length();
-            ensureRoom(3 * length);
-            byte[] b = bytes;
-            int pos = size;
-            for (int i = 0; i < length; i++) {
-                char c = text.charAt(i);
-                if (c < 0x80) {
-                    b[pos++] = (byte) c;
-                } else {
-                    pos = encodeNonAscii(text, i, length, b, pos);
-                    if (Character.isHighSurrogate(c)
-                            && i + 1 < length
-                            && Character.isLowSurrogate(text.charAt(i + 1))) {
-                        i++;
-                    }
-                }
-            }
-            size = pos;
-        }
-
-        /**
-         * Writes the non-ASCII char at {@code i} (with its low surrogate, if it is the high half of
-         * a pair) and returns the new position. The caller skips the low surrogate. Unpaired
-         * surrogates become {@code '?'}, as in {@code String.getBytes(UTF_8)}.
-         */
-        static int encodeNonAscii(String text, int i, int length, byte[] b, int pos) {
-            char c = text.charAt(i);
-            if (c < 0x800) {
-                b[pos++] = (byte) (0xC0 | (c >> 6));
-                b[pos++] = (byte) (0x80 | (c & 0x3F));
-            } else if (!Character.isSurrogate(c)) {
-                b[pos++] = (byte) (0xE0 | (c >> 12));
-                b[pos++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[pos++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-                int codePoint = Character.toCodePoint(c, text.charAt(i + 1));
-                b[pos++] = (byte) (0xF0 | (codePoint >> 18));
-                b[pos++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
-                b[pos++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
-                b[pos++] = (byte) (0x80 | (codePoint & 0x3F));
-            } else {
-                b[pos++] = '?';
-            }
-            return pos;
-        }
-
-        void ensureRoom(int more) {
+        private void ensureRoom(int more) {
             long needed = (long) size + more;
             if (needed > bytes.length) {
                 if (needed > Integer.MAX_VALUE - 8) {
