@@ -39,9 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LoadBenchmark {
     private static final String USAGE = """
-            Usage: java -jar benchmarks.jar load [--chunks N] [--streams N] [--phases p,p,...]
-                                                 [--relay-jvm "ARGS"] [--log FILE]
+            Usage: java -jar benchmarks.jar load [--chunks N] [--streams N] [--requests N]
+                                                 [--phases p,p,...] [--relay-jvm "ARGS"] [--log FILE]
               --chunks   chunks per stream in the throughput phase (default 100000)
+              --requests sequential short answers per side in the ttfb phase (default 200); the
+                         relay's per-request code is still being compiled for the first thousands
               --streams  concurrent slow streams in the concurrent phase (default 1000)
               --phases   any of throughput,latency,ttfb,slow,concurrent (default: all)
               --relay-jvm  JVM options of the relay process, space-separated (default: none)
@@ -70,6 +72,7 @@ public final class LoadBenchmark {
     public static int run(String[] args, PrintStream out) throws Exception {
         int chunks = 100_000;
         int concurrentStreams = 1000;
+        int ttfbRequests = 200;
         List<String> phases = List.of("throughput", "latency", "ttfb", "slow", "concurrent");
         List<String> relayJvm = List.of();
         Path log = null;
@@ -78,6 +81,7 @@ public final class LoadBenchmark {
             switch (args[i]) {
                 case "--chunks" -> chunks = Integer.parseInt(value);
                 case "--streams" -> concurrentStreams = Integer.parseInt(value);
+                case "--requests" -> ttfbRequests = Integer.parseInt(value);
                 case "--phases" -> phases = List.of(value.split(",", -1));
                 case "--relay-jvm" ->
                     relayJvm =
@@ -107,7 +111,7 @@ public final class LoadBenchmark {
                     bench.latency(3000, 1000);
                 }
                 if (phases.contains("ttfb")) {
-                    bench.timeToFirstByte(200);
+                    bench.timeToFirstByte(ttfbRequests);
                 }
                 if (phases.contains("slow")) {
                     bench.slowUpstream(5000);
