@@ -129,6 +129,16 @@ class ChatFailureMappingTest {
     }
 
     @Test
+    void anHttpDateRetryAfterIsMeasuredAgainstTheResponsesDateHeader() {
+        RelayError error = translation.mapFailure(UpstreamFailure.http(
+                503,
+                "{\"error\":{\"message\":\"busy\"}}",
+                Map.of("Retry-After", "Wed, 21 Oct 2026 07:28:30 GMT", "Date", "Wed, 21 Oct 2026 07:28:00 GMT")));
+
+        assertThat(error.retryAfter()).contains(Duration.ofSeconds(30));
+    }
+
+    @Test
     void aFailureWithoutRetryHeadersHasNoDelay() {
         RelayError error = translation.mapFailure(UpstreamFailure.http(
                 429, "{\"error\":{\"message\":\"Rate limit reached. Please try again in 20s.\"}}"));
