@@ -20,10 +20,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -400,7 +400,7 @@ public final class CodexFixtureCapture {
             Files.copy(
                     exchange.resolve("upstream.chat.sse"),
                     folder.resolve("upstream.chat.sse"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(folder.resolve("scenario.properties"), metadata(c, i, total), StandardCharsets.UTF_8);
             names.add(name);
         }
@@ -523,7 +523,7 @@ public final class CodexFixtureCapture {
             if (in == null) {
                 throw new IllegalStateException("resource " + name + " is missing next to CodexFixtureCapture");
             }
-            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -564,10 +564,6 @@ public final class CodexFixtureCapture {
             System.err.println("usage: CodexFixtureCapture FIXTURES_ROOT WORK_DIR CASE|all...");
             System.exit(2);
         }
-        try {
-            captureInto(Path.of(args[0]), Path.of(args[1]), List.of(args).subList(2, args.length), System.out);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        captureInto(Path.of(args[0]), Path.of(args[1]), List.of(args).subList(2, args.length), System.out);
     }
 }
