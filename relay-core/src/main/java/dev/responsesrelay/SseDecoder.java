@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Incremental decoder of a {@code text/event-stream} body, for servers that read upstream bytes
@@ -31,14 +32,33 @@ public final class SseDecoder {
 
     private static final int INITIAL_LINE_BYTES = 256;
 
+    /** The field names that matter, as bytes, so that no String is made for a field name. */
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+    private static final byte[] ERROR = {'e', 'r', 'r', 'o', 'r'};
+
     private final int maxEventBytes;
+
+    /**
+     * The start of a line whose end has not arrived yet. A line that begins and ends within one feed
+     * is read where it lies in the caller's array and never copied here.
+     */
     private byte[] line;
+
     private int lineLength;
     private boolean lastWasCr;
     private boolean atStart = true;
-    private final StringBuilder data = new StringBuilder();
+
+    /**
+     * The value of the event's first {@code data} line. Most events have one data line (every Chat
+     * Completions chunk), so its text is made once from the line's bytes and dispatched as is; the
+     * builder {@link #moreData} only starts at a second line.
+     */
+    private @Nullable String firstData;
+
+    private @Nullable StringBuilder moreData;
     private long dataBytes;
-    private boolean hasData;
     private String eventName = "";
     private boolean finished;
 
@@ -86,7 +106,9 @@ public final class SseDecoder {
             chars.setLength(last);
         }
         byte[] bytes = chars.toString().getBytes(StandardCharsets.UTF_8);
-        return feedBytes(bytes, 0, bytes.length);
+        List<SseEvent> events = new ArrayList<>();
+        feedBytes(bytes, 0, bytes.length, events);
+        return events;
     }
 
     /** Feeds all of {@code bytes}. */
@@ -105,8 +127,9 @@ public final class SseDecoder {
         if (finished) {
             throw new IllegalStateException("decoder already finished");
         }
-        List<SseEvent> events = new ArrayList<>(flushPendingSurrogate());
-        events.addAll(feedBytes(bytes, offset, length));
+        List<SseEvent> events = new ArrayList<>();
+        flushPendingSurrogate(events);
+        feedBytes(bytes, offset, length, events);
         return events;
     }
 
@@ -114,34 +137,55 @@ public final class SseDecoder {
      * A high surrogate held back from a text feed, when no low surrogate followed: it is encoded
      * alone, as {@link String#getBytes} would have.
      */
-    private List<SseEvent> flushPendingSurrogate() {
+    private void flushPendingSurrogate(List<SseEvent> events) {
         if (pendingHighSurrogate == 0) {
-            return List.of();
+            return;
         }
         byte[] lone = String.valueOf(pendingHighSurrogate).getBytes(StandardCharsets.UTF_8);
         pendingHighSurrogate = 0;
-        return feedBytes(lone, 0, lone.length);
+        feedBytes(lone, 0, lone.length, events);
     }
 
-    private List<SseEvent> feedBytes(byte[] bytes, int offset, int length) {
-        List<SseEvent> events = new ArrayList<>(2);
-        for (int i = offset, end = offset + length; i < end; i++) {
-            byte b = bytes[i];
-            if (b == '\n') {
-                if (lastWasCr) {
-                    lastWasCr = false; // the LF of a CRLF whose CR ended the line already
-                    continue;
-                }
-                endLine(events);
-            } else if (b == '\r') {
-                endLine(events);
-                lastWasCr = true;
-            } else {
-                lastWasCr = false;
-                append(b);
+    /**
+     * Splits the bytes into lines by scanning for the next CR or LF, then handles each line as a
+     * whole; the size limit is checked once a line, not once a byte.
+     */
+    private void feedBytes(byte[] bytes, int offset, int length, List<SseEvent> events) {
+        int i = offset;
+        int end = offset + length;
+        if (lastWasCr && i < end) {
+            lastWasCr = false;
+            if (bytes[i] == '\n') {
+                i++; // the LF of a CRLF whose CR ended the previous feed, and the line, already
             }
         }
-        return events;
+        while (i < end) {
+            int lineEnd = i;
+            while (lineEnd < end && bytes[lineEnd] != '\n' && bytes[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            if (lineEnd == end) {
+                keepPartialLine(bytes, i, end - i);
+                return;
+            }
+            if (lineLength == 0) {
+                checkLineLength(lineEnd - i);
+                endLine(bytes, i, lineEnd - i, events);
+            } else {
+                keepPartialLine(bytes, i, lineEnd - i);
+                int kept = lineLength;
+                lineLength = 0;
+                endLine(line, 0, kept, events);
+            }
+            i = lineEnd + 1;
+            if (bytes[lineEnd] == '\r') {
+                if (i == end) {
+                    lastWasCr = true; // a LF may start the next feed
+                } else if (bytes[i] == '\n') {
+                    i++;
+                }
+            }
+        }
     }
 
     /**
@@ -152,99 +196,114 @@ public final class SseDecoder {
         if (finished) {
             return List.of();
         }
-        List<SseEvent> events = new ArrayList<>(flushPendingSurrogate());
+        List<SseEvent> events = new ArrayList<>();
+        flushPendingSurrogate(events);
         if (lineLength > 0) {
-            endLine(events);
+            int kept = lineLength;
+            lineLength = 0;
+            endLine(line, 0, kept, events);
         }
         dispatch(events);
         finished = true;
         return events;
     }
 
-    private void append(byte b) {
-        if (lineLength >= maxEventBytes) {
-            throw new IllegalStateException("SSE line longer than " + maxEventBytes + " bytes");
+    /** Copies the start of a line whose end is in a later feed. */
+    private void keepPartialLine(byte[] bytes, int offset, int length) {
+        checkLineLength((long) lineLength + length);
+        if (lineLength + length > line.length) {
+            long grown = Math.max(2L * line.length, (long) lineLength + length);
+            line = Arrays.copyOf(line, (int) Math.min(maxEventBytes, grown));
         }
-        if (lineLength == line.length) {
-            line = Arrays.copyOf(line, (int) Math.min(maxEventBytes, 2L * line.length));
-        }
-        line[lineLength++] = b;
+        System.arraycopy(bytes, offset, line, lineLength, length);
+        lineLength += length;
     }
 
-    private void endLine(List<SseEvent> events) {
-        int start = 0;
+    private void checkLineLength(long length) {
+        if (length > maxEventBytes) {
+            throw new IllegalStateException("SSE line longer than " + maxEventBytes + " bytes");
+        }
+    }
+
+    /** Handles the line of {@code length} bytes at {@code offset} of {@code bytes}, without its end. */
+    private void endLine(byte[] bytes, int offset, int length, List<SseEvent> events) {
+        int start = offset;
+        int stop = offset + length;
         if (atStart) {
             atStart = false;
             // A UTF-8 byte-order mark may precede the first line.
-            if (lineLength >= 3 && (line[0] & 0xff) == 0xef && (line[1] & 0xff) == 0xbb && (line[2] & 0xff) == 0xbf) {
-                start = 3;
+            if (length >= 3
+                    && (bytes[start] & 0xff) == 0xef
+                    && (bytes[start + 1] & 0xff) == 0xbb
+                    && (bytes[start + 2] & 0xff) == 0xbf) {
+                start += 3;
             }
         }
-        int length = lineLength - start;
-        lineLength = 0;
-        if (length == 0) {
+        if (start == stop) {
             dispatch(events);
             return;
         }
-        if (line[start] == ':') {
+        if (bytes[start] == ':') {
             return; // comment: keep-alives
         }
-        int colon = -1;
-        for (int i = start; i < start + length; i++) {
-            if (line[i] == ':') {
-                colon = i;
-                break;
-            }
+        int colon = start;
+        while (colon < stop && bytes[colon] != ':') {
+            colon++;
         }
-        String field;
-        String value;
-        int valueBytes = 0;
-        if (colon < 0) {
-            field = new String(line, start, length, StandardCharsets.UTF_8);
-            value = "";
-        } else {
-            field = new String(line, start, colon - start, StandardCharsets.UTF_8);
-            int valueStart = colon + 1;
-            if (valueStart < start + length && line[valueStart] == ' ') {
-                valueStart++;
-            }
-            valueBytes = start + length - valueStart;
-            value = new String(line, valueStart, valueBytes, StandardCharsets.UTF_8);
+        // A line without a colon is a field name with an empty value.
+        int valueStart = Math.min(colon + 1, stop);
+        if (valueStart < stop && bytes[valueStart] == ' ') {
+            valueStart++;
         }
-        switch (field) {
-            case "data" -> appendData(value, valueBytes);
-            case "event" -> eventName = value;
-            case "error" -> {
-                eventName = "error";
-                appendData(value, valueBytes);
-            }
-            default -> {
-                // id and retry do not matter for a single upstream response; unknown fields are
-                // ignored, as the algorithm says.
-            }
+        int valueBytes = stop - valueStart;
+        if (isField(bytes, start, colon, DATA)) {
+            appendData(bytes, valueStart, valueBytes);
+        } else if (isField(bytes, start, colon, EVENT)) {
+            eventName = new String(bytes, valueStart, valueBytes, StandardCharsets.UTF_8);
+        } else if (isField(bytes, start, colon, ERROR)) {
+            eventName = "error";
+            appendData(bytes, valueStart, valueBytes);
         }
+        // id and retry do not matter for a single upstream response; unknown fields are ignored, as
+        // the algorithm says.
     }
 
-    private void appendData(String value, int valueBytes) {
+    private static boolean isField(byte[] bytes, int start, int end, byte[] name) {
+        return Arrays.equals(bytes, start, end, name, 0, name.length);
+    }
+
+    private void appendData(byte[] bytes, int offset, int valueBytes) {
+        boolean hasData = firstData != null;
         // Counted in UTF-8 bytes, as the limit is documented, not in chars.
         dataBytes += (hasData ? 1 : 0) + valueBytes;
         if (dataBytes > maxEventBytes) {
             throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
         }
-        if (hasData) {
-            data.append('\n');
+        String value = new String(bytes, offset, valueBytes, StandardCharsets.UTF_8);
+        String first = firstData;
+        if (first == null) {
+            firstData = value;
+            return;
         }
-        data.append(value);
-        hasData = true;
+        StringBuilder more = moreData;
+        if (more == null) {
+            more = new StringBuilder(first.length() + 1 + value.length());
+            more.append(first);
+            moreData = more;
+        }
+        more.append('\n').append(value);
     }
 
     private void dispatch(List<SseEvent> events) {
-        if (hasData) {
-            events.add(SseEvent.of(eventName.isEmpty() ? "message" : eventName, data.toString()));
+        String first = firstData;
+        if (first != null) {
+            StringBuilder more = moreData;
+            String data = more == null ? first : more.toString();
+            events.add(SseEvent.of(eventName.isEmpty() ? "message" : eventName, data));
         }
-        data.setLength(0);
+        firstData = null;
+        moreData = null;
         dataBytes = 0;
-        hasData = false;
         eventName = "";
     }
 }

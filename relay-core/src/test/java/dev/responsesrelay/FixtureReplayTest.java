@@ -154,8 +154,7 @@ class FixtureReplayTest {
 
     /**
      * A scenario with a {@link Scenario#KNOWN_GAP} has no expected answer yet: the translator is known
-     * to get it wrong, and the fixture waits for the fix. TODO(core): today that is only
-     * dialects/gemini-non-streaming-thought-signature (DIALECTS.md rules 20 and 25).
+     * to get it wrong, and the fixture waits for the fix. None has one today (VERSIONS.md).
      */
     private static void skipKnownGap(Scenario scenario) {
         scenario.knownGap().ifPresent(gap -> Assumptions.abort("TODO(core) " + scenario + ": " + gap));
@@ -172,17 +171,13 @@ class FixtureReplayTest {
     }
 
     /**
-     * The profile a scenario's {@code provider} names, with the scenario's overrides. A new named
-     * profile in the core gets a case here when a fixture first uses it.
+     * The profile a scenario's {@code provider} names ({@link ProviderProfile#byName}), with the
+     * scenario's overrides.
      */
     static ProviderProfile profile(Scenario scenario) {
-        ProviderProfile profile = switch (scenario.provider()) {
-            case "generic" -> ProviderProfile.GENERIC;
-            case "openai" -> ProviderProfile.OPENAI;
-            default ->
-                throw new AssertionError(scenario + " names provider " + scenario.provider()
-                        + ", which FixtureReplayTest does not know");
-        };
+        ProviderProfile profile = ProviderProfile.byName(scenario.provider())
+                .orElseThrow(() -> new AssertionError(
+                        scenario + " names provider " + scenario.provider() + ", which relay-core does not know"));
         String replayField = scenario.metadata().get(REASONING_REPLAY_FIELD);
         if (replayField != null) {
             profile = profile.toBuilder().reasoningReplayField(replayField).build();

@@ -70,7 +70,7 @@ final class ChunkReader {
                         p.skipChildren();
                     }
                     case "choices" -> choice = readChoices(p, completion);
-                    case "usage" -> usage = readUsage(p, "/usage");
+                    case "usage" -> usage = readUsage(p);
                     case "x_groq" -> groqUsage = readGroq(p);
                     default -> p.skipChildren();
                 }
@@ -91,72 +91,52 @@ final class ChunkReader {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        expect(t, JsonToken.START_ARRAY, "/choices");
+        expect(p, JsonToken.START_ARRAY);
         Choice first = null;
-        int position = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            String path = "/choices/" + position;
-            expect(p.currentToken(), JsonToken.START_OBJECT, path);
-            IndexedChoice c = readChoice(p, path, completion);
+            expect(p, JsonToken.START_OBJECT);
+            ChoiceFields c = readChoice(p, completion);
             if (first == null && (c.index == null || c.index == 0)) {
-                first = c.choice;
+                first = c.toChoice();
             }
-            position++;
         }
         return first;
     }
 
-    private record IndexedChoice(@Nullable Integer index, Choice choice) {}
-
-    private static IndexedChoice readChoice(JsonParser p, String path, boolean completion) throws IOException {
-        Integer index = null;
-        DeltaFields delta = new DeltaFields();
-        String finishReason = null;
-        String nativeFinishReason = null;
-        TokenUsage usage = null;
+    private static ChoiceFields readChoice(JsonParser p, boolean completion) throws IOException {
+        ChoiceFields c = new ChoiceFields();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "index" -> index = readIndex(p, path + "/index");
+                case "index" -> c.index = readIndex(p);
                 case "delta", "message" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        expect(value, JsonToken.START_OBJECT, path + "/" + field);
-                        readDelta(p, path + "/" + field, completion, delta);
+                        expect(p, JsonToken.START_OBJECT);
+                        readDelta(p, completion, c);
                     }
                 }
-                case "finish_reason" -> finishReason = readIdentity(p, path + "/finish_reason");
-                case "native_finish_reason" -> nativeFinishReason = readIdentity(p, path + "/native_finish_reason");
-                case "usage" -> usage = readUsage(p, path + "/usage");
+                case "finish_reason" -> c.finishReason = readIdentity(p);
+                case "native_finish_reason" -> c.nativeFinishReason = readIdentity(p);
+                case "usage" -> c.usage = readUsage(p);
                 default -> p.skipChildren();
             }
         }
-        Choice choice = new Choice(
-                delta.content == null ? null : delta.content.toString(),
-                delta.contentBlocks,
-                delta.blockReasoning == null ? null : delta.blockReasoning.toString(),
-                delta.reasoningContent,
-                delta.reasoning,
-                delta.thinking,
-                delta.detailsReasoning == null ? null : delta.detailsReasoning.toString(),
-                delta.details == null ? List.of() : List.copyOf(delta.details),
-                delta.refusal,
-                delta.toolCalls == null ? List.of() : List.copyOf(delta.toolCalls),
-                finishReason,
-                nativeFinishReason,
-                usage);
-        return new IndexedChoice(index, choice);
+        return c;
     }
 
-    /** Mutable scratch space while one delta is read. */
-    private static final class DeltaFields {
+    /** Mutable scratch space while one choice is read. */
+    private static final class ChoiceFields {
         @Nullable
-        StringBuilder content;
+        Integer index;
+
+        @Nullable
+        TextPieces content;
 
         boolean contentBlocks;
 
         @Nullable
-        StringBuilder blockReasoning;
+        TextPieces blockReasoning;
 
         @Nullable
         String reasoningContent;
@@ -168,7 +148,7 @@ final class ChunkReader {
         String thinking;
 
         @Nullable
-        StringBuilder detailsReasoning;
+        TextPieces detailsReasoning;
 
         @Nullable
         List<JsonNode> details;
@@ -179,28 +159,37 @@ final class ChunkReader {
         @Nullable
         List<ToolCallDelta> toolCalls;
 
-        StringBuilder content() {
-            StringBuilder c = content;
+        @Nullable
+        String finishReason;
+
+        @Nullable
+        String nativeFinishReason;
+
+        @Nullable
+        TokenUsage usage;
+
+        TextPieces content() {
+            TextPieces c = content;
             if (c == null) {
-                c = new StringBuilder();
+                c = new TextPieces();
                 content = c;
             }
             return c;
         }
 
-        StringBuilder blockReasoning() {
-            StringBuilder r = blockReasoning;
+        TextPieces blockReasoning() {
+            TextPieces r = blockReasoning;
             if (r == null) {
-                r = new StringBuilder();
+                r = new TextPieces();
                 blockReasoning = r;
             }
             return r;
         }
 
-        StringBuilder detailsReasoning() {
-            StringBuilder r = detailsReasoning;
+        TextPieces detailsReasoning() {
+            TextPieces r = detailsReasoning;
             if (r == null) {
-                r = new StringBuilder();
+                r = new TextPieces();
                 detailsReasoning = r;
             }
             return r;
@@ -214,15 +203,62 @@ final class ChunkReader {
             }
             return calls;
         }
+
+        Choice toChoice() {
+            return new Choice(
+                    content == null ? null : content.text(),
+                    contentBlocks,
+                    blockReasoning == null ? null : blockReasoning.text(),
+                    reasoningContent,
+                    reasoning,
+                    thinking,
+                    detailsReasoning == null ? null : detailsReasoning.text(),
+                    details == null ? List.of() : List.copyOf(details),
+                    refusal,
+                    toolCalls == null ? List.of() : List.copyOf(toolCalls),
+                    finishReason,
+                    nativeFinishReason,
+                    usage);
+        }
     }
 
-    private static void readDelta(JsonParser p, String path, boolean completion, DeltaFields d) throws IOException {
+    /**
+     * Text that nearly always comes in one piece ({@code delta.content} is one string): that piece
+     * is kept as the parser made it, and a builder only starts at a second piece (content blocks).
+     * One copy of the text per chunk instead of three.
+     */
+    private static final class TextPieces {
+        private @Nullable String first;
+        private @Nullable StringBuilder joined;
+
+        void append(String piece) {
+            String only = first;
+            if (only == null) {
+                first = piece;
+                return;
+            }
+            StringBuilder all = joined;
+            if (all == null) {
+                all = new StringBuilder(only.length() + piece.length() + 16).append(only);
+                joined = all;
+            }
+            all.append(piece);
+        }
+
+        @Nullable
+        String text() {
+            StringBuilder all = joined;
+            return all != null ? all.toString() : first;
+        }
+    }
+
+    private static void readDelta(JsonParser p, boolean completion, ChoiceFields d) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "content" -> readContent(p, path + "/content", d);
-                case "reasoning_content" -> d.reasoningContent = readText(p, path + "/reasoning_content");
+                case "content" -> readContent(p, d);
+                case "reasoning_content" -> d.reasoningContent = readText(p);
                 case "reasoning" -> {
                     // A string in every Chat dialect seen; an object here is some other vendor's
                     // structure we do not know, so it is skipped rather than guessed at.
@@ -239,14 +275,14 @@ final class ChunkReader {
                         p.skipChildren();
                     }
                 }
-                case "reasoning_details" -> readReasoningDetails(p, path + "/reasoning_details", d);
-                case "refusal" -> d.refusal = readText(p, path + "/refusal");
-                case "tool_calls" -> readToolCalls(p, path + "/tool_calls", completion, d);
+                case "reasoning_details" -> readReasoningDetails(p, d);
+                case "refusal" -> d.refusal = readText(p);
+                case "tool_calls" -> readToolCalls(p, completion, d);
                 case "function_call" -> {
                     // The legacy single-function form (finish_reason "function_call").
                     if (value != JsonToken.VALUE_NULL) {
-                        expect(value, JsonToken.START_OBJECT, path + "/function_call");
-                        d.toolCalls().add(readFunction(p, path + "/function_call"));
+                        expect(p, JsonToken.START_OBJECT);
+                        d.toolCalls().add(readFunction(p));
                     }
                 }
                 default -> p.skipChildren();
@@ -254,7 +290,7 @@ final class ChunkReader {
         }
     }
 
-    private static void readContent(JsonParser p, String path, DeltaFields d) throws IOException {
+    private static void readContent(JsonParser p, ChoiceFields d) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case VALUE_NULL -> {}
@@ -263,17 +299,16 @@ final class ChunkReader {
                 // Mistral Magistral: [{"type":"thinking","thinking":[{"type":"text","text":…}]},
                 // {"type":"text","text":…}] (DIALECTS.md rule 10).
                 d.contentBlocks = true;
-                int position = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    readContentBlock(p, path + "/" + position, d);
-                    position++;
+                    readContentBlock(p, d);
                 }
             }
-            default -> throw new ChunkFormatException("expected a string or an array but was " + describe(t), path);
+            default ->
+                throw new ChunkFormatException("expected a string or an array but was " + describe(t), pointer(p));
         }
     }
 
-    private static void readContentBlock(JsonParser p, String path, DeltaFields d) throws IOException {
+    private static void readContentBlock(JsonParser p, ChoiceFields d) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING) {
             d.content().append(p.getText());
@@ -282,7 +317,7 @@ final class ChunkReader {
         if (t == JsonToken.VALUE_NULL) {
             return;
         }
-        expect(t, JsonToken.START_OBJECT, path);
+        expect(p, JsonToken.START_OBJECT);
         String type = null;
         String text = null;
         StringBuilder thinking = null;
@@ -290,8 +325,8 @@ final class ChunkReader {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "type" -> type = readText(p, path + "/type");
-                case "text" -> text = readText(p, path + "/text");
+                case "type" -> type = readText(p);
+                case "text" -> text = readText(p);
                 case "thinking" -> {
                     thinking = new StringBuilder();
                     if (value == JsonToken.VALUE_STRING) {
@@ -309,7 +344,7 @@ final class ChunkReader {
         }
         if ("thinking".equals(type) || (type == null && thinking != null)) {
             if (thinking != null) {
-                d.blockReasoning().append(thinking);
+                d.blockReasoning().append(thinking.toString());
             }
         } else if ((type == null || type.equals("text")) && text != null) {
             d.content().append(text);
@@ -338,12 +373,12 @@ final class ChunkReader {
         }
     }
 
-    private static void readReasoningDetails(JsonParser p, String path, DeltaFields d) throws IOException {
+    private static void readReasoningDetails(JsonParser p, ChoiceFields d) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return;
         }
-        expect(t, JsonToken.START_ARRAY, path);
+        expect(p, JsonToken.START_ARRAY);
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() != JsonToken.START_OBJECT) {
                 p.skipChildren();
@@ -368,29 +403,27 @@ final class ChunkReader {
         }
     }
 
-    private static void appendIfText(DeltaFields d, @Nullable JsonNode text) {
+    private static void appendIfText(ChoiceFields d, @Nullable JsonNode text) {
         if (text != null && text.isTextual()) {
             d.detailsReasoning().append(text.textValue());
         }
     }
 
-    private static void readToolCalls(JsonParser p, String path, boolean completion, DeltaFields d) throws IOException {
+    private static void readToolCalls(JsonParser p, boolean completion, ChoiceFields d) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return;
         }
-        expect(t, JsonToken.START_ARRAY, path);
+        expect(p, JsonToken.START_ARRAY);
         int position = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            String callPath = path + "/" + position;
-            expect(p.currentToken(), JsonToken.START_OBJECT, callPath);
-            d.toolCalls().add(readToolCall(p, callPath, completion ? position : null));
+            expect(p, JsonToken.START_OBJECT);
+            d.toolCalls().add(readToolCall(p, completion ? position : null));
             position++;
         }
     }
 
-    private static ToolCallDelta readToolCall(JsonParser p, String path, @Nullable Integer defaultIndex)
-            throws IOException {
+    private static ToolCallDelta readToolCall(JsonParser p, @Nullable Integer defaultIndex) throws IOException {
         Integer index = null;
         String id = null;
         ToolCallDelta function = null;
@@ -399,12 +432,12 @@ final class ChunkReader {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "index" -> index = readIndex(p, path + "/index");
-                case "id" -> id = readIdentity(p, path + "/id");
+                case "index" -> index = readIndex(p);
+                case "id" -> id = readIdentity(p);
                 case "function" -> {
                     if (value != JsonToken.VALUE_NULL) {
-                        expect(value, JsonToken.START_OBJECT, path + "/function");
-                        function = readFunction(p, path + "/function");
+                        expect(p, JsonToken.START_OBJECT);
+                        function = readFunction(p);
                     }
                 }
                 case "extra_content" -> signature = readThoughtSignature(p);
@@ -452,7 +485,7 @@ final class ChunkReader {
     }
 
     /** A {@code function} object; index and id are filled in by the caller. */
-    private static ToolCallDelta readFunction(JsonParser p, String path) throws IOException {
+    private static ToolCallDelta readFunction(JsonParser p) throws IOException {
         String name = null;
         String arguments = "";
         boolean notString = false;
@@ -460,7 +493,7 @@ final class ChunkReader {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "name" -> name = readIdentity(p, path + "/name");
+                case "name" -> name = readIdentity(p);
                 case "arguments" -> {
                     switch (value) {
                         case VALUE_STRING -> arguments = p.getText();
@@ -493,7 +526,7 @@ final class ChunkReader {
             String field = p.currentName();
             p.nextToken();
             if (field.equals("usage")) {
-                usage = readUsage(p, "/x_groq/usage");
+                usage = readUsage(p);
             } else {
                 p.skipChildren();
             }
@@ -501,12 +534,12 @@ final class ChunkReader {
         return usage;
     }
 
-    private static @Nullable TokenUsage readUsage(JsonParser p, String path) throws IOException {
+    private static @Nullable TokenUsage readUsage(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        expect(t, JsonToken.START_OBJECT, path);
+        expect(p, JsonToken.START_OBJECT);
         long prompt = 0;
         long completion = 0;
         long total = 0;
@@ -582,7 +615,7 @@ final class ChunkReader {
         }
     }
 
-    private static @Nullable Integer readIndex(JsonParser p, String path) throws IOException {
+    private static @Nullable Integer readIndex(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         return switch (t) {
             case VALUE_NULL -> null;
@@ -591,26 +624,26 @@ final class ChunkReader {
                 try {
                     yield Integer.parseInt(p.getText().trim());
                 } catch (NumberFormatException e) {
-                    throw new ChunkFormatException("expected an integer but was \"" + p.getText() + "\"", path);
+                    throw new ChunkFormatException("expected an integer but was \"" + p.getText() + "\"", pointer(p));
                 }
             }
-            default -> throw new ChunkFormatException("expected an integer but was " + describe(t), path);
+            default -> throw new ChunkFormatException("expected an integer but was " + describe(t), pointer(p));
         };
     }
 
     /** A string; null for JSON null. Scalars are taken as their text; structures are an error. */
-    private static @Nullable String readText(JsonParser p, String path) throws IOException {
+    private static @Nullable String readText(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         return switch (t) {
             case VALUE_NULL -> null;
             case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> p.getText();
-            default -> throw new ChunkFormatException("expected a string but was " + describe(t), path);
+            default -> throw new ChunkFormatException("expected a string but was " + describe(t), pointer(p));
         };
     }
 
     /** As {@link #readText}, with {@code ""} as absent: identity fields are set once (rule 9). */
-    private static @Nullable String readIdentity(JsonParser p, String path) throws IOException {
-        String text = readText(p, path);
+    private static @Nullable String readIdentity(JsonParser p) throws IOException {
+        String text = readText(p);
         return text == null || text.isEmpty() ? null : text;
     }
 
@@ -622,11 +655,24 @@ final class ChunkReader {
         return out.toString();
     }
 
-    private static void expect(@Nullable JsonToken actual, JsonToken expected, String path) {
+    /** Throws unless the current token is {@code expected}, the start of an array or object. */
+    private static void expect(JsonParser p, JsonToken expected) {
+        JsonToken actual = p.currentToken();
         if (actual != expected) {
             String what = expected == JsonToken.START_ARRAY ? "an array" : "an object";
-            throw new ChunkFormatException("expected " + what + " but was " + describe(actual), path);
+            throw new ChunkFormatException("expected " + what + " but was " + describe(actual), pointer(p));
         }
+    }
+
+    /**
+     * The JSON pointer of the current value ({@code /choices/0/delta/content}), from the parser's
+     * own read context: made only when a chunk is refused, where building path strings as the
+     * reader descends cost a fifth of a chunk's allocation. At the start of an object or array the
+     * context is already the new, still empty one, which {@code pathAsPointer} passes over to name
+     * the field or array slot that holds it.
+     */
+    private static String pointer(JsonParser p) {
+        return p.getParsingContext().pathAsPointer().toString();
     }
 
     private static String describe(@Nullable JsonToken t) {

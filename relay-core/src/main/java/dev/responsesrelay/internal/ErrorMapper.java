@@ -221,7 +221,30 @@ public final class ErrorMapper {
         return RelayError.of(429, tokens ? "tokens" : "requests", "rate_limit_exceeded", text, null, delay);
     }
 
-    private static String invalidRequestType(int status) {
+    /**
+     * The delay the upstream's headers ask for: {@code retry-after-ms}, else {@code Retry-After}
+     * (DIALECTS.md §H rule 43), read as {@link #map} reads them. For callers that pass an OpenAI
+     * upstream's error on as it is (the reverse direction), and so add none of the body phrases and
+     * rate-limit reset headers that {@link #map} also falls back to.
+     */
+    public static Optional<Duration> headerRetryDelay(UpstreamFailure failure) {
+        Objects.requireNonNull(failure, "failure == null");
+        return RetryHints.fromHeaders(failure);
+    }
+
+    /**
+     * A raw body to quote in a message when it has no message of its own: stripped, and cut after
+     * 500 characters (never inside a surrogate pair); empty for a blank body.
+     */
+    public static String bodyExcerpt(String rawBody) {
+        return ErrorBodies.truncate(rawBody.strip(), MAX_RAW_BODY_CHARS);
+    }
+
+    /**
+     * OpenAI's type for a 4xx error: {@code authentication_error} for 401, {@code permission_error}
+     * for 403, {@code invalid_request_error} otherwise.
+     */
+    public static String invalidRequestType(int status) {
         return switch (status) {
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
@@ -238,10 +261,8 @@ public final class ErrorMapper {
         if (body.html()) {
             message = fallback + " with an HTML page: " + message;
         } else if (message.isEmpty()) {
-            String raw = rawBody.strip();
-            message = raw.isEmpty()
-                    ? fallback + " with an empty body"
-                    : fallback + ": " + ErrorBodies.truncate(raw, MAX_RAW_BODY_CHARS);
+            String raw = bodyExcerpt(rawBody);
+            message = raw.isEmpty() ? fallback + " with an empty body" : fallback + ": " + raw;
         }
         message = ErrorBodies.truncate(message, ErrorBodies.MAX_MESSAGE_CHARS);
         String param = body.param();
@@ -270,7 +291,8 @@ public final class ErrorMapper {
         return reason == null ? Integer.toString(status) : status + " " + reason;
     }
 
-    private static boolean isErrorStatus(int status) {
+    /** Whether {@code status} is an HTTP error status (4xx or 5xx). */
+    public static boolean isErrorStatus(int status) {
         return status >= 400 && status <= 599;
     }
 

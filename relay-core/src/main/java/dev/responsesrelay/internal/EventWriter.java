@@ -187,7 +187,7 @@ final class EventWriter {
             g.writeStringField("role", "assistant");
             g.writeArrayFieldStart("content");
             if (text != null) {
-                writeOutputTextPart(text);
+                writeTextPart(TextPart.OUTPUT_TEXT, text);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -208,7 +208,7 @@ final class EventWriter {
             g.writeStringField("id", id);
             g.writeArrayFieldStart("summary");
             if (summary != null) {
-                writeSummaryPart(summary);
+                writeTextPart(TextPart.SUMMARY_TEXT, summary);
             }
             g.writeEndArray();
             if (encryptedContent != null) {
@@ -221,12 +221,22 @@ final class EventWriter {
         }
     }
 
-    /** A {@code function_call} item; {@code namespace} restores a namespaced tool's address. */
-    String functionCallItem(
-            String id, String status, String callId, String name, @Nullable String namespace, CharSequence arguments) {
+    /**
+     * A {@code function_call} item with its {@code arguments}, or with {@code custom} a {@code
+     * custom_tool_call} item whose {@code input} is the raw freeform text; {@code namespace}
+     * restores a namespaced tool's address.
+     */
+    String callItem(
+            boolean custom,
+            String id,
+            String status,
+            String callId,
+            String name,
+            @Nullable String namespace,
+            CharSequence payload) {
         try {
             g.writeStartObject();
-            g.writeStringField("type", "function_call");
+            g.writeStringField("type", custom ? "custom_tool_call" : "function_call");
             g.writeStringField("id", id);
             g.writeStringField("status", status);
             g.writeStringField("call_id", callId);
@@ -234,28 +244,7 @@ final class EventWriter {
             if (namespace != null) {
                 g.writeStringField("namespace", namespace);
             }
-            g.writeStringField("arguments", arguments.toString());
-            g.writeEndObject();
-            return take();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A {@code custom_tool_call} item whose {@code input} is the raw freeform text. */
-    String customToolCallItem(
-            String id, String status, String callId, String name, @Nullable String namespace, CharSequence input) {
-        try {
-            g.writeStartObject();
-            g.writeStringField("type", "custom_tool_call");
-            g.writeStringField("id", id);
-            g.writeStringField("status", status);
-            g.writeStringField("call_id", callId);
-            g.writeStringField("name", name);
-            if (namespace != null) {
-                g.writeStringField("namespace", namespace);
-            }
-            g.writeStringField("input", input.toString());
+            g.writeStringField(custom ? "input" : "arguments", payload.toString());
             g.writeEndObject();
             return take();
         } catch (IOException e) {
@@ -286,82 +275,94 @@ final class EventWriter {
         }
     }
 
-    void contentPartAdded(String itemId, int outputIndex) {
-        contentPart(EventTypes.CONTENT_PART_ADDED, itemId, outputIndex, "");
+    /**
+     * The two streamed texts, which share one event lifecycle (part added, text deltas, text done,
+     * part done) and differ in names: a message's {@code output_text} part and a reasoning item's
+     * {@code summary_text} part.
+     */
+    enum TextPart {
+        OUTPUT_TEXT(
+                "output_text",
+                "content_index",
+                EventTypes.CONTENT_PART_ADDED,
+                EventTypes.OUTPUT_TEXT_DELTA,
+                EventTypes.OUTPUT_TEXT_DONE,
+                EventTypes.CONTENT_PART_DONE),
+        SUMMARY_TEXT(
+                "summary_text",
+                // Codex requires summary_index on summary deltas (CODEX-WIRE.md §2.1).
+                "summary_index",
+                EventTypes.REASONING_SUMMARY_PART_ADDED,
+                EventTypes.REASONING_SUMMARY_TEXT_DELTA,
+                EventTypes.REASONING_SUMMARY_TEXT_DONE,
+                EventTypes.REASONING_SUMMARY_PART_DONE);
+
+        final String partType;
+        final String indexField;
+        final String partAdded;
+        final String textDelta;
+        final String textDone;
+        final String partDone;
+
+        TextPart(
+                String partType,
+                String indexField,
+                String partAdded,
+                String textDelta,
+                String textDone,
+                String partDone) {
+            this.partType = partType;
+            this.indexField = indexField;
+            this.partAdded = partAdded;
+            this.textDelta = textDelta;
+            this.textDone = textDone;
+            this.partDone = partDone;
+        }
     }
 
-    void contentPartDone(String itemId, int outputIndex, CharSequence text) {
-        contentPart(EventTypes.CONTENT_PART_DONE, itemId, outputIndex, text);
+    /** {@code content_part.added} or {@code reasoning_summary_part.added}, with an empty part. */
+    void partAdded(TextPart part, String itemId, int outputIndex) {
+        partEvent(part, part.partAdded, itemId, outputIndex, "");
     }
 
-    private void contentPart(String type, String itemId, int outputIndex, CharSequence text) {
+    /** {@code content_part.done} or {@code reasoning_summary_part.done}, with the whole text. */
+    void partDone(TextPart part, String itemId, int outputIndex, CharSequence text) {
+        partEvent(part, part.partDone, itemId, outputIndex, text);
+    }
+
+    private void partEvent(TextPart part, String type, String itemId, int outputIndex, CharSequence text) {
         try {
             beginItemEvent(type, itemId, outputIndex);
-            g.writeNumberField("content_index", 0);
+            g.writeNumberField(part.indexField, 0);
             g.writeFieldName("part");
-            writeOutputTextPart(text);
+            writeTextPart(part, text);
             end(type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    void outputTextDelta(String itemId, int outputIndex, String delta) {
-        outputText(EventTypes.OUTPUT_TEXT_DELTA, itemId, outputIndex, "delta", delta);
+    /** {@code output_text.delta} or {@code reasoning_summary_text.delta}. */
+    void textDelta(TextPart part, String itemId, int outputIndex, String delta) {
+        textEvent(part, part.textDelta, itemId, outputIndex, "delta", delta);
     }
 
-    void outputTextDone(String itemId, int outputIndex, CharSequence text) {
-        outputText(EventTypes.OUTPUT_TEXT_DONE, itemId, outputIndex, "text", text);
+    /** {@code output_text.done} or {@code reasoning_summary_text.done}. */
+    void textDone(TextPart part, String itemId, int outputIndex, CharSequence text) {
+        textEvent(part, part.textDone, itemId, outputIndex, "text", text);
     }
 
-    private void outputText(String type, String itemId, int outputIndex, String field, CharSequence text) {
+    private void textEvent(
+            TextPart part, String type, String itemId, int outputIndex, String field, CharSequence text) {
         try {
             beginItemEvent(type, itemId, outputIndex);
-            g.writeNumberField("content_index", 0);
+            g.writeNumberField(part.indexField, 0);
             g.writeStringField(field, text.toString());
-            // openai-java requires logprobs on text delta/done events; the Chat stream has none here.
-            g.writeArrayFieldStart("logprobs");
-            g.writeEndArray();
-            end(type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    void summaryPartAdded(String itemId, int outputIndex) {
-        summaryPart(EventTypes.REASONING_SUMMARY_PART_ADDED, itemId, outputIndex, "");
-    }
-
-    void summaryPartDone(String itemId, int outputIndex, CharSequence text) {
-        summaryPart(EventTypes.REASONING_SUMMARY_PART_DONE, itemId, outputIndex, text);
-    }
-
-    private void summaryPart(String type, String itemId, int outputIndex, CharSequence text) {
-        try {
-            beginItemEvent(type, itemId, outputIndex);
-            g.writeNumberField("summary_index", 0);
-            g.writeFieldName("part");
-            writeSummaryPart(text);
-            end(type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    void summaryTextDelta(String itemId, int outputIndex, String delta) {
-        summaryText(EventTypes.REASONING_SUMMARY_TEXT_DELTA, itemId, outputIndex, "delta", delta);
-    }
-
-    void summaryTextDone(String itemId, int outputIndex, CharSequence text) {
-        summaryText(EventTypes.REASONING_SUMMARY_TEXT_DONE, itemId, outputIndex, "text", text);
-    }
-
-    private void summaryText(String type, String itemId, int outputIndex, String field, CharSequence text) {
-        try {
-            beginItemEvent(type, itemId, outputIndex);
-            // Codex requires summary_index on summary deltas (CODEX-WIRE.md §2.1).
-            g.writeNumberField("summary_index", 0);
-            g.writeStringField(field, text.toString());
+            if (part == TextPart.OUTPUT_TEXT) {
+                // openai-java requires logprobs on text delta/done events; the Chat stream has none.
+                g.writeArrayFieldStart("logprobs");
+                g.writeEndArray();
+            }
             end(type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -401,19 +402,15 @@ final class EventWriter {
 
     // ---------------------------------------------------------------------------------------------
 
-    private void writeOutputTextPart(CharSequence text) throws IOException {
+    /** An {@code output_text} part (with its {@code annotations}) or a {@code summary_text} part. */
+    private void writeTextPart(TextPart part, CharSequence text) throws IOException {
         g.writeStartObject();
-        g.writeStringField("type", "output_text");
+        g.writeStringField("type", part.partType);
         g.writeStringField("text", text.toString());
-        g.writeArrayFieldStart("annotations");
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    private void writeSummaryPart(CharSequence text) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("type", "summary_text");
-        g.writeStringField("text", text.toString());
+        if (part == TextPart.OUTPUT_TEXT) {
+            g.writeArrayFieldStart("annotations");
+            g.writeEndArray();
+        }
         g.writeEndObject();
     }
 

@@ -61,10 +61,7 @@ final class RetryHints {
      * @param body the parsed body, whose {@code retryDelay} and message may carry a hint
      */
     static Optional<Duration> find(UpstreamFailure failure, ErrorBody body) {
-        Duration delay = retryAfterMs(failure);
-        if (delay == null) {
-            delay = retryAfter(failure);
-        }
+        Duration delay = fromHeaders(failure).orElse(null);
         if (delay == null) {
             delay = fromBody(body).orElse(null);
         }
@@ -72,6 +69,15 @@ final class RetryHints {
             delay = rateLimitReset(failure);
         }
         return Optional.ofNullable(delay);
+    }
+
+    /**
+     * The delay the response headers ask for as a retry delay: {@code retry-after-ms}, else {@code
+     * Retry-After}. The rate-limit reset headers are not read: they say when a budget refills.
+     */
+    static Optional<Duration> fromHeaders(UpstreamFailure failure) {
+        Duration delay = retryAfterMs(failure);
+        return Optional.ofNullable(delay != null ? delay : retryAfter(failure));
     }
 
     /**

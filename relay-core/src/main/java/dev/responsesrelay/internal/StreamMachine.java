@@ -10,6 +10,7 @@ import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.internal.ChatChunk.Choice;
 import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
+import dev.responsesrelay.internal.EventWriter.TextPart;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -345,12 +346,7 @@ public final class StreamMachine implements ResponsesStream {
             contentBlocksReported = true;
             requireHealing(HealingRule.CONTENT_BLOCKS, "delta.content was an array of typed blocks");
         }
-        String text = distinctJoin(
-                choice.reasoningContent(),
-                choice.reasoning(),
-                choice.detailsReasoning(),
-                choice.thinking(),
-                choice.blockReasoning());
+        String text = reasoningText(choice);
         if (text.isEmpty() && choice.reasoningDetails().isEmpty()) {
             return;
         }
@@ -358,6 +354,41 @@ public final class StreamMachine implements ResponsesStream {
         reasoningSeparated = true;
         flushThinkTags();
         appendReasoning(text, choice.reasoningDetails());
+    }
+
+    /**
+     * The reasoning text of one delta. Nearly every chunk sets one reasoning field or none; those
+     * cases are answered without the varargs array and list of {@link #distinctJoin}, which run
+     * once per token.
+     */
+    private static String reasoningText(Choice choice) {
+        String reasoningContent = choice.reasoningContent();
+        String reasoning = choice.reasoning();
+        String detailsReasoning = choice.detailsReasoning();
+        String thinking = choice.thinking();
+        String blockReasoning = choice.blockReasoning();
+        int present = count(reasoningContent)
+                + count(reasoning)
+                + count(detailsReasoning)
+                + count(thinking)
+                + count(blockReasoning);
+        if (present == 0) {
+            return "";
+        }
+        if (present == 1) {
+            return orElse(
+                    reasoningContent,
+                    orElse(reasoning, orElse(detailsReasoning, orElse(thinking, orElse(blockReasoning, "")))));
+        }
+        return distinctJoin(reasoningContent, reasoning, detailsReasoning, thinking, blockReasoning);
+    }
+
+    private static int count(@Nullable String text) {
+        return text == null || text.isEmpty() ? 0 : 1;
+    }
+
+    private static String orElse(@Nullable String text, String fallback) {
+        return text == null || text.isEmpty() ? fallback : text;
     }
 
     /**
@@ -533,7 +564,7 @@ public final class StreamMachine implements ResponsesStream {
             open = item;
         }
         item.text.append(text);
-        out.outputTextDelta(item.id, item.outputIndex, text);
+        out.textDelta(TextPart.OUTPUT_TEXT, item.id, item.outputIndex, text);
     }
 
     private void appendReasoning(String text, List<JsonNode> details) {
@@ -571,7 +602,7 @@ public final class StreamMachine implements ResponsesStream {
         item.id = context.ids().newId("msg_");
         item.outputIndex = nextOutputIndex++;
         out.outputItemAdded(item.outputIndex, out.messageItem(item.id, "in_progress", null));
-        out.contentPartAdded(item.id, item.outputIndex);
+        out.partAdded(TextPart.OUTPUT_TEXT, item.id, item.outputIndex);
     }
 
     private void announceReasoning(ReasoningItem item) {
@@ -586,10 +617,10 @@ public final class StreamMachine implements ResponsesStream {
             // Reasoning goes out as a summary part so Codex shows it with default settings; raw
             // reasoning_text events only show with show_raw_agent_reasoning.
             item.summaryOpen = true;
-            out.summaryPartAdded(item.id, item.outputIndex);
+            out.partAdded(TextPart.SUMMARY_TEXT, item.id, item.outputIndex);
         }
         item.text.append(text);
-        out.summaryTextDelta(item.id, item.outputIndex, text);
+        out.textDelta(TextPart.SUMMARY_TEXT, item.id, item.outputIndex, text);
     }
 
     /** Decides what a call becomes, from its name: may throw when a needed repair is disabled. */
@@ -639,9 +670,7 @@ public final class StreamMachine implements ResponsesStream {
     private void announceCall(CallItem item) {
         item.id = context.ids().newId(item.custom ? "ctc_" : "fc_");
         item.outputIndex = nextOutputIndex++;
-        String json = item.custom
-                ? out.customToolCallItem(item.id, "in_progress", item.callId, item.name, item.namespace, "")
-                : out.functionCallItem(item.id, "in_progress", item.callId, item.name, item.namespace, "");
+        String json = out.callItem(item.custom, item.id, "in_progress", item.callId, item.name, item.namespace, "");
         out.outputItemAdded(item.outputIndex, json);
     }
 
@@ -722,13 +751,13 @@ public final class StreamMachine implements ResponsesStream {
 
     private void close(Item item, String status) {
         if (item instanceof TextItem text) {
-            out.outputTextDone(text.id, text.outputIndex, text.text);
-            out.contentPartDone(text.id, text.outputIndex, text.text);
+            out.textDone(TextPart.OUTPUT_TEXT, text.id, text.outputIndex, text.text);
+            out.partDone(TextPart.OUTPUT_TEXT, text.id, text.outputIndex, text.text);
             finishItem(text.outputIndex, out.messageItem(text.id, status, text.text));
         } else if (item instanceof ReasoningItem reasoning) {
             if (reasoning.summaryOpen) {
-                out.summaryTextDone(reasoning.id, reasoning.outputIndex, reasoning.text);
-                out.summaryPartDone(reasoning.id, reasoning.outputIndex, reasoning.text);
+                out.textDone(TextPart.SUMMARY_TEXT, reasoning.id, reasoning.outputIndex, reasoning.text);
+                out.partDone(TextPart.SUMMARY_TEXT, reasoning.id, reasoning.outputIndex, reasoning.text);
             }
             String encrypted = envelope(reasoning);
             finishItem(
@@ -788,15 +817,14 @@ public final class StreamMachine implements ResponsesStream {
                 out.argumentsDelta(item.id, item.outputIndex, rest);
             }
         }
-        String json;
         if (item.custom) {
             out.customInputDone(item.id, item.outputIndex, payload);
-            json = out.customToolCallItem(item.id, "completed", item.callId, item.name, item.namespace, payload);
         } else {
             out.argumentsDone(item.id, item.outputIndex, item.name, payload);
-            json = out.functionCallItem(item.id, "completed", item.callId, item.name, item.namespace, payload);
         }
-        finishItem(item.outputIndex, json);
+        finishItem(
+                item.outputIndex,
+                out.callItem(item.custom, item.id, "completed", item.callId, item.name, item.namespace, payload));
     }
 
     private void finishItem(int outputIndex, String itemJson) {
@@ -808,7 +836,7 @@ public final class StreamMachine implements ResponsesStream {
     private void emitQueued(Item item) {
         if (item instanceof TextItem text) {
             announceText(text);
-            out.outputTextDelta(text.id, text.outputIndex, text.text.toString());
+            out.textDelta(TextPart.OUTPUT_TEXT, text.id, text.outputIndex, text.text.toString());
         } else if (item instanceof ReasoningItem reasoning) {
             announceReasoning(reasoning);
             if (reasoning.text.length() > 0) {

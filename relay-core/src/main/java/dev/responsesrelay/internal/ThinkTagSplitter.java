@@ -62,6 +62,14 @@ final class ThinkTagSplitter {
 
     /** Feeds one content fragment. */
     void feed(String fragment, Sink sink) {
+        if (state == State.TEXT && held.length() == 0) {
+            // Past the leading tags every fragment is text as it came; copying it into the buffer
+            // and back out for each token was most of this class's cost.
+            if (!fragment.isEmpty()) {
+                sink.text(fragment);
+            }
+            return;
+        }
         held.append(fragment);
         drain(sink, false);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -114,68 +115,58 @@ final class ToolMarkup {
     /** Reads calls out of held text; whatever is not a call stays text. */
     static Parsed parse(String held) {
         List<ParsedCall> calls = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
+        String text;
         if (held.contains("<|tool_call_begin|>")) {
-            parseKimi(held, calls, text);
+            text = extract(held, KIMI_CALL, ToolMarkup::kimiCall, calls);
+            text = KIMI_SECTION_MARKS.matcher(text).replaceAll("");
         } else if (held.contains("<tool_call>")) {
-            int last = 0;
-            Matcher m = TOOL_CALL.matcher(held);
-            while (m.find()) {
-                text.append(held, last, m.start());
-                ParsedCall call = parseInner(m.group(1).strip());
-                if (call == null) {
-                    text.append(m.group());
-                } else {
-                    calls.add(call);
-                }
-                last = m.end();
-            }
-            text.append(held.substring(last));
+            text = extract(held, TOOL_CALL, m -> parseInner(m.group(1).strip()), calls);
         } else {
-            int last = 0;
-            Matcher m = FUNCTION.matcher(held);
-            while (m.find()) {
-                text.append(held, last, m.start());
-                ParsedCall call = functionCall(m.group(1), m.group(2).strip());
-                if (call == null) {
-                    text.append(m.group());
-                } else {
-                    calls.add(call);
-                }
-                last = m.end();
-            }
-            text.append(held.substring(last));
+            text = extract(
+                    held, FUNCTION, m -> functionCall(m.group(1), m.group(2).strip()), calls);
         }
-        String rest = calls.isEmpty() ? held : text.toString().strip();
+        String rest = calls.isEmpty() ? held : text.strip();
         return new Parsed(List.copyOf(calls), rest);
     }
 
-    private static void parseKimi(String held, List<ParsedCall> calls, StringBuilder text) {
+    /**
+     * Reads every match of {@code markup} in {@code held} with {@code toCall} into {@code calls} and
+     * returns the text around the matches; a match {@code toCall} cannot read (null) stays in the
+     * text as it was.
+     */
+    private static String extract(
+            String held, Pattern markup, Function<Matcher, @Nullable ParsedCall> toCall, List<ParsedCall> calls) {
+        StringBuilder text = new StringBuilder();
         int last = 0;
-        Matcher m = KIMI_CALL.matcher(held);
+        Matcher m = markup.matcher(held);
         while (m.find()) {
             text.append(held, last, m.start());
-            String id = m.group(1);
-            String arguments = m.group(2).strip();
-            String name = id;
-            int colon = name.lastIndexOf(':');
-            if (colon > 0) {
-                name = name.substring(0, colon);
-            }
-            if (name.startsWith("functions.")) {
-                name = name.substring("functions.".length());
-            }
-            if (name.isEmpty()) {
+            ParsedCall call = toCall.apply(m);
+            if (call == null) {
                 text.append(m.group());
             } else {
-                calls.add(new ParsedCall(id, name, arguments));
+                calls.add(call);
             }
             last = m.end();
         }
-        text.append(held.substring(last));
-        String cleaned = KIMI_SECTION_MARKS.matcher(text).replaceAll("");
-        text.setLength(0);
-        text.append(cleaned);
+        return text.append(held, last, held.length()).toString();
+    }
+
+    /**
+     * A Kimi call, {@code functions.NAME:INDEX} followed by its arguments: the id is kept whole, the
+     * name is what stands between the prefix and the index.
+     */
+    private static @Nullable ParsedCall kimiCall(Matcher m) {
+        String id = m.group(1);
+        String name = id;
+        int colon = name.lastIndexOf(':');
+        if (colon > 0) {
+            name = name.substring(0, colon);
+        }
+        if (name.startsWith("functions.")) {
+            name = name.substring("functions.".length());
+        }
+        return name.isEmpty() ? null : new ParsedCall(id, name, m.group(2).strip());
     }
 
     /** The inside of {@code <tool_call>}: a JSON object with name and arguments, or a function tag. */

@@ -86,6 +86,34 @@ class ThinkTagSplitterTest {
     }
 
     @Test
+    void afterVisibleTextEachFragmentIsPassedOnAsItCame() {
+        ThinkTagSplitter splitter = new ThinkTagSplitter();
+        List<String> texts = new ArrayList<>();
+        ThinkTagSplitter.Sink sink = new ThinkTagSplitter.Sink() {
+            @Override
+            public void reasoning(String text) {
+                throw new AssertionError("no reasoning expected: " + text);
+            }
+
+            @Override
+            public void text(String text) {
+                texts.add(text);
+            }
+        };
+        String later = "later <think>is text</think>";
+
+        splitter.feed("Hello", sink);
+        splitter.feed("", sink);
+        splitter.feed(later, sink);
+        splitter.finish(sink);
+
+        // One piece per non-empty fragment, and the fragment itself: no copy through the buffer.
+        assertThat(texts).containsExactly("Hello", later);
+        assertThat(texts.get(1)).isSameAs(later);
+        assertThat(splitter.sawTag()).isFalse();
+    }
+
+    @Test
     void leadingWhitespaceBeforeTextIsKept() {
         assertThat(split(false, "\n", "Hi")).containsExactly("T:\nHi");
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -243,31 +244,34 @@ public final class ChatRequestMapper {
      * default.
      */
     private static void refuseUnsupported(JsonNode root) {
-        JsonNode n = present(root, "n");
-        if (n != null && !(n.isIntegralNumber() && n.longValue() == 1)) {
-            throw invalid("n other than 1 is not supported: the Responses API returns one answer per request", "/n");
-        }
-        JsonNode stop = present(root, "stop");
-        if (stop != null && !(stop.isArray() && stop.isEmpty())) {
-            // Dropping stop sequences would let the model run past a point the client relies on,
-            // so the relay refuses instead of answering something the client did not ask for.
-            throw invalid("stop is not supported: the Responses API has no stop sequences", "/stop");
-        }
-        JsonNode logprobs = present(root, "logprobs");
-        if (logprobs != null && !(logprobs.isBoolean() && !logprobs.booleanValue())) {
-            throw invalid("logprobs is not supported by the relay", "/logprobs");
-        }
-        JsonNode topLogprobs = present(root, "top_logprobs");
-        if (topLogprobs != null && !(topLogprobs.isIntegralNumber() && topLogprobs.longValue() == 0)) {
-            throw invalid("top_logprobs is not supported by the relay", "/top_logprobs");
-        }
-        JsonNode logitBias = present(root, "logit_bias");
-        if (logitBias != null && !(logitBias.isObject() && logitBias.isEmpty())) {
-            throw invalid("logit_bias is not supported: the Responses API has no logit bias", "/logit_bias");
-        }
-        if (present(root, "audio") != null) {
-            throw invalid("audio output is not supported by the Responses API", "/audio");
-        }
+        refuseUnlessNeutral(
+                root,
+                "n",
+                n -> n.isIntegralNumber() && n.longValue() == 1,
+                "n other than 1 is not supported: the Responses API returns one answer per request");
+        // Dropping stop sequences would let the model run past a point the client relies on,
+        // so the relay refuses instead of answering something the client did not ask for.
+        refuseUnlessNeutral(
+                root,
+                "stop",
+                stop -> stop.isArray() && stop.isEmpty(),
+                "stop is not supported: the Responses API has no stop sequences");
+        refuseUnlessNeutral(
+                root,
+                "logprobs",
+                logprobs -> logprobs.isBoolean() && !logprobs.booleanValue(),
+                "logprobs is not supported by the relay");
+        refuseUnlessNeutral(
+                root,
+                "top_logprobs",
+                top -> top.isIntegralNumber() && top.longValue() == 0,
+                "top_logprobs is not supported by the relay");
+        refuseUnlessNeutral(
+                root,
+                "logit_bias",
+                bias -> bias.isObject() && bias.isEmpty(),
+                "logit_bias is not supported: the Responses API has no logit bias");
+        refuseIfPresent(root, "audio", "audio output is not supported by the Responses API");
         JsonNode modalities = present(root, "modalities");
         if (modalities != null) {
             if (!modalities.isArray()) {
@@ -279,25 +283,30 @@ public final class ChatRequestMapper {
                 }
             }
         }
-        if (present(root, "prediction") != null) {
-            throw invalid("predicted outputs are not supported by the Responses API", "/prediction");
-        }
-        if (present(root, "functions") != null) {
-            throw invalid("legacy functions are not supported; declare them in tools", "/functions");
-        }
-        if (present(root, "function_call") != null) {
-            throw invalid("legacy function_call is not supported; use tool_choice", "/function_call");
-        }
-        if (present(root, "web_search_options") != null) {
-            throw invalid("web_search_options is not supported by the relay", "/web_search_options");
-        }
+        refuseIfPresent(root, "prediction", "predicted outputs are not supported by the Responses API");
+        refuseIfPresent(root, "functions", "legacy functions are not supported; declare them in tools");
+        refuseIfPresent(root, "function_call", "legacy function_call is not supported; use tool_choice");
+        refuseIfPresent(root, "web_search_options", "web_search_options is not supported by the relay");
         for (String penalty : List.of("frequency_penalty", "presence_penalty")) {
-            JsonNode value = present(root, penalty);
-            if (value != null && !(value.isNumber() && value.doubleValue() == 0.0)) {
-                throw invalid(
-                        penalty + " is not supported: the Responses API has no sampling penalties", "/" + penalty);
-            }
+            refuseUnlessNeutral(
+                    root,
+                    penalty,
+                    value -> value.isNumber() && value.doubleValue() == 0.0,
+                    penalty + " is not supported: the Responses API has no sampling penalties");
         }
+    }
+
+    /** Refuses top-level {@code field} unless it is absent, null or {@code neutral}. */
+    private static void refuseUnlessNeutral(JsonNode root, String field, Predicate<JsonNode> neutral, String message) {
+        JsonNode value = present(root, field);
+        if (value != null && !neutral.test(value)) {
+            throw invalid(message, "/" + field);
+        }
+    }
+
+    /** Refuses top-level {@code field} unless it is absent or null. */
+    private static void refuseIfPresent(JsonNode root, String field, String message) {
+        refuseUnlessNeutral(root, field, value -> false, message);
     }
 
     private ArrayNode mapMessages(JsonNode messages) {

@@ -3,6 +3,7 @@ package dev.responsesrelay.internal.reverse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.internal.ErrorMapper;
 import dev.responsesrelay.internal.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -15,10 +16,13 @@ import org.jspecify.annotations.Nullable;
  * for HTTP errors, {@code response.error {code, message}} inside a stream), so the mapping mostly
  * keeps what the upstream said and fills in what Chat clients need: an HTTP status for errors that
  * arrive inside a 200 stream, and a type where Responses gives only a code.
+ *
+ * <p>Unlike {@link ErrorMapper#map}, which reclassifies every provider's error for Codex (a 422
+ * becomes a 400, a 500 a 502), this keeps the upstream's status, type and code. The retry headers,
+ * the quoted body excerpt and the 4xx types are read with {@link ErrorMapper}'s helpers, so both
+ * directions read them alike.
  */
 public final class ReverseErrors {
-    private static final int MAX_BODY_IN_MESSAGE = 500;
-
     private ReverseErrors() {}
 
     /** An HTTP error answer or a transport failure of the upstream. */
@@ -28,8 +32,9 @@ public final class ReverseErrors {
             return RelayError.of(
                     502, "server_error", null, "upstream connection failed: " + transport.get(), null, null);
         }
-        int status = failure.status() >= 400 && failure.status() <= 599 ? failure.status() : 502;
-        Duration retryAfter = retryAfter(failure);
+        int status = ErrorMapper.isErrorStatus(failure.status()) ? failure.status() : 502;
+        // Only the headers: the upstream's message already carries any "try again in" phrase.
+        Duration retryAfter = ErrorMapper.headerRetryDelay(failure).orElse(null);
         JsonNode error = readError(failure.body());
         if (error != null && error.isObject()) {
             String message = text(error, "message");
@@ -45,8 +50,8 @@ public final class ReverseErrors {
         if (error != null && error.isTextual()) {
             return RelayError.of(status, typeForStatus(status), null, error.textValue(), null, retryAfter);
         }
-        String body = failure.body().strip();
-        String message = "upstream returned HTTP " + failure.status() + (body.isEmpty() ? "" : ": " + truncate(body));
+        String body = ErrorMapper.bodyExcerpt(failure.body());
+        String message = "upstream returned HTTP " + failure.status() + (body.isEmpty() ? "" : ": " + body);
         return RelayError.of(status, typeForStatus(status), null, message, null, retryAfter);
     }
 
@@ -89,36 +94,17 @@ public final class ReverseErrors {
         };
     }
 
+    /**
+     * The type for an error whose upstream gave none. The 4xx vocabulary is the forward direction's
+     * ({@link ErrorMapper#invalidRequestType}); 404 and 429 have their own names here, and every 5xx
+     * is a {@code server_error}.
+     */
     private static String typeForStatus(int status) {
         return switch (status) {
-            case 401 -> "authentication_error";
-            case 403 -> "permission_error";
             case 404 -> "not_found_error";
             case 429 -> "rate_limit_error";
-            default -> status < 500 ? "invalid_request_error" : "server_error";
+            default -> status >= 500 ? "server_error" : ErrorMapper.invalidRequestType(status);
         };
-    }
-
-    private static @Nullable Duration retryAfter(UpstreamFailure failure) {
-        Optional<String> millis = failure.header("retry-after-ms");
-        if (millis.isPresent()) {
-            try {
-                return Duration.ofMillis(
-                        Math.max(0, (long) Double.parseDouble(millis.get().strip())));
-            } catch (NumberFormatException e) {
-                // fall back to Retry-After
-            }
-        }
-        Optional<String> seconds = failure.header("retry-after");
-        if (seconds.isPresent()) {
-            try {
-                return Duration.ofMillis(
-                        Math.max(0, (long) (Double.parseDouble(seconds.get().strip()) * 1000)));
-            } catch (NumberFormatException e) {
-                return null; // an HTTP date; rare from API servers, and a client backs off anyway
-            }
-        }
-        return null;
     }
 
     private static @Nullable JsonNode readError(String body) {
@@ -143,9 +129,5 @@ public final class ReverseErrors {
             return null;
         }
         return value.isTextual() ? value.textValue() : value.toString();
-    }
-
-    private static String truncate(String body) {
-        return body.length() <= MAX_BODY_IN_MESSAGE ? body : body.substring(0, MAX_BODY_IN_MESSAGE) + "…";
     }
 }

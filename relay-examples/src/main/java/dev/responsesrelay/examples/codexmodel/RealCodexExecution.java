@@ -101,15 +101,7 @@ final class RealCodexExecution implements CodexExecution {
             }
             String workdir = workingDirectory.toAbsolutePath().toString();
             synchronized (lock) {
-                CodexEventMapper created = new CodexEventMapper(
-                        new ResponseEventWriter(
-                                config.ids().newId("resp_"),
-                                prompt.model(),
-                                config.clock().instant().getEpochSecond()),
-                        config.ids(),
-                        prompt.toolNames(),
-                        workdir,
-                        config.maxCommandOutputChars());
+                CodexEventMapper created = newMapper(workdir);
                 mapper = created;
                 deliver(created.start());
             }
@@ -243,6 +235,19 @@ final class RealCodexExecution implements CodexExecution {
         }
     }
 
+    /** The mapper of this execution's one response stream, for a run in {@code workingDirectory}. */
+    private CodexEventMapper newMapper(String workingDirectory) {
+        return new CodexEventMapper(
+                new ResponseEventWriter(
+                        config.ids().newId("resp_"),
+                        prompt.model(),
+                        config.clock().instant().getEpochSecond()),
+                config.ids(),
+                prompt.toolNames(),
+                workingDirectory,
+                config.maxCommandOutputChars());
+    }
+
     /** Ends the stream with {@code response.failed}, unless it ended already or was cancelled. */
     private void failWith(String message) {
         synchronized (lock) {
@@ -250,15 +255,7 @@ final class RealCodexExecution implements CodexExecution {
             if (current == null) {
                 // The failure came before the stream could start (no working directory): still tell
                 // the client, with a stream of its own.
-                current = new CodexEventMapper(
-                        new ResponseEventWriter(
-                                config.ids().newId("resp_"),
-                                prompt.model(),
-                                config.clock().instant().getEpochSecond()),
-                        config.ids(),
-                        prompt.toolNames(),
-                        "",
-                        config.maxCommandOutputChars());
+                current = newMapper("");
                 mapper = current;
                 deliver(current.start());
             }

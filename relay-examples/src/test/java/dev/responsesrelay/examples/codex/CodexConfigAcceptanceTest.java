@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.responsesrelay.fixtures.ScriptedChatUpstream;
 import dev.responsesrelay.fixtures.ScriptedRecordedRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,19 +26,7 @@ class CodexConfigAcceptanceTest {
         Path home = CodexTestDirs.newCodexHome();
         try (ScriptedChatUpstream upstream = ScriptedChatUpstream.start()) {
             upstream.models("deepseek-chat", "kimi-k2-0905-preview");
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = CodexConfigCommand.run(
-                    new String[] {
-                        "--upstream",
-                        upstream.baseUrl(),
-                        "--port",
-                        Integer.toString(upstream.port()),
-                        "--out",
-                        home.toString()
-                    },
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-            assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+            CodexTestDirs.writeRelayConfig(home, upstream.baseUrl(), upstream.port());
 
             for (String model : List.of("deepseek-chat", "kimi-k2-0905-preview")) {
                 CodexRun run = CodexCli.installed()

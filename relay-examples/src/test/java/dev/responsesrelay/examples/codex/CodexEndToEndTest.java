@@ -16,9 +16,6 @@ import dev.responsesrelay.examples.RelayServer;
 import dev.responsesrelay.fixtures.ScriptedChatUpstream;
 import dev.responsesrelay.fixtures.ScriptedRecordedRequest;
 import dev.responsesrelay.fixtures.ScriptedReply;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,19 +59,7 @@ class CodexEndToEndTest {
         upstream = ScriptedChatUpstream.start().models(MODEL);
         relay = RelayServer.start("--port", "0", "--upstream", upstream.baseUrl(), "--api-key", UPSTREAM_KEY);
         codexHome = CodexTestDirs.newCodexHome();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = CodexConfigCommand.run(
-                new String[] {
-                    "--upstream",
-                    upstream.baseUrl(),
-                    "--port",
-                    Integer.toString(relay.port()),
-                    "--out",
-                    codexHome.toString()
-                },
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        CodexTestDirs.writeRelayConfig(codexHome, upstream.baseUrl(), relay.port());
     }
 
     @AfterEach

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Maps the real {@code codex exec --json} transcripts in {@code transcripts/} (Codex 0.169.0 against
  * a local fake upstream; see the README there) and synthetic lines shaped after them. Every stream
- * must satisfy {@link ResponsesStreamInvariants}.
+ * must pass the shared {@code ResponsesStreamChecker} ({@link Streams#assertValid}).
  */
 class CodexEventMapperTest {
     private static final Set<String> NO_TOOLS = Set.of();
@@ -187,7 +187,7 @@ class CodexEventMapperTest {
                         "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_1\",\"type\":\"agent_message\",\"text\":\"Hi\"}}"));
         events.addAll(mapper.onExit(0, ""));
 
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(terminalResponse(events).path("status").asText()).isEqualTo("failed");
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("codex exited before the turn completed");
@@ -200,7 +200,7 @@ class CodexEventMapperTest {
         List<SseEvent> events = new ArrayList<>(mapper.start());
         events.addAll(mapper.onExit(1, Streams.resource("stderr/unknown_provider.txt")));
 
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("codex exited with status 1: Error: Model provider `nonexistent` not found");
     }
@@ -227,7 +227,7 @@ class CodexEventMapperTest {
         events.addAll(mapper.onLine("{\"type\":\"turn.started\"}"));
         events.addAll(mapper.onLine("panic: something broke"));
 
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("codex printed a line that is not a JSON event: panic: something broke");
     }
@@ -314,7 +314,7 @@ class CodexEventMapperTest {
         Streams.resource("transcripts/" + name).lines().forEach(line -> events.addAll(mapper.onLine(line)));
         // The failed-turn transcripts exited with status 1, the others with 0 (README).
         events.addAll(mapper.onExit(name.startsWith("turn_failed") ? 1 : 0, ""));
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         return events;
     }
 
@@ -325,7 +325,7 @@ class CodexEventMapperTest {
             events.addAll(mapper.onLine(line));
         }
         events.addAll(mapper.onExit(0, ""));
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         return events;
     }
 

@@ -59,7 +59,7 @@ class CodexModelUpstreamTest {
         CodexExecution execution = start(codex(upstream, Duration.ofSeconds(60)), HELLO_REQUEST, recorder);
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         JsonNode response = terminalResponse(events);
         assertThat(response.path("status").asText()).isEqualTo("completed");
         assertThat(response.path("model").asText()).isEqualTo("codex-local");
@@ -117,7 +117,7 @@ class CodexModelUpstreamTest {
         start(codex(upstream, Duration.ofSeconds(60)), HELLO_REQUEST, recorder);
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(output(events)).extracting(Streams::text).hasSize(3).satisfies(texts -> {
             assertThat(texts.get(1)).startsWith("```console\n$ echo hi\n").endsWith("hi\n```");
             assertThat(texts.get(2)).isEqualTo("\n\nThe command printed hi.");
@@ -135,7 +135,7 @@ class CodexModelUpstreamTest {
         start(codex(upstream, Duration.ofSeconds(60)), request, recorder);
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(output(events)).singleElement().satisfies(item -> {
             assertThat(item.path("type").asText()).isEqualTo("function_call");
             assertThat(item.path("name").asText()).isEqualTo("get_weather");
@@ -152,7 +152,7 @@ class CodexModelUpstreamTest {
         start(codex(upstream, Duration.ofSeconds(60)), HELLO_REQUEST, recorder);
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(terminalResponse(events).path("error").toString())
                 .isEqualTo("{\"code\":\"server_error\",\"message\":\"The upstream model refused this prompt.\"}");
     }
@@ -170,7 +170,7 @@ class CodexModelUpstreamTest {
         start(codex, HELLO_REQUEST, recorder);
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("codex exited with status 1: Error: Model provider `nonexistent` not found");
     }
@@ -185,7 +185,7 @@ class CodexModelUpstreamTest {
         CodexExecution execution = start(codex, HELLO_REQUEST, recorder);
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(types(events)).containsExactly("response.created", "response.in_progress", "response.failed");
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .startsWith("could not start codex (" + missing + "): ");
@@ -204,7 +204,7 @@ class CodexModelUpstreamTest {
         List<ProcessHandle> processes = ProcessHandle.current().descendants().toList();
 
         List<SseEvent> events = recorder.awaitTerminal();
-        ResponsesStreamInvariants.assertValid(events);
+        Streams.assertValid(events);
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("codex did not finish within 8 s; its process was stopped");
         assertThat(processes).as("processes of the run").isNotEmpty();

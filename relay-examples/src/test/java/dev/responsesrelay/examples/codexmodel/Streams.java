@@ -3,6 +3,7 @@ package dev.responsesrelay.examples.codexmodel;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.fixtures.ResponsesStreamChecker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +13,22 @@ import java.util.List;
 
 /** Small readers over emitted event streams and test resources. */
 final class Streams {
+    /**
+     * The codex model upstream writes only messages, reasoning and function calls, so any other
+     * event or item type is a fault too.
+     */
+    private static final ResponsesStreamChecker CHECKER =
+            ResponsesStreamChecker.create().onlyKnownTypes();
+
     private Streams() {}
+
+    /**
+     * Checks the Responses event contract Codex relies on (CODEX-WIRE.md §2) with the shared checker
+     * of {@code relay-fixtures}, which lists every broken rule.
+     */
+    static void assertValid(List<SseEvent> events) {
+        CHECKER.check(events, SseEvent::event, SseEvent::data).assertValid();
+    }
 
     static JsonNode data(SseEvent event) {
         try {
@@ -28,7 +44,7 @@ final class Streams {
         return types;
     }
 
-    /** The {@code response} object of the last event, which the invariants require to be terminal. */
+    /** The {@code response} object of the last event, which {@link #assertValid} requires to be terminal. */
     static JsonNode terminalResponse(List<SseEvent> events) {
         return data(events.get(events.size() - 1)).path("response");
     }
