@@ -31,6 +31,13 @@ public final class Upstream {
     private final List<Map.Entry<String, String>> headers;
     private final List<Map.Entry<String, String>> queryParameters;
     private final ProviderProfile provider;
+    /**
+     * Resolved once: building an {@link HttpUrl} re-parses and re-encodes every segment, and the
+     * same two URLs are needed for every request.
+     */
+    private final HttpUrl chatCompletionsUrl;
+
+    private final HttpUrl modelsUrl;
 
     private Upstream(Builder b) {
         this.baseUrl = b.baseUrl;
@@ -39,6 +46,8 @@ public final class Upstream {
         this.headers = List.copyOf(b.headers);
         this.queryParameters = List.copyOf(b.queryParameters);
         this.provider = b.provider;
+        this.chatCompletionsUrl = resolve(baseUrl, queryParameters, "chat/completions");
+        this.modelsUrl = resolve(baseUrl, queryParameters, "models");
     }
 
     /**
@@ -84,12 +93,12 @@ public final class Upstream {
 
     /** {@code {base}/chat/completions} with the extra query parameters. */
     HttpUrl chatCompletionsUrl() {
-        return resolve("chat/completions");
+        return chatCompletionsUrl;
     }
 
     /** {@code {base}/models} with the extra query parameters. */
     HttpUrl modelsUrl() {
-        return resolve("models");
+        return modelsUrl;
     }
 
     /** Adds the key and the extra headers to {@code request}. */
@@ -107,7 +116,7 @@ public final class Upstream {
         }
     }
 
-    private HttpUrl resolve(String path) {
+    private static HttpUrl resolve(HttpUrl baseUrl, List<Map.Entry<String, String>> queryParameters, String path) {
         HttpUrl.Builder url = baseUrl.newBuilder();
         // A base URL with a trailing slash has an empty last segment; drop it so the result has no
         // "//", as OpenAI SDKs do when they join base_url and the endpoint.

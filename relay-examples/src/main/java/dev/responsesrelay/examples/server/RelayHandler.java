@@ -7,7 +7,6 @@ import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
-import dev.responsesrelay.okhttp.Upstream;
 import dev.responsesrelay.okhttp.UpstreamTap;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,6 +57,10 @@ public final class RelayHandler extends ApiHandler {
             Duration keepAlive) {}
 
     private final Settings settings;
+    private final PassThroughRelays relays;
+    /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
+    private final String recordedChatUrl;
+
     private final Set<StreamedAnswer> openStreams = ConcurrentHashMap.newKeySet();
     private final Set<RelayCall> openCalls = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +68,13 @@ public final class RelayHandler extends ApiHandler {
     public RelayHandler(Settings settings) {
         super(settings.clientKeys(), "/v1/responses");
         this.settings = settings;
+        this.relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
+        this.recordedChatUrl = settings.relay()
+                        .upstream()
+                        .baseUrl()
+                        .replaceFirst("[?#].*$", "")
+                        .replaceFirst("/$", "")
+                + "/chat/completions";
     }
 
     /** Cancels every upstream call still running; for the end of a graceful shutdown. */
@@ -95,16 +105,9 @@ public final class RelayHandler extends ApiHandler {
 
     /** The relay to use for this request: with the client's key upstream, if so configured. */
     private OkHttpRelay relayFor(Request request) {
-        OkHttpRelay relay = settings.relay();
-        if (!settings.passClientKey()) {
-            return relay;
-        }
-        String token = ClientKeys.bearerToken(request.getHeaders());
-        Upstream.Builder upstream = relay.upstream().toBuilder();
-        return relay.withUpstream(
-                token == null
-                        ? upstream.noApiKey().build()
-                        : upstream.bearerToken(token).build());
+        return settings.passClientKey()
+                ? relays.forToken(ClientKeys.bearerToken(request.getHeaders()))
+                : settings.relay();
     }
 
     private void responses(Request request, Response response, Callback callback) {
@@ -147,10 +150,7 @@ public final class RelayHandler extends ApiHandler {
             return;
         }
         OkHttpRelay relay = relayFor(request);
-        recording.chatRequest(
-                relay.upstream().baseUrl().replaceFirst("[?#].*$", "").replaceFirst("/$", "") + "/chat/completions",
-                translation.chatRequestJson(),
-                translation.upstreamStreams());
+        recording.chatRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);

@@ -13,7 +13,6 @@ import dev.responsesrelay.Translation;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
-import dev.responsesrelay.okhttp.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -83,6 +82,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * {@link RelayHandler} does for POST, and passes it upstream when the server is so configured.
      */
     public static WebSocketCreator creator(RelayHandler.Settings settings) {
+        PassThroughRelays relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
         return (request, response, callback) -> {
             String token = ClientKeys.bearerToken(request.getHeaders());
             if (!settings.clientKeys().accepts(token)) {
@@ -97,15 +97,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                                         + " accepts"));
                 return null;
             }
-            OkHttpRelay relay = settings.relay();
-            if (settings.passClientKey()) {
-                Upstream.Builder upstream = relay.upstream().toBuilder();
-                relay = relay.withUpstream(
-                        token == null
-                                ? upstream.noApiKey().build()
-                                : upstream.bearerToken(token).build());
-            }
-            return new ResponsesWebSocket(relay, IdGenerator.random(), Clock.systemUTC());
+            return new ResponsesWebSocket(relays.forToken(token), IdGenerator.random(), Clock.systemUTC());
         };
     }
 
