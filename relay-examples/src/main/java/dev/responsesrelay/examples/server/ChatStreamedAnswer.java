@@ -6,6 +6,7 @@ import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes one streamed Chat Completions answer: the upstream's Responses events go through a {@link
- * ChatCompletionStream}, and each chunk it returns is written as {@code data: …} and flushed.
+ * ChatCompletionStream}, and the chunks of one upstream read are written as {@code data: …} lines
+ * with one write.
  *
  * <p>The HTTP status follows the forward direction's rule ({@link StreamedAnswer}): nothing is sent
  * until the translator emits its first chunk or the first-byte window closes, so an upstream that
@@ -109,6 +111,31 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
             if (state != State.DONE) {
                 deliverLocked(stream.onEvent(event));
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The events of one upstream read: their chunks go out with one write, as in the forward
+     * direction ({@link StreamedAnswer}), instead of one write (and one flush) per event.
+     */
+    @Override
+    public void onEvents(List<SseEvent> events) {
+        lock.lock();
+        try {
+            if (state == State.DONE) {
+                return;
+            }
+            List<String> payloads = new ArrayList<>();
+            for (SseEvent event : events) {
+                payloads.addAll(stream.onEvent(event));
+                if (stream.isTerminal()) {
+                    // Nothing after the end counts, as with one onEvent call per event.
+                    break;
+                }
+            }
+            deliverLocked(payloads);
         } finally {
             lock.unlock();
         }

@@ -4,6 +4,7 @@ import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,11 +41,22 @@ public interface ChatUpstream {
     /**
      * Receives one answer. For a streamed request: {@link #onEvent} for each event, then {@link
      * #onEnd}, or {@link #onFailure} at any point. For a non-streamed one: {@link #onResponse} with
-     * the {@code response} object, or {@link #onFailure}. Calls come from one thread at a time.
+     * the {@code response} object, or {@link #onFailure}. {@link #onEvents} may stand for several
+     * {@link #onEvent} calls. Calls come from one thread at a time.
      */
     interface Listener {
         /** One Responses stream event. */
         void onEvent(SseEvent event);
+
+        /**
+         * The events of one upstream read, in order; a listener that writes to a client overrides
+         * this to write them with one write. By default, {@link #onEvent} for each.
+         */
+        default void onEvents(List<SseEvent> events) {
+            for (SseEvent event : events) {
+                onEvent(event);
+            }
+        }
 
         /** The event stream ended (EOF). */
         void onEnd();

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.Call;
@@ -117,13 +118,16 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
             try (InputStream in = body.byteStream()) {
                 int n;
                 while ((n = in.read(buffer)) != -1) {
-                    for (SseEvent event : decoder.feed(buffer, 0, n)) {
-                        listener.onEvent(event);
+                    // One call per read, so the client gets one write per read (ChatStreamedAnswer).
+                    List<SseEvent> events = decoder.feed(buffer, 0, n);
+                    if (!events.isEmpty()) {
+                        listener.onEvents(events);
                     }
                 }
             }
-            for (SseEvent event : decoder.finish()) {
-                listener.onEvent(event);
+            List<SseEvent> rest = decoder.finish();
+            if (!rest.isEmpty()) {
+                listener.onEvents(rest);
             }
             listener.onEnd();
         } catch (IOException | RuntimeException e) {
