@@ -268,6 +268,7 @@ public final class RelayServer implements AutoCloseable {
                 upstream,
                 ChatCompletionsTranslator.create(),
                 new ClientKeys(options.requiredKeys()),
+                options.recordDir().map(ExchangeRecorder::into).orElseGet(ExchangeRecorder::disabled),
                 jetty.scheduler(),
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
@@ -277,11 +278,8 @@ public final class RelayServer implements AutoCloseable {
                 + upstream.describe()
                 + (options.requiredKeys().isEmpty()
                         ? ", no client key required"
-                        : ", " + options.requiredKeys().size() + " client key(s) accepted"));
-        if (options.recordDir().isPresent()) {
-            LOG.warning("--record is not supported with --upstream-api "
-                    + options.upstreamApi().name().toLowerCase(java.util.Locale.ROOT) + " yet; nothing is recorded");
-        }
+                        : ", " + options.requiredKeys().size() + " client key(s) accepted")
+                + options.recordDir().map(dir -> ", recording to " + dir).orElse(""));
         return server;
     }
 

@@ -158,7 +158,8 @@ public final class ServerOptions {
                   --require-key KEY    serve only clients sending Authorization: Bearer KEY;
                                        repeat for more keys [RELAY_REQUIRE_KEYS, comma-separated]
                   --record DIR         write every exchange to DIR/<timestamp>-<n>/ (requests,
-                                       upstream stream, events sent), without keys
+                                       upstream stream, events sent), without keys; in
+                                       both directions and for each WebSocket response.create
                                        [RELAY_RECORD_DIR]
                   --idle-timeout SECS  longest upstream silence before the answer fails
                                        (default %d) [RELAY_IDLE_TIMEOUT]

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Responses WebSocket transport on {@code /v1/responses}, driven by the JDK's WebSocket client
@@ -78,6 +82,69 @@ class ResponsesWebSocketTest {
         assertThat(client.frames.poll(300, TimeUnit.MILLISECONDS))
                 .as("nothing after completed")
                 .isNull();
+    }
+
+    @Test
+    void eachResponseCreateIsRecordedAsOneExchangeWithoutKeys(@TempDir Path recordDir) throws Exception {
+        RelayServer server = RelayServer.start(
+                "--port", "0",
+                "--upstream", upstream.baseUrl(),
+                "--api-key", "sk-upstream-secret-123",
+                "--require-key", "relay-client-secret-456",
+                "--record", recordDir.toString());
+        toClose.add(server);
+        Client client = new Client(
+                server.baseUrl().replaceFirst("^http", "ws") + "/responses",
+                "Authorization",
+                "Bearer relay-client-secret-456");
+        toClose.add(client);
+        String message = create(Samples.codexPlainRequest()).toString();
+
+        client.socket.sendText(message, true).get(5, TimeUnit.SECONDS);
+        List<JsonNode> frames = client.readUntilTerminal();
+
+        Path exchange = awaitOneCompleteExchange(recordDir);
+        assertThat(Files.readString(exchange.resolve("request.responses.json"))).isEqualTo(message);
+        assertThat(Files.readString(exchange.resolve("request.headers.json")))
+                .contains("\"method\" : \"WEBSOCKET\"", "\"path\" : \"/v1/responses\"");
+        assertThat(JSON.readTree(exchange.resolve("request.chat.json").toFile())
+                        .get("messages")
+                        .isArray())
+                .isTrue();
+        assertThat(Files.readString(exchange.resolve("upstream.chat.sse"))).isEqualTo(Samples.openAiPlainStream());
+        StringBuilder sent = new StringBuilder();
+        for (JsonNode frame : frames) {
+            sent.append("data: ").append(frame).append("\n\n");
+        }
+        assertThat(Files.readString(exchange.resolve("response.responses.sse"))).isEqualTo(sent.toString());
+        assertThat(JSON.readTree(exchange.resolve("exchange.json").toFile())
+                        .path("upstream_status")
+                        .asInt())
+                .isEqualTo(200);
+        try (Stream<Path> files = Files.walk(exchange)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file))
+                        .as("%s holds no key", file.getFileName())
+                        .doesNotContain("sk-upstream-secret-123", "relay-client-secret-456")
+                        .doesNotContainIgnoringCase("\"authorization\"");
+            }
+        }
+    }
+
+    /** The recording is closed when the upstream call ends, just after the last frame went out. */
+    private static Path awaitOneCompleteExchange(Path recordDir) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            List<Path> exchanges;
+            try (Stream<Path> dirs = Files.list(recordDir)) {
+                exchanges = dirs.toList();
+            }
+            if (exchanges.size() == 1 && Files.exists(exchanges.get(0).resolve("exchange.json"))) {
+                assertThat(exchanges).hasSize(1);
+                return exchanges.get(0);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no complete recording in " + recordDir);
     }
 
     @Test
@@ -235,11 +302,12 @@ class ResponsesWebSocketTest {
         final WebSocket socket;
         private final StringBuilder partial = new StringBuilder();
 
-        Client(String url) throws Exception {
-            socket = HttpClient.newHttpClient()
-                    .newWebSocketBuilder()
-                    .buildAsync(URI.create(url), this)
-                    .get(5, TimeUnit.SECONDS);
+        Client(String url, String... headerNamesAndValues) throws Exception {
+            WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+            for (int i = 0; i < headerNamesAndValues.length; i += 2) {
+                builder.header(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
+            }
+            socket = builder.buildAsync(URI.create(url), this).get(5, TimeUnit.SECONDS);
         }
 
         void send(JsonNode message) throws Exception {

@@ -9,7 +9,10 @@ import dev.responsesrelay.RelayError;
 import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.examples.server.ExchangeRecorder.Layout;
+import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import okhttp3.Headers;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -42,6 +46,7 @@ public final class ChatCompletionsHandler extends ApiHandler {
             ChatUpstream upstream,
             ChatCompletionsTranslator translator,
             ClientKeys clientKeys,
+            ExchangeRecorder recorder,
             ScheduledExecutorService scheduler,
             Executor executor,
             Duration firstByteWindow,
@@ -102,21 +107,35 @@ public final class ChatCompletionsHandler extends ApiHandler {
             callback.failed(e);
             return;
         }
+        Recording recording = settings.recorder()
+                .begin(Layout.REVERSE, request.getMethod(), "/v1/chat/completions", request.getHeaders(), body);
         ChatTranslation translation;
         try {
             translation = settings.translator().translate(body);
         } catch (InvalidRequestException e) {
-            Answers.error(response, callback, e.error());
+            answerError(response, callback, recording, e.error());
             return;
         }
+        ChatUpstream upstream = settings.upstream();
+        recording.upstreamRequest(
+                upstream.recordedUrl(),
+                translation.responsesRequestJson(),
+                translation.clientStreams() || upstream.alwaysStreams());
         String clientToken = ClientKeys.bearerToken(request.getHeaders());
         // The upstream (or Codex's timeout) bounds the wait; Jetty's idle timeout must not end it.
         request.addIdleTimeoutListener(timeout -> false);
         if (translation.clientStreams()) {
-            stream(request, response, callback, translation, clientToken);
+            stream(request, response, callback, translation, clientToken, recording);
         } else {
-            respond(request, response, callback, translation, clientToken);
+            respond(request, response, callback, translation, clientToken, recording);
         }
+    }
+
+    /** Answers with {@code error} before any upstream exchange ran, and ends the recording. */
+    private static void answerError(Response response, Callback callback, Recording recording, RelayError error) {
+        recording.answer(error.httpStatus(), error.toJson());
+        recording.close();
+        Answers.error(response, callback, error);
     }
 
     private void stream(
@@ -124,7 +143,8 @@ public final class ChatCompletionsHandler extends ApiHandler {
             Response response,
             Callback callback,
             ChatTranslation translation,
-            @Nullable String clientToken) {
+            @Nullable String clientToken,
+            Recording recording) {
         ChatStreamedAnswer[] self = new ChatStreamedAnswer[1];
         ChatStreamedAnswer answer = new ChatStreamedAnswer(
                 request,
@@ -134,7 +154,11 @@ public final class ChatCompletionsHandler extends ApiHandler {
                 settings.scheduler(),
                 settings.executor(),
                 settings.keepAlive(),
-                () -> openStreams.remove(self[0]));
+                recording,
+                () -> {
+                    openStreams.remove(self[0]);
+                    recording.close();
+                });
         self[0] = answer;
         openStreams.add(answer);
         ChatUpstream.Exchange exchange;
@@ -142,7 +166,7 @@ public final class ChatCompletionsHandler extends ApiHandler {
             exchange = settings.upstream().start(translation.responsesRequestJson(), clientToken, answer);
         } catch (InvalidRequestException e) {
             openStreams.remove(answer);
-            Answers.error(response, callback, e.error());
+            answerError(response, callback, recording, e.error());
             return;
         }
         answer.begin(exchange, settings.firstByteWindow());
@@ -153,7 +177,8 @@ public final class ChatCompletionsHandler extends ApiHandler {
             Response response,
             Callback callback,
             ChatTranslation translation,
-            @Nullable String clientToken) {
+            @Nullable String clientToken,
+            Recording recording) {
         AtomicBoolean answered = new AtomicBoolean();
         // Set on the request thread, read on the upstream's and on Jetty's failure path.
         AtomicReference<ChatUpstream.@Nullable Exchange> running = new AtomicReference<>();
@@ -182,6 +207,16 @@ public final class ChatCompletionsHandler extends ApiHandler {
             }
 
             @Override
+            public void onUpstreamResponse(int status, Headers headers) {
+                recording.upstreamResponse(status, headers);
+            }
+
+            @Override
+            public void onUpstreamBytes(ByteBuffer bytes) {
+                recording.upstreamBytes(bytes);
+            }
+
+            @Override
             public void onEnd() {
                 onFailure(UpstreamFailure.transport("the upstream stream ended before the response was complete"));
             }
@@ -192,11 +227,16 @@ public final class ChatCompletionsHandler extends ApiHandler {
                     return;
                 }
                 finished(running.get());
+                String chatCompletion;
                 try {
-                    Answers.json(response, callback, 200, translation.toChatCompletionJson(responseJson), Map.of());
+                    chatCompletion = translation.toChatCompletionJson(responseJson);
                 } catch (RelayException e) {
-                    Answers.error(response, callback, e.error());
+                    answerError(response, callback, recording, e.error());
+                    return;
                 }
+                recording.answer(200, chatCompletion);
+                recording.close();
+                Answers.json(response, callback, 200, chatCompletion, Map.of());
             }
 
             @Override
@@ -205,12 +245,14 @@ public final class ChatCompletionsHandler extends ApiHandler {
                     return;
                 }
                 finished(running.get());
-                Answers.error(response, callback, translation.mapFailure(failure));
+                answerError(response, callback, recording, translation.mapFailure(failure));
             }
         };
         request.addFailureListener(failure -> {
             answered.set(true);
             ChatUpstream.Exchange exchange = running.get();
+            recording.note("client connection failed: " + failure);
+            recording.close();
             if (exchange != null) {
                 openCalls.remove(exchange);
                 exchange.cancel();
@@ -220,7 +262,7 @@ public final class ChatCompletionsHandler extends ApiHandler {
         try {
             exchange = settings.upstream().start(translation.responsesRequestJson(), clientToken, listener);
         } catch (InvalidRequestException e) {
-            Answers.error(response, callback, e.error());
+            answerError(response, callback, recording, e.error());
             return;
         }
         running.set(exchange);

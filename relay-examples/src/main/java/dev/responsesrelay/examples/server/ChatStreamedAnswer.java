@@ -5,6 +5,8 @@ import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
+import okhttp3.Headers;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -43,6 +46,7 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
     }
 
     private final ChatCompletionStream stream;
+    private final Recording recording;
     private final Runnable onFinished;
 
     private State state = State.HOLDING;
@@ -57,9 +61,11 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
             ScheduledExecutorService scheduler,
             Executor executor,
             Duration keepAlive,
+            Recording recording,
             Runnable onFinished) {
         super(response, callback, scheduler, executor, keepAlive);
         this.stream = stream;
+        this.recording = recording;
         this.onFinished = onFinished;
         request.addFailureListener(failure -> cancel("client connection failed: " + failure));
     }
@@ -86,6 +92,7 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
         ChatUpstream.Exchange running = exchange;
         if (running != null) {
             LOG.fine(() -> "cancelling the upstream exchange: " + why);
+            recording.note("upstream cancelled: " + why);
             running.cancel();
         }
         lock.lock();
@@ -142,6 +149,16 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
     }
 
     @Override
+    public void onUpstreamResponse(int status, Headers headers) {
+        recording.upstreamResponse(status, headers);
+    }
+
+    @Override
+    public void onUpstreamBytes(ByteBuffer bytes) {
+        recording.upstreamBytes(bytes);
+    }
+
+    @Override
     public void onEnd() {
         lock.lock();
         try {
@@ -179,6 +196,7 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
             // Nothing sent yet: the failure keeps its HTTP status, body and Retry-After.
             cancelTimersLocked();
             state = State.DONE;
+            recording.answer(error.get().httpStatus(), error.get().toJson());
             Answers.error(response, callback, error.get());
             onFinished.run();
             return;
@@ -232,6 +250,9 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
     private void writePayloadsLocked(List<String> payloads) {
         for (String payload : payloads) {
             SseEncoder.encodeDataUtf8(payload, out);
+        }
+        if (recording != Recording.NONE) {
+            recording.outboundEvents(out.toByteArray());
         }
         writeOutLocked();
     }

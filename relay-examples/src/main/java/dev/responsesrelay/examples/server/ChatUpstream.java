@@ -4,7 +4,9 @@ import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import java.nio.ByteBuffer;
 import java.util.List;
+import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +30,16 @@ public interface ChatUpstream {
 
     /** A short description for the start-up log line, without secrets. */
     String describe();
+
+    /** Where requests go, for {@code --record}'s {@code exchange.json}: no query, no secrets. */
+    default String recordedUrl() {
+        return describe();
+    }
+
+    /** Whether the upstream streams its answer even when the request does not ask for a stream. */
+    default boolean alwaysStreams() {
+        return false;
+    }
 
     /** A {@code /v1/models} answer; {@code error} is set when it failed. */
     record ModelList(int status, String json, @Nullable RelayError error) {}
@@ -57,6 +69,15 @@ public interface ChatUpstream {
                 onEvent(event);
             }
         }
+
+        /** The upstream's HTTP status and headers, before any body; for {@code --record}. */
+        default void onUpstreamResponse(int status, Headers headers) {}
+
+        /**
+         * Raw upstream body bytes as read, before the events decoded from them; for {@code
+         * --record}. The buffer is only valid during the call.
+         */
+        default void onUpstreamBytes(ByteBuffer bytes) {}
 
         /** The event stream ended (EOF). */
         void onEnd();

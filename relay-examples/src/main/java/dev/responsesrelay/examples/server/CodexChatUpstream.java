@@ -1,7 +1,9 @@
 package dev.responsesrelay.examples.server;
 
+import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.examples.codexmodel.CodexExecution;
 import dev.responsesrelay.examples.codexmodel.CodexModelUpstream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +26,17 @@ public final class CodexChatUpstream implements ChatUpstream {
     public Exchange start(String responsesRequestJson, @Nullable String clientToken, Listener listener) {
         // CodexModelUpstream always streams; the handler reads the terminal event's response for a
         // client that did not ask for a stream. Its contract ends with exactly one terminal event.
-        CodexExecution execution = codex.start(responsesRequestJson, listener::onEvent);
+        CodexExecution execution = codex.start(responsesRequestJson, event -> {
+            // Codex's answer has no bytes on a wire: --record keeps the events it produced, in SSE.
+            listener.onUpstreamBytes(ByteBuffer.wrap(SseEncoder.encodeUtf8(event)));
+            listener.onEvent(event);
+        });
         return execution::cancel;
+    }
+
+    @Override
+    public boolean alwaysStreams() {
+        return true;
     }
 
     @Override

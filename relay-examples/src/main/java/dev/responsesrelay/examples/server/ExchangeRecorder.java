@@ -25,18 +25,26 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --record DIR}: writes every exchange to {@code DIR/<timestamp>-<n>/}, the way fixtures get
- * captured and users report bugs:
+ * captured and users report bugs. Files are named for what they hold, {@code <where>.<API>.<format>}:
  *
  * <ul>
- *   <li>{@code request.responses.json}: the inbound Responses request body, verbatim;
+ *   <li>{@code request.responses.json}: the inbound Responses request body, verbatim (over the
+ *       WebSocket transport: the {@code response.create} message);
  *   <li>{@code request.headers.json}: its headers, without credentials;
  *   <li>{@code request.chat.json}: the Chat Completions body sent upstream;
  *   <li>{@code upstream.chat.sse} (streamed) or {@code upstream.chat.json}: the upstream's body as
  *       received, byte for byte;
- *   <li>{@code response.responses.sse}: the events sent to the client, or {@code
- *       response.responses.json}: the JSON answer (a response object or an error);
+ *   <li>{@code response.responses.sse}: the events sent to the client (over WebSocket: each frame's
+ *       text as one {@code data:} event), or {@code response.responses.json}: the JSON answer (a
+ *       response object or an error);
  *   <li>{@code exchange.json}: statuses, the upstream URL without its query, and what went wrong.
  * </ul>
+ *
+ * <p>In the reverse direction ({@code --upstream-api responses|codex}, {@link Layout#REVERSE}) the
+ * two APIs swap places: {@code request.chat.json} is the inbound Chat request, {@code
+ * request.responses.json} the Responses request sent upstream, {@code upstream.responses.sse} (or
+ * {@code .json}) the upstream's answer (for Codex: the events it produced), and {@code
+ * response.chat.sse} or {@code response.chat.json} what the client got.
  *
  * <p>Credentials never reach the disk: {@code Authorization}, {@code api-key}, {@code Cookie} and
  * similar headers are dropped, the relay's own key is never part of any recorded body, and the
@@ -49,6 +57,22 @@ public final class ExchangeRecorder {
             "authorization", "proxy-authorization", "api-key", "x-api-key", "cookie", "set-cookie", "x-goog-api-key");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    /** Which API is in front and which behind: it names the files. */
+    public enum Layout {
+        /** Responses clients, a Chat Completions upstream (the default direction; also WebSocket). */
+        FORWARD("responses", "chat"),
+        /** Chat Completions clients, a Responses upstream or Codex ({@code --upstream-api}). */
+        REVERSE("chat", "responses");
+
+        private final String inbound;
+        private final String upstream;
+
+        Layout(String inbound, String upstream) {
+            this.inbound = inbound;
+            this.upstream = upstream;
+        }
+    }
 
     private final @Nullable Path dir;
     private final Clock clock;
@@ -79,8 +103,13 @@ public final class ExchangeRecorder {
         return dir != null;
     }
 
-    /** Starts recording one exchange whose request is {@code body} with {@code headers}. */
+    /** Starts recording one forward exchange whose request is {@code body} with {@code headers}. */
     public Recording begin(String method, String path, HttpFields headers, byte[] body) {
+        return begin(Layout.FORWARD, method, path, headers, body);
+    }
+
+    /** Starts recording one exchange in {@code layout} whose request is {@code body} with {@code headers}. */
+    public Recording begin(Layout layout, String method, String path, HttpFields headers, byte[] body) {
         Path root = dir;
         if (root == null) {
             return Recording.NONE;
@@ -88,7 +117,7 @@ public final class ExchangeRecorder {
         try {
             Path exchangeDir = root.resolve(STAMP.format(clock.instant()) + "-" + counter.incrementAndGet());
             Files.createDirectories(exchangeDir);
-            Files.write(exchangeDir.resolve("request.responses.json"), body);
+            Files.write(exchangeDir.resolve("request." + layout.inbound + ".json"), body);
             ObjectNode head = JSON.createObjectNode();
             head.put("method", method).put("path", path);
             ObjectNode headerNode = head.putObject("headers");
@@ -99,7 +128,7 @@ public final class ExchangeRecorder {
                 }
             }
             JSON.writeValue(exchangeDir.resolve("request.headers.json").toFile(), head);
-            return new FileRecording(exchangeDir);
+            return new FileRecording(exchangeDir, layout);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "recording failed; this exchange is not recorded", e);
             return Recording.NONE;
@@ -111,8 +140,8 @@ public final class ExchangeRecorder {
         /** Records nothing. */
         Recording NONE = new Recording() {};
 
-        /** The Chat request sent to {@code url}. */
-        default void chatRequest(String url, String json, boolean streamed) {}
+        /** The request sent upstream to {@code url}: Chat in the forward direction, Responses in reverse. */
+        default void upstreamRequest(String url, String json, boolean streamed) {}
 
         /** The upstream's status line. */
         default void upstreamResponse(int status, Headers headers) {}
@@ -136,27 +165,36 @@ public final class ExchangeRecorder {
     /** A recording in one directory. */
     private static final class FileRecording implements Recording {
         private final Path dir;
+        private final Layout layout;
         private final ObjectNode meta = JSON.createObjectNode();
         private @Nullable OutputStream upstream;
         private @Nullable OutputStream outbound;
         private boolean streamed;
         private boolean failed;
+        /** After close() nothing is written: late upstream bytes must not reopen a closed file. */
+        private boolean closed;
 
-        FileRecording(Path dir) {
+        FileRecording(Path dir, Layout layout) {
             this.dir = dir;
+            this.layout = layout;
         }
 
         @Override
-        public synchronized void chatRequest(String url, String json, boolean streamed) {
+        public synchronized void upstreamRequest(String url, String json, boolean streamed) {
             this.streamed = streamed;
             meta.put("upstream_url", url);
             meta.put("upstream_streams", streamed);
-            write("request.chat.json", json.getBytes(StandardCharsets.UTF_8));
+            write("request." + layout.upstream + ".json", json.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
         public synchronized void upstreamResponse(int status, Headers headers) {
             meta.put("upstream_status", status);
+            String type = headers.get("Content-Type");
+            if (type != null) {
+                // What the upstream sent decides the file's extension, not what was asked for.
+                streamed = type.toLowerCase(Locale.ROOT).contains("text/event-stream");
+            }
             ObjectNode headerNode = meta.putObject("upstream_headers");
             for (int i = 0; i < headers.size(); i++) {
                 String name = headers.name(i).toLowerCase(Locale.ROOT);
@@ -168,9 +206,12 @@ public final class ExchangeRecorder {
 
         @Override
         public synchronized void upstreamBytes(ByteBuffer bytes) {
+            if (closed) {
+                return;
+            }
             OutputStream out = upstream;
             if (out == null) {
-                out = open(streamed ? "upstream.chat.sse" : "upstream.chat.json");
+                out = open("upstream." + layout.upstream + (streamed ? ".sse" : ".json"));
                 upstream = out;
             }
             append(out, bytes);
@@ -178,9 +219,12 @@ public final class ExchangeRecorder {
 
         @Override
         public synchronized void outboundEvents(byte[] sse) {
+            if (closed) {
+                return;
+            }
             OutputStream out = outbound;
             if (out == null) {
-                out = open("response.responses.sse");
+                out = open("response." + layout.inbound + ".sse");
                 outbound = out;
             }
             append(out, ByteBuffer.wrap(sse));
@@ -188,8 +232,11 @@ public final class ExchangeRecorder {
 
         @Override
         public synchronized void answer(int status, String json) {
+            if (closed) {
+                return;
+            }
             meta.put("status", status);
-            write("response.responses.json", json.getBytes(StandardCharsets.UTF_8));
+            write("response." + layout.inbound + ".json", json.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
@@ -199,6 +246,10 @@ public final class ExchangeRecorder {
 
         @Override
         public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
             for (OutputStream out : new OutputStream[] {upstream, outbound}) {
                 if (out != null) {
                     try {

@@ -69,12 +69,12 @@ public final class RelayHandler extends ApiHandler {
         super(settings.clientKeys(), "/v1/responses");
         this.settings = settings;
         this.relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
-        this.recordedChatUrl = settings.relay()
-                        .upstream()
-                        .baseUrl()
-                        .replaceFirst("[?#].*$", "")
-                        .replaceFirst("/$", "")
-                + "/chat/completions";
+        this.recordedChatUrl = recordedChatUrl(settings.relay());
+    }
+
+    /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
+    static String recordedChatUrl(OkHttpRelay relay) {
+        return relay.upstream().baseUrl().replaceFirst("[?#].*$", "").replaceFirst("/$", "") + "/chat/completions";
     }
 
     /** Cancels every upstream call still running; for the end of a graceful shutdown. */
@@ -150,7 +150,7 @@ public final class RelayHandler extends ApiHandler {
             return;
         }
         OkHttpRelay relay = relayFor(request);
-        recording.chatRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);

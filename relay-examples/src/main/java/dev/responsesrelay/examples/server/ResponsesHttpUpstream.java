@@ -9,6 +9,7 @@ import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,13 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
     private final OkHttpClient client;
     private final HttpUrl base;
     private final @Nullable String apiKey;
+    private final HttpUrl responsesUrl;
+    private final String recordedUrl;
+    /**
+     * For {@code GET /models}, built once (per client key when passing keys): {@link
+     * OkHttpRelay#create} derives an OkHttpClient, which is not work to repeat per request.
+     */
+    private final PassThroughRelays modelRelays;
 
     /**
      * Creates the upstream.
@@ -64,12 +72,19 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
         }
         this.base = parsed;
         this.apiKey = apiKey;
+        this.responsesUrl = resolve("responses");
+        this.recordedUrl = responsesUrl.newBuilder().query(null).build().toString();
+        Upstream.Builder models = Upstream.builder(base.toString());
+        if (apiKey != null) {
+            models.bearerToken(apiKey);
+        }
+        this.modelRelays = new PassThroughRelays(OkHttpRelay.create(client, models.build()), apiKey == null);
     }
 
     @Override
     public Exchange start(String responsesRequestJson, @Nullable String clientToken, Listener listener) {
         Request.Builder request = new Request.Builder()
-                .url(resolve("responses"))
+                .url(responsesUrl)
                 .post(RequestBody.create(responsesRequestJson, JSON))
                 // A compressed SSE body arrives in blocks, not event by event.
                 .header("Accept-Encoding", "identity")
@@ -99,9 +114,10 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
 
     private static void deliver(Call call, Response response, Listener listener) {
         ResponseBody body = response.body();
+        listener.onUpstreamResponse(response.code(), response.headers());
         try {
             if (!response.isSuccessful()) {
-                String text = read(body.byteStream(), MAX_ERROR_BODY_BYTES);
+                String text = read(body.byteStream(), MAX_ERROR_BODY_BYTES, listener);
                 Map<String, String> headers = new LinkedHashMap<>();
                 response.headers().forEach(h -> headers.put(h.getFirst(), h.getSecond()));
                 listener.onFailure(UpstreamFailure.http(response.code(), text, headers));
@@ -110,7 +126,7 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
             MediaType type = body.contentType();
             boolean sse = type != null && type.subtype().equalsIgnoreCase("event-stream");
             if (!sse) {
-                listener.onResponse(read(body.byteStream(), MAX_RESPONSE_BODY_BYTES));
+                listener.onResponse(read(body.byteStream(), MAX_RESPONSE_BODY_BYTES, listener));
                 return;
             }
             SseDecoder decoder = SseDecoder.create();
@@ -118,6 +134,7 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
             try (InputStream in = body.byteStream()) {
                 int n;
                 while ((n = in.read(buffer)) != -1) {
+                    listener.onUpstreamBytes(ByteBuffer.wrap(buffer, 0, n));
                     // One call per read, so the client gets one write per read (ChatStreamedAnswer).
                     List<SseEvent> events = decoder.feed(buffer, 0, n);
                     if (!events.isEmpty()) {
@@ -139,20 +156,19 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
 
     @Override
     public ModelList models(@Nullable String clientToken) {
-        Upstream.Builder upstream = Upstream.builder(base.toString());
-        String key = apiKey != null ? apiKey : clientToken;
-        if (key != null) {
-            upstream.bearerToken(key);
-        }
-        RelayResponse answer = OkHttpRelay.create(client, upstream.build()).models();
+        RelayResponse answer = modelRelays.forToken(clientToken).models();
         RelayError error = answer.error().orElse(null);
         return new ModelList(answer.httpStatus(), answer.body(), error);
     }
 
     @Override
     public String describe() {
-        return "Responses upstream "
-                + resolve("responses").newBuilder().query(null).build();
+        return "Responses upstream " + recordedUrl;
+    }
+
+    @Override
+    public String recordedUrl() {
+        return recordedUrl;
     }
 
     private HttpUrl resolve(String path) {
@@ -164,9 +180,10 @@ public final class ResponsesHttpUpstream implements ChatUpstream {
         return url.addPathSegments(path).build();
     }
 
-    private static String read(InputStream in, int max) throws IOException {
+    private static String read(InputStream in, int max, Listener listener) throws IOException {
         try (in) {
             byte[] bytes = in.readNBytes(max);
+            listener.onUpstreamBytes(ByteBuffer.wrap(bytes));
             return new String(bytes, StandardCharsets.UTF_8);
         }
     }

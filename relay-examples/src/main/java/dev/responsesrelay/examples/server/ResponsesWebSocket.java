@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
+import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -21,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import okhttp3.Headers;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -51,6 +56,10 @@ import org.jspecify.annotations.Nullable;
  *       429/5xx is retried. After a stream started, {@code response.failed} as over SSE.
  *   <li>A client that closes or drops the socket cancels its upstream call. Pings are answered by
  *       Jetty.
+ *   <li>With {@code --record}, each {@code response.create} is one recorded exchange ({@link
+ *       ExchangeRecorder}): the message as {@code request.responses.json}, the upgrade request's
+ *       headers, the Chat request and the upstream's bytes, and every frame sent back as one {@code
+ *       data:} event in {@code response.responses.sse}.
  * </ul>
  */
 public final class ResponsesWebSocket implements Session.Listener.AutoDemanding {
@@ -60,6 +69,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
     private final OkHttpRelay relay;
+    private final ExchangeRecorder recorder;
+    private final HttpFields upgradeHeaders;
+    private final String recordedChatUrl;
     private final IdGenerator ids;
     private final Clock clock;
     private final Object lock = new Object();
@@ -71,8 +83,20 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
     private @Nullable ArrayNode lastTranscript;
 
-    ResponsesWebSocket(OkHttpRelay relay, IdGenerator ids, Clock clock) {
+    /** The exchange being recorded; {@link Recording#NONE} between exchanges or when not recording. */
+    private volatile Recording recording = Recording.NONE;
+
+    ResponsesWebSocket(
+            OkHttpRelay relay,
+            ExchangeRecorder recorder,
+            HttpFields upgradeHeaders,
+            String recordedChatUrl,
+            IdGenerator ids,
+            Clock clock) {
         this.relay = relay;
+        this.recorder = recorder;
+        this.upgradeHeaders = upgradeHeaders;
+        this.recordedChatUrl = recordedChatUrl;
         this.ids = ids;
         this.clock = clock;
     }
@@ -83,6 +107,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      */
     public static WebSocketCreator creator(RelayHandler.Settings settings) {
         PassThroughRelays relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
+        String recordedChatUrl = RelayHandler.recordedChatUrl(settings.relay());
         return (request, response, callback) -> {
             String token = ClientKeys.bearerToken(request.getHeaders());
             if (!settings.clientKeys().accepts(token)) {
@@ -97,7 +122,14 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                                         + " accepts"));
                 return null;
             }
-            return new ResponsesWebSocket(relays.forToken(token), IdGenerator.random(), Clock.systemUTC());
+            ExchangeRecorder recorder = settings.recorder();
+            return new ResponsesWebSocket(
+                    relays.forToken(token),
+                    recorder,
+                    recorder.enabled() ? request.getHeaders().asImmutable() : HttpFields.EMPTY,
+                    recordedChatUrl,
+                    IdGenerator.random(),
+                    Clock.systemUTC());
         };
     }
 
@@ -139,6 +171,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             busy = true;
         }
+        recording =
+                recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message.getBytes(StandardCharsets.UTF_8));
         try {
             exchange(create);
         } catch (RuntimeException e) {
@@ -192,6 +226,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             done();
             return;
         }
+        recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         ArrayNode fullInput = input;
         RelayCall call = relay.stream(translation, new Listener(fullInput));
         synchronized (lock) {
@@ -254,10 +289,14 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     }
 
     private void done() {
+        Recording finished;
         synchronized (lock) {
             busy = false;
             running = null;
+            finished = recording;
+            recording = Recording.NONE;
         }
+        finished.close();
     }
 
     @Override
@@ -280,6 +319,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         if (call != null) {
             LOG.fine(() -> "cancelling the upstream call: " + why);
+            recording.note("upstream cancelled: " + why);
             call.cancel();
         }
     }
@@ -308,6 +348,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         if (open == null || !open.isOpen()) {
             return false;
         }
+        Recording current = recording;
+        if (current != Recording.NONE) {
+            current.outboundEvents(SseEncoder.encodeData(text).getBytes(StandardCharsets.UTF_8));
+        }
         Callback.Completable written = new Callback.Completable();
         open.sendText(text, written);
         try {
@@ -329,6 +373,16 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
         Listener(ArrayNode fullInput) {
             this.fullInput = fullInput;
+        }
+
+        @Override
+        public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
+            recording.upstreamResponse(status, headers);
+        }
+
+        @Override
+        public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
+            recording.upstreamBytes(bytes);
         }
 
         @Override

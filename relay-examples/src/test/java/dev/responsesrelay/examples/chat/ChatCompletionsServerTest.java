@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -25,6 +26,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The relay in reverse ({@code --upstream-api responses}): Chat Completions requests in, a scripted
@@ -260,6 +262,84 @@ class ChatCompletionsServerTest {
         assertThat(ServerOptions.parse(new String[] {"--upstream", "https://api.example.com/v1"}, Map.of())
                         .upstreamApi())
                 .isEqualTo(ServerOptions.UpstreamApi.CHAT);
+    }
+
+    @Test
+    void recordsAStreamedReverseExchangeWithoutKeys(@TempDir Path recordDir) throws Exception {
+        String upstreamSse = sharedSse("02_reasoning_plus_text.sse");
+        ScriptedHttpUpstream upstream = upstream(Answer.sse(upstreamSse));
+        RelayServer relay = relay(
+                upstream,
+                "--api-key",
+                "sk-upstream-secret-123",
+                "--require-key",
+                "relay-client-secret-456",
+                "--record",
+                recordDir.toString());
+
+        String sent;
+        try (Response response = post(relay, STREAMED_HELLO, "Bearer relay-client-secret-456")) {
+            assertThat(response.code()).isEqualTo(200);
+            sent = response.body().string();
+        }
+        relay.close(); // waits for the exchange, so its recording is complete
+
+        Path exchange = onlyExchange(recordDir);
+        assertThat(Files.readString(exchange.resolve("request.chat.json"))).isEqualTo(STREAMED_HELLO);
+        assertThat(Files.readString(exchange.resolve("request.responses.json")))
+                .isEqualTo(upstream.bodies().get(0));
+        assertThat(Files.readString(exchange.resolve("upstream.responses.sse"))).isEqualTo(upstreamSse);
+        assertThat(Files.readString(exchange.resolve("response.chat.sse"))).isEqualTo(sent);
+        JsonNode meta = MAPPER.readTree(exchange.resolve("exchange.json").toFile());
+        assertThat(meta.path("upstream_status").asInt()).isEqualTo(200);
+        assertThat(meta.path("upstream_url").asText()).isEqualTo(upstream.baseUrl() + "/responses");
+        assertNoSecrets(exchange, "sk-upstream-secret-123", "relay-client-secret-456");
+    }
+
+    @Test
+    void recordsANonStreamedReverseExchange(@TempDir Path recordDir) throws Exception {
+        ScriptedHttpUpstream upstream = upstream(Answer.json(200, COMPLETED_RESPONSE));
+        RelayServer relay = relay(upstream, "--record", recordDir.toString());
+
+        String sent;
+        try (Response response = post(relay, HELLO, "Bearer client-key-passed-upstream-789")) {
+            assertThat(response.code()).isEqualTo(200);
+            sent = response.body().string();
+        }
+        relay.close();
+
+        Path exchange = onlyExchange(recordDir);
+        assertThat(Files.readString(exchange.resolve("request.chat.json"))).isEqualTo(HELLO);
+        assertThat(Files.readString(exchange.resolve("upstream.responses.json")))
+                .isEqualTo(COMPLETED_RESPONSE);
+        assertThat(Files.readString(exchange.resolve("response.chat.json"))).isEqualTo(sent);
+        assertThat(MAPPER.readTree(exchange.resolve("exchange.json").toFile())
+                        .path("status")
+                        .asInt())
+                .isEqualTo(200);
+        // The client's key went upstream (no --api-key), but not to the disk.
+        assertThat(upstream.authorizations()).containsExactly("Bearer client-key-passed-upstream-789");
+        assertNoSecrets(exchange, "client-key-passed-upstream-789");
+    }
+
+    private static Path onlyExchange(Path recordDir) throws IOException {
+        List<Path> exchanges;
+        try (Stream<Path> dirs = Files.list(recordDir)) {
+            exchanges = dirs.toList();
+        }
+        assertThat(exchanges).hasSize(1);
+        return exchanges.get(0);
+    }
+
+    private static void assertNoSecrets(Path exchange, String... secrets) throws IOException {
+        try (Stream<Path> files = Files.walk(exchange)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file))
+                        .as("%s holds no key", file.getFileName())
+                        .doesNotContain(secrets)
+                        .doesNotContainIgnoringCase("\"authorization\"");
+            }
+        }
     }
 
     private ScriptedHttpUpstream upstream(Answer... answers) throws IOException {
