@@ -51,11 +51,12 @@ public final class SseDecoder {
     private boolean atStart = true;
 
     /**
-     * The value of the event's first {@code data} line. Most events have one data line (every Chat
-     * Completions chunk), so its text is made once from the line's bytes and dispatched as is; the
-     * builder {@link #moreData} only starts at a second line.
+     * The UTF-8 value of the event's first {@code data} line. Most events have one data line (every
+     * Chat Completions chunk), so it is copied once and dispatched as the event's bytes, which the
+     * translator parses without ever decoding them to a String; the builder {@link #moreData} only
+     * starts at a second line.
      */
-    private @Nullable String firstData;
+    private byte @Nullable [] firstData;
 
     private @Nullable StringBuilder moreData;
     private long dataBytes;
@@ -279,27 +280,29 @@ public final class SseDecoder {
         if (dataBytes > maxEventBytes) {
             throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
         }
-        String value = new String(bytes, offset, valueBytes, StandardCharsets.UTF_8);
-        String first = firstData;
+        byte[] first = firstData;
         if (first == null) {
-            firstData = value;
+            firstData = Arrays.copyOfRange(bytes, offset, offset + valueBytes);
             return;
         }
+        // Each line is decoded on its own, as it always was, so malformed UTF-8 at a line's end gives
+        // the same U+FFFD.
+        String value = new String(bytes, offset, valueBytes, StandardCharsets.UTF_8);
         StringBuilder more = moreData;
         if (more == null) {
-            more = new StringBuilder(first.length() + 1 + value.length());
-            more.append(first);
+            more = new StringBuilder(first.length + 1 + value.length());
+            more.append(new String(first, StandardCharsets.UTF_8));
             moreData = more;
         }
         more.append('\n').append(value);
     }
 
     private void dispatch(List<SseEvent> events) {
-        String first = firstData;
+        byte[] first = firstData;
         if (first != null) {
+            String name = eventName.isEmpty() ? "message" : eventName;
             StringBuilder more = moreData;
-            String data = more == null ? first : more.toString();
-            events.add(SseEvent.of(eventName.isEmpty() ? "message" : eventName, data));
+            events.add(more == null ? SseEvent.ofUtf8(name, first) : SseEvent.of(name, more.toString()));
         }
         firstData = null;
         moreData = null;

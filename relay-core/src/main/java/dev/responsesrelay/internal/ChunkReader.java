@@ -10,6 +10,7 @@ import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,21 @@ final class ChunkReader {
     }
 
     /**
+     * Reads a {@code data:} payload from its UTF-8 bytes, with Jackson's byte-based parser: this skips
+     * decoding the chunk to UTF-16 and is the faster parser. Whatever it cannot read is read again
+     * from the decoded text, so a chunk gives exactly what {@link #readChunk(String)} gives for it,
+     * errors and their messages included (and malformed UTF-8 is still read as U+FFFD, as the text
+     * has it).
+     */
+    static ChatChunk readChunk(byte[] utf8) {
+        try (JsonParser p = Json.UTF8_FACTORY.createParser(utf8)) {
+            return read(p, false);
+        } catch (ChunkFormatException | IOException e) {
+            return readChunk(new String(utf8, StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * Reads a whole non-streaming {@code chat.completion}: {@code choices[0].message} is read like a
      * delta, and tool calls without {@code index} take their position in the array, since a
      * complete message lists each call once.
@@ -43,6 +59,16 @@ final class ChunkReader {
 
     private static ChatChunk read(String json, boolean completion) {
         try (JsonParser p = Json.FACTORY.createParser(json)) {
+            return read(p, completion);
+        } catch (JsonProcessingException e) {
+            throw new ChunkFormatException("not valid JSON (" + e.getOriginalMessage() + ")", "");
+        } catch (IOException e) {
+            throw new ChunkFormatException("not readable (" + e.getMessage() + ")", "");
+        }
+    }
+
+    private static ChatChunk read(JsonParser p, boolean completion) throws IOException {
+        {
             JsonToken root = p.nextToken();
             if (root == JsonToken.START_ARRAY) {
                 // Gemini's native endpoints stream errors as [{"error":{…}}]; a chunk is never an array.
@@ -79,10 +105,6 @@ final class ChunkReader {
                 throw new ChunkFormatException("unexpected data after the JSON object", "");
             }
             return new ChatChunk(false, choice, usage, groqUsage);
-        } catch (JsonProcessingException e) {
-            throw new ChunkFormatException("not valid JSON (" + e.getOriginalMessage() + ")", "");
-        } catch (IOException e) {
-            throw new ChunkFormatException("not readable (" + e.getMessage() + ")", "");
         }
     }
 

@@ -49,7 +49,7 @@ final class EventWriter {
         {"top_p", "null"},
     };
 
-    private final StringBuilderWriter buffer = new StringBuilderWriter();
+    private final CharBufferWriter buffer = new CharBufferWriter();
     private final JsonGenerator g;
     private final List<SseEvent> events = new ArrayList<>(8);
     private int sequenceNumber;

@@ -3,6 +3,7 @@ package dev.responsesrelay.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.responsesrelay.RelayError;
@@ -26,6 +27,18 @@ public final class Json {
                     .maxStringLength(MAX_STRING_LENGTH)
                     .maxNestingDepth(MAX_NESTING_DEPTH)
                     .build())
+            .build();
+
+    /**
+     * {@link #FACTORY}'s configuration for parsing upstream chunks from their UTF-8 bytes. SSE is
+     * always UTF-8 (WHATWG, "Parsing an event stream"), so charset detection is off: a chunk is never
+     * taken for UTF-16 or UTF-32 because of its first bytes. The parser keeps no reference to its
+     * source for error locations: a chunk it cannot read is read again from its text with {@link
+     * #FACTORY}, and that error is the one reported.
+     */
+    static final JsonFactory UTF8_FACTORY = FACTORY.rebuild()
+            .disable(JsonFactory.Feature.CHARSET_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();

@@ -165,7 +165,17 @@ public final class StreamMachine implements ResponsesStream {
             fail(streamError(upstreamEvent.data()));
             return out.drain();
         }
-        return onData(upstreamEvent.data());
+        byte[] utf8 = Utf8Data.of(upstreamEvent);
+        // A chunk starts with '{' (the decoder took the one space after "data:"); anything else, such
+        // as [DONE], takes the text path.
+        if (utf8 == null || utf8.length == 0 || utf8[0] != '{') {
+            return onData(upstreamEvent.data());
+        }
+        if (phase == Phase.NOT_STARTED) {
+            begin();
+        }
+        acceptChunk(utf8, upstreamEvent);
+        return out.drain();
     }
 
     @Override
@@ -266,15 +276,36 @@ public final class StreamMachine implements ResponsesStream {
             return;
         }
         if (chunk.error()) {
-            if (rescueFailedGeneration(data)) {
-                return;
-            }
-            // A 200 stream that carries an error object (OpenAI, Groq tool_use_failed, vLLM, SGLang,
-            // OpenRouter; DIALECTS.md rule 41): the answer so far stays as streamed.
-            fail(streamError(data));
+            failOnErrorChunk(data);
             return;
         }
         step(chunk);
+    }
+
+    /** {@link #acceptChunk(String)} for a decoded event's UTF-8 data, parsed without decoding it. */
+    private void acceptChunk(byte[] utf8, SseEvent upstreamEvent) {
+        chunks++;
+        ChatChunk chunk;
+        try {
+            chunk = ChunkReader.readChunk(utf8);
+        } catch (ChunkFormatException e) {
+            fail(protocolError("upstream chunk " + chunks + " is unreadable: " + e.getMessage()));
+            return;
+        }
+        if (chunk.error()) {
+            failOnErrorChunk(upstreamEvent.data()); // the text is only decoded here
+            return;
+        }
+        step(chunk);
+    }
+
+    private void failOnErrorChunk(String data) {
+        if (rescueFailedGeneration(data)) {
+            return;
+        }
+        // A 200 stream that carries an error object (OpenAI, Groq tool_use_failed, vLLM, SGLang,
+        // OpenRouter; DIALECTS.md rule 41): the answer so far stays as streamed.
+        fail(streamError(data));
     }
 
     private void step(ChatChunk chunk) {

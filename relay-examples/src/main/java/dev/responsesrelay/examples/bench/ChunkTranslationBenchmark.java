@@ -4,11 +4,14 @@ import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.ResponsesStream;
 import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of translating one upstream chunk, for each {@link ChunkKind}: {@link #relay} feeds the
- * chunk to a {@link ResponsesStream} in its steady state, {@link #baseline} gives the same chunk to
+ * chunk, as decoded by {@link SseDecoder}, to a {@link ResponsesStream} in its steady state, {@link #baseline} gives the same chunk to
  * the {@link NaiveTranslator} (a Jackson tree parse plus one event written from a tree). Run with
  * {@code -prof gc} (the default of {@link BenchmarksMain}) for bytes allocated per chunk.
  *
@@ -64,7 +67,7 @@ public class ChunkTranslationBenchmark {
         naive = new NaiveTranslator("msg_0123456789abcdef01234567");
     }
 
-    /** The translator: one chunk through {@link ResponsesStream#onData}. */
+    /** The translator: one decoded chunk through {@link ResponsesStream#onEvent}. */
     @Benchmark
     public List<SseEvent> relay() {
         return feed.next(chunk);
@@ -88,18 +91,39 @@ public class ChunkTranslationBenchmark {
         private ChunkKind kind = ChunkKind.TEXT;
         private ResponsesStream stream = translation.newStream();
         private int left;
+        private @Nullable String decodedChunk;
+        private SseEvent decoded = SseEvent.of("message", "");
 
         void open(ChunkKind kind) {
             this.kind = kind;
             renew();
         }
 
+        /**
+         * Feeds {@code chunk} as a relay server gets it: as the event {@link SseDecoder} decoded from
+         * the upstream's bytes, handed to {@link ResponsesStream#onEvent}, as {@code OkHttpRelay}
+         * does. The event is decoded once per distinct chunk; {@link SseDecoderBenchmark} measures
+         * the decoding.
+         */
         List<SseEvent> next(String chunk) {
             if (left-- == 0) {
                 renew();
                 left--;
             }
-            return stream.onData(chunk);
+            if (!chunk.equals(decodedChunk)) { // the same String each time: an identity check
+                decoded = decode(chunk);
+                decodedChunk = chunk;
+            }
+            return stream.onEvent(decoded);
+        }
+
+        private static SseEvent decode(String chunk) {
+            List<SseEvent> events =
+                    SseDecoder.create().feed(("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8));
+            if (events.size() != 1) {
+                throw new IllegalArgumentException("not one SSE event: " + chunk);
+            }
+            return events.get(0);
         }
 
         /** The stream in use, for tests. */
