@@ -1,7 +1,9 @@
 package dev.responsesrelay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.responsesrelay.internal.Utf8Data;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -9,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,6 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * byte-level oddities a real upstream can send: multi-byte text, malformed UTF-8, broken JSON.
  */
 class ChunkBytesPathTest {
+    @Test
+    void theBytesAccessorCannotBeReplacedOnceSseEventHasLoaded() {
+        SseEvent loaded = SseEvent.of("message", "{}");
+
+        assertThatThrownBy(() -> Utf8Data.setAccess(event -> new byte[0])).isInstanceOf(IllegalStateException.class);
+        assertThat(loaded.data()).isEqualTo("{}");
+    }
+
     private static final String ROLE =
             "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}";
 

@@ -15,8 +15,14 @@ public final class Utf8Data {
 
     private Utf8Data() {}
 
-    /** Called once, by {@link SseEvent}'s static initialiser. */
-    public static void setAccess(Function<SseEvent, byte @Nullable []> accessor) {
+    /**
+     * Called once, by {@link SseEvent}'s static initialiser. Public only because {@link SseEvent}
+     * lives in another package; a second call is refused, so no other code can swap the accessor.
+     */
+    public static synchronized void setAccess(Function<SseEvent, byte @Nullable []> accessor) {
+        if (access != null) {
+            throw new IllegalStateException("the SseEvent accessor is already set");
+        }
         access = accessor;
     }
 
