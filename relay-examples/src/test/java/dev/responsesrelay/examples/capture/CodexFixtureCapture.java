@@ -1,13 +1,13 @@
 package dev.responsesrelay.examples.capture;
 
 import static dev.responsesrelay.examples.capture.ScriptedChunks.arguments;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.content;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.finish;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.reasoning;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.role;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.toolCall;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.toolCallArguments;
-import static dev.responsesrelay.examples.capture.ScriptedChunks.usage;
+import static dev.responsesrelay.examples.codex.ChatChunks.content;
+import static dev.responsesrelay.examples.codex.ChatChunks.finish;
+import static dev.responsesrelay.examples.codex.ChatChunks.reasoning;
+import static dev.responsesrelay.examples.codex.ChatChunks.role;
+import static dev.responsesrelay.examples.codex.ChatChunks.toolCallArguments;
+import static dev.responsesrelay.examples.codex.ChatChunks.toolCallStart;
+import static dev.responsesrelay.examples.codex.ChatChunks.usage;
 
 import dev.responsesrelay.examples.RelayServer;
 import dev.responsesrelay.examples.codex.CodexCli;
@@ -151,7 +151,7 @@ public final class CodexFixtureCapture {
                         List.of(
                                 sse(
                                         role(),
-                                        toolCall(0, "call_shell", "exec_command", shellArguments.substring(0, 10)),
+                                        toolCallStart(0, "call_shell", "exec_command", shellArguments.substring(0, 10)),
                                         toolCallArguments(0, shellArguments.substring(10)),
                                         finish("tool_calls"),
                                         usage(2_000, 20)),
@@ -169,7 +169,7 @@ public final class CodexFixtureCapture {
                         List.of(
                                 sse(
                                         role(),
-                                        toolCall(0, "call_patch", "apply_patch", arguments("input", patch)),
+                                        toolCallStart(0, "call_patch", "apply_patch", arguments("input", patch)),
                                         finish("tool_calls"),
                                         usage(2_000, 40)),
                                 sse(role(), content("Patched."), finish("stop"), usage(2_100, 3))),
@@ -187,8 +187,10 @@ public final class CodexFixtureCapture {
                                 sse(
                                         role(),
                                         content("I'll run two commands."),
-                                        toolCall(0, "call_a", "exec_command", arguments("cmd", "echo one > one.txt")),
-                                        toolCall(1, "call_b", "exec_command", arguments("cmd", "echo two > two.txt")),
+                                        toolCallStart(
+                                                0, "call_a", "exec_command", arguments("cmd", "echo one > one.txt")),
+                                        toolCallStart(
+                                                1, "call_b", "exec_command", arguments("cmd", "echo two > two.txt")),
                                         finish("tool_calls"),
                                         usage(2_000, 30)),
                                 sse(role(), content("Both done."), finish("stop"), usage(2_200, 5))),
@@ -212,7 +214,7 @@ public final class CodexFixtureCapture {
                         List.of(
                                 sse(
                                         role(),
-                                        toolCall(0, "call_mcp", "mcp__echo__echo_text", echoArguments),
+                                        toolCallStart(0, "call_mcp", "mcp__echo__echo_text", echoArguments),
                                         finish("tool_calls"),
                                         usage(2_000, 15)),
                                 sse(
@@ -263,7 +265,7 @@ public final class CodexFixtureCapture {
                                         role(),
                                         reasoning("The user wants a file. "),
                                         reasoning("I will run echo."),
-                                        toolCall(0, "call_think", "exec_command", shellArguments),
+                                        toolCallStart(0, "call_think", "exec_command", shellArguments),
                                         finish("tool_calls"),
                                         usage(2_000, 25)),
                                 sse(

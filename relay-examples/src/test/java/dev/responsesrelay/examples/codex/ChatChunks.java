@@ -10,27 +10,27 @@ import org.jspecify.annotations.Nullable;
  * stream (DIALECTS.md §0, {@code openai-stream-basic-gomodel.sse}); reasoning uses DeepSeek's {@code
  * reasoning_content} delta (DIALECTS.md §1.2).
  */
-final class ChatChunks {
+public final class ChatChunks {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ChatChunks() {}
 
     /** The first chunk: the assistant role with empty content. */
-    static String role() {
+    public static String role() {
         ObjectNode delta = MAPPER.createObjectNode().put("role", "assistant").put("content", "");
         return chunk(delta, null);
     }
 
-    static String content(String text) {
+    public static String content(String text) {
         return chunk(MAPPER.createObjectNode().put("content", text), null);
     }
 
-    static String reasoning(String text) {
+    public static String reasoning(String text) {
         return chunk(MAPPER.createObjectNode().put("reasoning_content", text), null);
     }
 
     /** The first delta of a tool call: index, id, name and the first argument fragment. */
-    static String toolCallStart(int index, String id, String name, String argumentsFragment) {
+    public static String toolCallStart(int index, String id, String name, String argumentsFragment) {
         ObjectNode delta = MAPPER.createObjectNode();
         ObjectNode call = delta.putArray("tool_calls").addObject();
         call.put("index", index).put("id", id).put("type", "function");
@@ -39,7 +39,7 @@ final class ChatChunks {
     }
 
     /** A later delta of a tool call: only the index and an argument fragment. */
-    static String toolCallArguments(int index, String argumentsFragment) {
+    public static String toolCallArguments(int index, String argumentsFragment) {
         ObjectNode delta = MAPPER.createObjectNode();
         ObjectNode call = delta.putArray("tool_calls").addObject();
         call.put("index", index);
@@ -47,12 +47,12 @@ final class ChatChunks {
         return chunk(delta, null);
     }
 
-    static String finish(String reason) {
+    public static String finish(String reason) {
         return chunk(MAPPER.createObjectNode(), reason);
     }
 
     /** The usage-only chunk OpenAI sends last when {@code stream_options.include_usage} is set. */
-    static String usage(int promptTokens, int completionTokens) {
+    public static String usage(int promptTokens, int completionTokens) {
         ObjectNode root = base();
         root.putArray("choices");
         root.putObject("usage")
@@ -63,7 +63,7 @@ final class ChatChunks {
     }
 
     /** A JSON string literal, for building tool-call arguments. */
-    static String quote(String text) {
+    public static String quote(String text) {
         return MAPPER.getNodeFactory().textNode(text).toString();
     }
 
@@ -82,7 +82,7 @@ final class ChatChunks {
 
     private static ObjectNode base() {
         return MAPPER.createObjectNode()
-                .put("id", "chatcmpl-e2e")
+                .put("id", "chatcmpl-scripted")
                 .put("object", "chat.completion.chunk")
                 .put("created", 1_767_225_600)
                 .put("model", "scripted-model");
