@@ -3,6 +3,7 @@ package dev.responsesrelay.examples.capture;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.responsesrelay.examples.codex.CodexCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,19 +57,7 @@ record CodexProcess(int exitCode, List<JsonNode> events, String output) {
                 .directory(workDir.toFile())
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> {
-            String upper = name.toUpperCase(Locale.ROOT);
-            return upper.startsWith("OPENAI_") || upper.startsWith("CODEX_") || upper.endsWith("_PROXY");
-        });
-        env.put("CODEX_HOME", codexHome.toString());
-        env.put("RELAY_API_KEY", "capture-client-key");
-        for (String name :
-                List.of("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")) {
-            env.put(name, "http://127.0.0.1:9");
-        }
-        env.put("NO_PROXY", "127.0.0.1,localhost");
-        env.put("no_proxy", "127.0.0.1,localhost");
+        CodexCli.isolate(builder.environment(), codexHome, "capture-client-key");
         Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -88,7 +88,28 @@ public final class CodexCli {
                 .directory(workDir.toFile())
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
-        Map<String, String> env = builder.environment();
+        isolate(builder.environment(), codexHome, relayApiKey);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("codex exec did not finish within " + timeout + "\nstdout:\n"
+                    + Files.readString(stdout) + "\nstderr:\n" + Files.readString(stderr));
+        }
+        return CodexRun.of(
+                process.exitValue(),
+                Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Isolates a Codex process's environment: {@code CODEX_HOME} is {@code codexHome}, inherited
+     * {@code OPENAI_*} and {@code CODEX_*} variables are removed, {@code RELAY_API_KEY} is {@code
+     * relayApiKey}, and every HTTP(S) proxy variable points at a closed loopback port with {@code
+     * NO_PROXY} for loopback only, so Codex can reach the relay on 127.0.0.1 and nothing else.
+     */
+    public static void isolate(Map<String, String> env, Path codexHome, String relayApiKey) {
         env.keySet().removeIf(name -> {
             String upper = name.toUpperCase(Locale.ROOT);
             return upper.startsWith("OPENAI_") || upper.startsWith("CODEX_") || upper.endsWith("_PROXY");
@@ -102,18 +123,6 @@ public final class CodexCli {
         }
         env.put("NO_PROXY", "127.0.0.1,localhost");
         env.put("no_proxy", "127.0.0.1,localhost");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("codex exec did not finish within " + timeout + "\nstdout:\n"
-                    + Files.readString(stdout) + "\nstderr:\n" + Files.readString(stderr));
-        }
-        return CodexRun.of(
-                process.exitValue(),
-                Files.readString(stdout, StandardCharsets.UTF_8),
-                Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
     /**
