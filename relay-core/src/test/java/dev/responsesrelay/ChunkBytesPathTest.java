@@ -47,6 +47,27 @@ class ChunkBytesPathTest {
                 concat(utf8("{\"x"), new byte[] {(byte) 0xE2, (byte) 0x82}, utf8("\":1,\"choices\":[]}")),
                 concat(utf8("{\"skipped\":\""), new byte[] {(byte) 0xF0, (byte) 0x9F}, utf8("\",\"choices\":[]}")),
                 utf8(finish("stop"))));
+        // UTF-8 that Jackson's byte parser accepts but RFC 3629 forbids: overlong forms (C0 80, E0 80 80,
+        // C1 BF) and a code point above U+10FFFF (F4 90 80 80). The text path reads them as U+FFFD.
+        streams.add(List.of(
+                utf8(ROLE),
+                concat(utf8(textPrefix()), new byte[] {(byte) 0xC0, (byte) 0x80, 'a'}, utf8("\"}}]}")),
+                concat(utf8(textPrefix()), new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, utf8("\"}}]}")),
+                concat(utf8(textPrefix()), new byte[] {(byte) 0xC1, (byte) 0xBF}, utf8("\"}}]}")),
+                concat(
+                        utf8(textPrefix()),
+                        new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                        utf8("\"}}]}")),
+                utf8(finish("stop"))));
+        // An overlong 'o' (C1 AF) inside a field name: the byte parser would read the key as
+        // "content", the text path as an unknown key that is skipped.
+        streams.add(List.of(
+                utf8(ROLE),
+                concat(
+                        utf8("{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"c"),
+                        new byte[] {(byte) 0xC1, (byte) 0xAF},
+                        utf8("ntent\":\"smuggled\"}}]}")),
+                utf8(finish("stop"))));
         streams.add(
                 List.of(utf8(ROLE), utf8("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}"))); // cut short
         streams.add(List.of(utf8(ROLE), utf8("{\"choices\":{}}"))); // a known field of the wrong type

@@ -41,11 +41,70 @@ final class ChunkReader {
      * has it).
      */
     static ChatChunk readChunk(byte[] utf8) {
+        if (!isWellFormedUtf8(utf8)) {
+            // Jackson's byte parser accepts overlong forms and code points above U+10FFFF, which
+            // would read as other characters (even make a key match); the text has U+FFFD there.
+            return readChunk(new String(utf8, StandardCharsets.UTF_8));
+        }
         try (JsonParser p = Json.UTF8_FACTORY.createParser(utf8)) {
             return read(p, false);
         } catch (ChunkFormatException | IOException e) {
             return readChunk(new String(utf8, StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Whether {@code bytes} is well-formed UTF-8 as RFC 3629 §4 defines it: no overlong forms, no
+     * surrogates, nothing above U+10FFFF. ASCII, which most chunks are, takes one comparison a byte.
+     */
+    static boolean isWellFormedUtf8(byte[] bytes) {
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xFF;
+            int length;
+            int secondMin = 0x80;
+            int secondMax = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                length = 2;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                length = 3;
+                if (b == 0xE0) {
+                    secondMin = 0xA0; // below is overlong
+                } else if (b == 0xED) {
+                    secondMax = 0x9F; // above is a surrogate
+                }
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                length = 4;
+                if (b == 0xF0) {
+                    secondMin = 0x90; // below is overlong
+                } else if (b == 0xF4) {
+                    secondMax = 0x8F; // above is beyond U+10FFFF
+                }
+            } else {
+                return false; // 80..C1 as a lead byte, or F5..FF
+            }
+            if (i + length > n) {
+                return false;
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < secondMin || second > secondMax) {
+                return false;
+            }
+            for (int k = 2; k < length; k++) {
+                int next = bytes[i + k] & 0xFF;
+                if (next < 0x80 || next > 0xBF) {
+                    return false;
+                }
+            }
+            i += length;
+        }
+        return true;
     }
 
     /**
