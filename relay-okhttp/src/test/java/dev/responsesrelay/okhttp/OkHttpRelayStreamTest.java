@@ -178,6 +178,23 @@ class OkHttpRelayStreamTest {
     }
 
     @Test
+    void eventPastTheSizeLimitAtEndOfStreamFailsTheResponse() throws Exception {
+        // Synthetic: one event of 64 data lines of 1 MiB, the last without a line break, so only
+        // the decoder's end-of-stream flush takes it past the 64 MiB limit.
+        String mebibyte = "x".repeat(1 << 20);
+        String line = "data: " + mebibyte + "\n";
+        server.enqueue(eventStream(TEXT_CHUNK + line.repeat(63) + "data: " + mebibyte));
+        OkHttpRelay relay = relay(OkHttpRelay.DEFAULT_IDLE_TIMEOUT);
+        RecordingListener listener = new RecordingListener();
+
+        relay.stream(relay.translator().translate(Samples.codexPlainRequest()), listener);
+        listener.awaitClosed();
+
+        assertThat(listener.eventTypes()).contains("response.output_text.delta").endsWith("response.failed");
+        assertThat(listener.events.get(listener.events.size() - 1).data()).contains("too large");
+    }
+
+    @Test
     void upstreamThatStallsMidStreamFailsAfterIdleTimeout() throws Exception {
         TrickleBody body = new TrickleBody(TEXT_CHUNK, 1, Duration.ofSeconds(30));
         server.enqueue(new MockResponse.Builder()

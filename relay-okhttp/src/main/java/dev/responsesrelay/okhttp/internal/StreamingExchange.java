@@ -173,19 +173,14 @@ public final class StreamingExchange implements RelayCall, Callback {
             if (call.isCanceled()) {
                 return;
             }
-            if (n == -1) {
-                Batch batch = translate(decoder.finish());
-                if (!stream.isTerminal()) {
-                    // EOF: the stream decides whether a finish reason was seen (DIALECTS.md rule 5).
-                    batch.add(stream.onEnd());
-                }
-                deliver(batch.events(), true);
-                return;
+            if (n != -1) {
+                tap(ByteBuffer.wrap(buffer, 0, n).asReadOnlyBuffer());
             }
-            tap(ByteBuffer.wrap(buffer, 0, n).asReadOnlyBuffer());
             List<SseEvent> upstreamEvents;
             try {
-                upstreamEvents = decoder.feed(buffer, 0, n);
+                // At EOF the decoder still holds a last line without a line break, which can be the
+                // one that takes an event past the size limit.
+                upstreamEvents = n == -1 ? decoder.finish() : decoder.feed(buffer, 0, n);
             } catch (IllegalStateException tooLarge) {
                 fail(UpstreamFailure.transport(
                         "the upstream sent an SSE event too large to handle: " + tooLarge.getMessage()));
@@ -193,7 +188,16 @@ public final class StreamingExchange implements RelayCall, Callback {
             }
             // One delivery per read: a fast upstream packs many chunks into one read, and the
             // listener can then write them to its client in one write instead of one per chunk.
-            deliver(translate(upstreamEvents).events(), true);
+            Batch batch = translate(upstreamEvents);
+            if (n == -1) {
+                if (!stream.isTerminal()) {
+                    // EOF: the stream decides whether a finish reason was seen (DIALECTS.md rule 5).
+                    batch.add(stream.onEnd());
+                }
+                deliver(batch.events(), true);
+                return;
+            }
+            deliver(batch.events(), true);
         }
         // Terminal before EOF ([DONE], or an error event): stop reading. Closing the response
         // discards what is left, and a provider still generating is disconnected rather than
