@@ -131,6 +131,47 @@ class ResponsesWebSocketTest {
         }
     }
 
+    @Test
+    void messagesRejectedMidStreamAreNotRecordedIntoTheRunningExchange(@TempDir Path recordDir) throws Exception {
+        FakeUpstream.EndlessBody body =
+                new FakeUpstream.EndlessBody(TEXT_CHUNK, ": working\n\n", Duration.ofMillis(50));
+        upstream.enqueue(new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream")
+                .body(body)
+                .build());
+        RelayServer server =
+                RelayServer.start("--port", "0", "--upstream", upstream.baseUrl(), "--record", recordDir.toString());
+        toClose.add(server);
+        Client client = new Client(server.baseUrl().replaceFirst("^http", "ws") + "/responses");
+        toClose.add(client);
+        client.send(create(Samples.codexPlainRequest()));
+        JsonNode frame;
+        do {
+            frame = client.next();
+        } while (!frame.get("type").asText().equals("response.output_text.delta"));
+
+        try {
+            client.send(create(Samples.codexPlainRequest()));
+            do {
+                frame = client.next();
+            } while (!frame.get("type").asText().equals("error"));
+            assertThat(frame.get("status").asInt()).isEqualTo(409);
+            client.socket.sendText("not json", true).get(5, TimeUnit.SECONDS);
+            do {
+                frame = client.next();
+            } while (!frame.get("type").asText().equals("error"));
+            assertThat(frame.get("status").asInt()).isEqualTo(400);
+            client.socket.abort();
+        } finally {
+            body.release();
+        }
+
+        Path exchange = awaitOneCompleteExchange(recordDir);
+        assertThat(Files.readString(exchange.resolve("response.responses.sse")))
+                .contains("response.output_text.delta")
+                .doesNotContain("already in progress", "not valid JSON");
+    }
+
     /** The recording is closed when the upstream call ends, just after the last frame went out. */
     private static Path awaitOneCompleteExchange(Path recordDir) throws Exception {
         for (int attempt = 0; attempt < 100; attempt++) {

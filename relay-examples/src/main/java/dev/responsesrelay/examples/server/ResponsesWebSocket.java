@@ -144,12 +144,12 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         try {
             JsonNode parsed = JSON.readTree(message);
             if (!(parsed instanceof ObjectNode object)) {
-                sendError(RelayError.invalidRequest("a WebSocket message must be a JSON object", null));
+                rejectMessage(RelayError.invalidRequest("a WebSocket message must be a JSON object", null));
                 return;
             }
             create = object;
         } catch (JsonProcessingException e) {
-            sendError(RelayError.invalidRequest(
+            rejectMessage(RelayError.invalidRequest(
                     "a WebSocket message is not valid JSON: " + e.getOriginalMessage(), null));
             return;
         }
@@ -160,7 +160,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         synchronized (lock) {
             if (busy) {
-                sendError(RelayError.of(
+                rejectMessage(RelayError.of(
                         409,
                         "invalid_request_error",
                         "conflict",
@@ -324,8 +324,21 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
     }
 
+    /**
+     * Answers a message that starts no exchange (not JSON, or a second {@code response.create}
+     * while one streams) with an error frame that is not recorded: a recording holds the frames of
+     * one exchange, and a rejected message sent mid-stream is not part of the running one.
+     */
+    private void rejectMessage(RelayError error) {
+        send(errorFrame(error), false);
+    }
+
     /** {@code {"type":"error","status":…,"error":{…}}}: Codex reads the status like an HTTP one. */
     private void sendError(RelayError error) {
+        send(errorFrame(error));
+    }
+
+    private static String errorFrame(RelayError error) {
         ObjectNode frame = JSON.createObjectNode();
         frame.put("type", "error");
         frame.put("status", error.httpStatus());
@@ -335,7 +348,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             throw new IllegalStateException("RelayError.toJson() is JSON", e);
         }
         error.retryAfterHeader().ifPresent(value -> frame.putObject("headers").put("retry-after", value));
-        send(frame.toString());
+        return frame.toString();
     }
 
     /**
@@ -344,12 +357,16 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * gone.
      */
     private boolean send(String text) {
+        return send(text, true);
+    }
+
+    private boolean send(String text, boolean partOfExchange) {
         Session open = session;
         if (open == null || !open.isOpen()) {
             return false;
         }
         Recording current = recording;
-        if (current != Recording.NONE) {
+        if (partOfExchange && current != Recording.NONE) {
             current.outboundEvents(SseEncoder.encodeData(text).getBytes(StandardCharsets.UTF_8));
         }
         Callback.Completable written = new Callback.Completable();
