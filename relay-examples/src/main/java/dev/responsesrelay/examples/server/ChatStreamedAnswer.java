@@ -46,7 +46,6 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
     }
 
     private final ChatCompletionStream stream;
-    private final Recording recording;
     private final Runnable onFinished;
 
     private State state = State.HOLDING;
@@ -63,9 +62,8 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
             Duration keepAlive,
             Recording recording,
             Runnable onFinished) {
-        super(response, callback, scheduler, executor, keepAlive);
+        super(response, callback, scheduler, executor, keepAlive, recording);
         this.stream = stream;
-        this.recording = recording;
         this.onFinished = onFinished;
         request.addFailureListener(failure -> cancel("client connection failed: " + failure));
     }
@@ -250,9 +248,6 @@ final class ChatStreamedAnswer extends SseAnswer implements ChatUpstream.Listene
     private void writePayloadsLocked(List<String> payloads) {
         for (String payload : payloads) {
             SseEncoder.encodeDataUtf8(payload, out);
-        }
-        if (recording != Recording.NONE) {
-            recording.outboundEvents(out.toByteArray());
         }
         writeOutLocked();
     }

@@ -1,6 +1,7 @@
 package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.SseEncoder;
+import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +53,9 @@ abstract class SseAnswer {
      */
     final SseEncoder.Utf8Buffer out = new SseEncoder.Utf8Buffer();
 
+    /** The exchange's recording ({@code --record}), or {@link Recording#NONE}. */
+    final Recording recording;
+
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
     private final Duration keepAlive;
@@ -71,8 +75,10 @@ abstract class SseAnswer {
             Callback callback,
             ScheduledExecutorService scheduler,
             Executor executor,
-            Duration keepAlive) {
+            Duration keepAlive,
+            Recording recording) {
         this.response = response;
+        this.recording = recording;
         this.callback = callback;
         this.scheduler = scheduler;
         this.executor = executor;
@@ -135,10 +141,13 @@ abstract class SseAnswer {
     }
 
     /**
-     * Writes what {@link #out} holds as one write (an empty one commits the headers), then empties
-     * it. Blocks until the client has taken the bytes.
+     * Records and writes what {@link #out} holds as one write (an empty one commits the headers),
+     * then empties it. Blocks until the client has taken the bytes.
      */
     final void writeOutLocked() {
+        if (recording != Recording.NONE) {
+            recording.outboundEvents(out.toByteArray());
+        }
         try {
             writeLocked(out.asByteBuffer());
         } finally {

@@ -55,7 +55,6 @@ public final class StreamedAnswer extends SseAnswer {
     }
 
     private final Request request;
-    private final Recording recording;
     private final Runnable onFinished;
 
     private State state = State.HOLDING;
@@ -110,9 +109,8 @@ public final class StreamedAnswer extends SseAnswer {
             Duration keepAlive,
             Recording recording,
             Runnable onFinished) {
-        super(response, callback, scheduler, executor, keepAlive);
+        super(response, callback, scheduler, executor, keepAlive, recording);
         this.request = request;
-        this.recording = recording;
         this.onFinished = onFinished;
     }
 
@@ -262,9 +260,6 @@ public final class StreamedAnswer extends SseAnswer {
     private void writeEventsLocked(List<SseEvent> events) {
         for (SseEvent event : events) {
             SseEncoder.encodeUtf8(event, out);
-        }
-        if (recording != Recording.NONE) {
-            recording.outboundEvents(out.toByteArray());
         }
         writeOutLocked();
     }
