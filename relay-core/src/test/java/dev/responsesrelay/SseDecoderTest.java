@@ -3,13 +3,11 @@ package dev.responsesrelay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -21,10 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * DIALECTS.md §2 rules 1-3), in the style of OkHttp's ServerSentEventIteratorTest.
  */
 final class SseDecoderTest {
-    private static final Path DIALECTS = Path.of(
-                    Objects.requireNonNull(System.getProperty("relay.shared.dir"), "relay.shared.dir is not set"))
-            .resolve("data/dialects");
-
     /** Real: Kimi writes data: with no space (DIALECTS.md §1.3). */
     private static final String KIMI = "kimi-for-coding-stream-excerpt-gomodel.sse";
 
@@ -390,8 +384,9 @@ final class SseDecoderTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] read(String file) throws IOException {
-        return Files.readAllBytes(DIALECTS.resolve(file));
+    /** A provider sample, {@code dialects/<file>} in relay-fixtures' {@link Samples}. */
+    private static byte[] read(String file) {
+        return Samples.bytes("dialects/" + file);
     }
 
     private static String escape(String lineEnding) {

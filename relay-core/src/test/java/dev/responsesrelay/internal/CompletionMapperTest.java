@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
+import dev.responsesrelay.fixtures.Samples;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class CompletionMapperTest {
     }
 
     private static JsonNode mapSample(StreamContext context, String file) {
-        return map(context, SharedData.read("data/dialects/" + file));
+        return map(context, Samples.text("dialects/" + file));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.responsesrelay.ResponsesStream;
 import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
+import dev.responsesrelay.fixtures.Samples;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +22,7 @@ import java.util.List;
  * the way a server does, with deterministic ids and clock.
  */
 final class ProviderTestSupport {
-    static final String CODEX_DIR = "data/codex-0.169.0/";
+    static final String CODEX_DIR = "codex-0.169.0/";
 
     private ProviderTestSupport() {}
 
@@ -39,7 +40,7 @@ final class ProviderTestSupport {
 
     /** A real Codex 0.169 request body, {@code data/codex-0.169.0/<name>_POST_v1_responses.body.json}. */
     static ObjectNode codexBody(String name) {
-        return (ObjectNode) JsonTestSupport.tree(SharedData.read(CODEX_DIR + name + "_POST_v1_responses.body.json"));
+        return (ObjectNode) JsonTestSupport.tree(Samples.text(CODEX_DIR + name + "_POST_v1_responses.body.json"));
     }
 
     static Translation translate(ProviderProfile profile, JsonNode body) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.fixtures.Samples;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ class StreamMachineSplitTest {
                 "kimi-for-coding-stream-excerpt-gomodel.sse",
                 "moonshot-stream-usage-in-choice.sse",
                 "openrouter-stream-processing-comments.sse")) {
-            bodies.add(Arguments.of(file, SharedData.read("data/dialects/" + file)));
+            bodies.add(Arguments.of(file, Samples.text("dialects/" + file)));
         }
         bodies.add(Arguments.of("synthetic tool stream", syntheticToolStream()));
         return bodies.stream();
@@ -68,8 +69,7 @@ class StreamMachineSplitTest {
         return Stream.concat(
                 smallBodies(),
                 Stream.of(Arguments.of(
-                        "xai-stream-basic-gomodel.sse",
-                        SharedData.read("data/dialects/xai-stream-basic-gomodel.sse"))));
+                        "xai-stream-basic-gomodel.sse", Samples.text("dialects/xai-stream-basic-gomodel.sse"))));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.fixtures.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -230,7 +231,7 @@ class StreamMachineTerminalTest {
         TestContexts contexts = TestContexts.builder();
         StreamRun.Result result = StreamRun.of(contexts.build())
                 .data(Chunks.text("Hi"))
-                .event(SseEvent.of("error", SharedData.read("data/dialects/llamacpp-error-exceed-context.json")))
+                .event(SseEvent.of("error", Samples.text("dialects/llamacpp-error-exceed-context.json")))
                 .end()
                 .result();
 

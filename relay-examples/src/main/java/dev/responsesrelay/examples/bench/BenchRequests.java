@@ -23,7 +23,7 @@ public final class BenchRequests {
 
     /**
      * A real request of Codex CLI 0.169.0 (46 KB: instructions, 9 tools, the environment context),
-     * copied from /work/shared/data/codex-0.169.0/01_plain_custom_model_001_POST_v1_responses.body.json.
+     * copied from fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/codex-0.169.0/01_plain_custom_model_001_POST_v1_responses.body.json.
      */
     public static final String CODEX_RESOURCE = "codex-0.169.0-request.json";
 

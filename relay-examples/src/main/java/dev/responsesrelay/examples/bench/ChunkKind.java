@@ -12,7 +12,7 @@ import java.util.List;
 public enum ChunkKind {
     /**
      * A text delta continuing an open message. Real: the second and third chunks of
-     * /work/shared/data/dialects/openai-stream-basic-gomodel.sse (OpenAI gpt-4o-mini).
+     * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/openai-stream-basic-gomodel.sse (OpenAI gpt-4o-mini).
      */
     TEXT(
             List.of(
@@ -32,7 +32,7 @@ public enum ChunkKind {
 
     /**
      * A {@code reasoning_content} delta continuing open reasoning. Real: the first chunks of
-     * /work/shared/data/dialects/kimi-for-coding-stream-excerpt-gomodel.sse (Kimi; DeepSeek, xAI and
+     * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/kimi-for-coding-stream-excerpt-gomodel.sse (Kimi; DeepSeek, xAI and
      * SGLang use the same field).
      */
     REASONING(

@@ -14,7 +14,7 @@ import java.util.List;
  * comes last, carrying {@code output[]} equal to the items announced done.
  *
  * <p>Event shapes follow the real streams Codex 0.169 accepted (CODEX-WIRE.md §6 and
- * {@code shared/data/codex-0.169.0/sse/*.sse}), with the optional {@code in_progress}, {@code
+ * {@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/codex-0.169.0/sse/*.sse}), with the optional {@code in_progress}, {@code
  * content_part.*} and {@code *.done} events included so that strict SDK accumulators are satisfied
  * too. Single use and not thread-safe.
  */

@@ -10,9 +10,9 @@ import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.examples.RelayServer;
 import dev.responsesrelay.examples.ServerOptions;
 import dev.responsesrelay.examples.chat.ScriptedHttpUpstream.Answer;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -401,11 +401,8 @@ class ChatCompletionsServerTest {
         return out.toString();
     }
 
-    static String sharedSse(String name) throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        return Files.readString(Path.of(shared, "data", "codex-0.169.0", "sse", name), StandardCharsets.UTF_8);
+    /** Sample {@code codex-0.169.0/sse/<name>} (relay-fixtures): a Responses stream Codex 0.169 accepted. */
+    static String sharedSse(String name) {
+        return Samples.text("codex-0.169.0/sse/" + name);
     }
 }

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.responsesrelay.examples.RelayServer;
+import dev.responsesrelay.fixtures.Samples;
 import dev.responsesrelay.fixtures.ScriptedChatUpstream;
 import dev.responsesrelay.fixtures.ScriptedRecordedRequest;
 import dev.responsesrelay.fixtures.ScriptedReply;
@@ -254,8 +255,8 @@ class CodexEndToEndTest {
 
     @Test
     void upstreamContextOverflowIsReportedAsSuch() throws Exception {
-        Path overflow = sharedDir().resolve("data/dialects/openai-error-context-length-exceeded.json");
-        upstream.replyWhenQueueEmpty(ScriptedReply.jsonFile(400, overflow));
+        String overflow = Samples.text("dialects/openai-error-context-length-exceeded.json");
+        upstream.replyWhenQueueEmpty(ScriptedReply.json(400, overflow));
 
         CodexRun run = codex("Summarise everything");
 
@@ -327,11 +328,5 @@ class CodexEndToEndTest {
         StringBuilder text = new StringBuilder();
         content.forEach(part -> text.append(part.path("text").asText()));
         return text.toString();
-    }
-
-    private static Path sharedDir() {
-        String dir = System.getProperty("relay.shared.dir");
-        assertThat(dir).as("system property relay.shared.dir (set by surefire)").isNotNull();
-        return Path.of(dir);
     }
 }

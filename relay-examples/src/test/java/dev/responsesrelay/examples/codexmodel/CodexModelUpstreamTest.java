@@ -11,9 +11,8 @@ import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.examples.codex.CodexCli;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -289,12 +288,9 @@ class CodexModelUpstreamTest {
         return upstream;
     }
 
-    private static String sharedSse(String name) throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        return Files.readString(Path.of(shared, "data", "codex-0.169.0", "sse", name), StandardCharsets.UTF_8);
+    /** Sample {@code codex-0.169.0/sse/<name>} (relay-fixtures): a Responses stream Codex 0.169 accepted. */
+    private static String sharedSse(String name) {
+        return Samples.text("codex-0.169.0/sse/" + name);
     }
 
     /** Records events; wakes waiters on the terminal event. */
