@@ -110,7 +110,7 @@ class CodexRequestGoldenTest {
             Set<String> keys = new HashSet<>();
             message.fieldNames().forEachRemaining(keys::add);
             assertThat(keys).as("message %d", i).isSubsetOf("role", "content", "tool_calls", "tool_call_id");
-            // DIALECTS.md rule 27 and 28: no developer role, and arrays only for user images.
+            // docs/dialects.md rule 27 and 28: no developer role, and arrays only for user images.
             assertThat(message.get("role").asText()).isIn("system", "user", "assistant", "tool");
             if (!message.get("role").asText().equals("user")) {
                 assertThat(message.get("content").isArray())

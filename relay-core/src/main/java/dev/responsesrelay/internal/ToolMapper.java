@@ -25,12 +25,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps Responses {@code tools} and {@code tool_choice} to their Chat Completions forms (CODEX-WIRE.md
+ * Maps Responses {@code tools} and {@code tool_choice} to their Chat Completions forms (docs/codex-wire.md
  * §1.4, §7 items 2-4):
  *
  * <ul>
  *   <li>{@code function} → {@code {type: function, function: {name, description, parameters,
- *       strict?}}}; {@code strict} only where the profile allows it (DIALECTS.md rule 37).
+ *       strict?}}}; {@code strict} only where the profile allows it (docs/dialects.md rule 37).
  *   <li>{@code custom} (freeform, e.g. Codex's {@code apply_patch} with a lark grammar) → a function
  *       with one required string parameter {@value #CUSTOM_INPUT_FIELD}; the grammar goes into the
  *       description, since Chat has no grammar-constrained tools outside OpenAI.
@@ -139,7 +139,7 @@ final class ToolMapper {
     }
 
     /**
-     * DIALECTS.md rule 36: the choice in a form the provider takes. Where a named function cannot be
+     * docs/dialects.md rule 36: the choice in a form the provider takes. Where a named function cannot be
      * forced by name, offering only that function means the same (with {@code any}) or nearly so.
      */
     private @Nullable JsonNode forProvider(JsonNode choice) {
@@ -307,7 +307,7 @@ final class ToolMapper {
         if (parameters != null
                 && !profile.allowedFields().isEmpty()
                 && (parameters.has("$schema") || parameters.has("$id"))) {
-            // DIALECTS.md rule 31: strict-schema providers (Mistral) refuse the JSON Schema meta
+            // docs/dialects.md rule 31: strict-schema providers (Mistral) refuse the JSON Schema meta
             // keywords; copied first, since the request echo shares this node.
             parameters = parameters.deepCopy();
             parameters.remove(List.of("$schema", "$id"));
@@ -344,7 +344,7 @@ final class ToolMapper {
 
     /**
      * The description of a custom tool as a function: its own description, how to pass the raw text,
-     * and the grammar (CODEX-WIRE.md §7 item 3: the model has no other way to learn the format).
+     * and the grammar (docs/codex-wire.md §7 item 3: the model has no other way to learn the format).
      */
     static String customDescription(@Nullable String description, @Nullable ObjectNode format, String path) {
         StringBuilder out = new StringBuilder(description == null ? 64 : description.length() + 256);

@@ -95,7 +95,7 @@ final class ErrorMapperSamplesTest {
                         "invalid_request_error",
                         null,
                         "unknown variant `developer`"),
-                // DIALECTS.md §1.2: DeepSeek serde errors come as 400 or 422; this one's status is not in
+                // docs/dialects.md §1.2: DeepSeek serde errors come as 400 or 422; this one's status is not in
                 // its source, so it stands for the 422 case.
                 new Row(
                         "deepseek-error-image-url.txt",

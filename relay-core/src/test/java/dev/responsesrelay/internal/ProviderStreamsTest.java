@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Each provider's stream through its own profile. Real samples come from relay-fixtures' copies in
  * {@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/} (provenance in
  * its SOURCES.md) and say when they are excerpts; where a test
- * appends synthetic chunks, or is wholly synthetic, it names the DIALECTS.md section the shape
+ * appends synthetic chunks, or is wholly synthetic, it names the docs/dialects.md section the shape
  * follows. What the profile changes on the answer side is asserted: which provider a reasoning
  * envelope names, whether {@code <think>} tags are split, and the repairs that fire.
  */

@@ -74,7 +74,7 @@ final class ProviderTestSupport {
     }
 
     /**
-     * A minimal Codex-shaped request (CODEX-WIRE.md §1.2, §1.3; synthetic): a developer message, a
+     * A minimal Codex-shaped request (docs/codex-wire.md §1.2, §1.3; synthetic): a developer message, a
      * user prompt and Codex's {@code exec_command} function tool, streaming.
      */
     static ObjectNode codexLikeRequest(String model, String prompt) {
@@ -137,7 +137,7 @@ final class ProviderTestSupport {
     }
 
     /**
-     * The next request as Codex would send it (CODEX-WIRE.md §1.3, §6): the previous input, then
+     * The next request as Codex would send it (docs/codex-wire.md §1.3, §6): the previous input, then
      * every output item as received, then one {@code function_call_output} per call, in call order.
      */
     static ObjectNode nextTurn(ObjectNode previous, ArrayNode output, String toolResult) {

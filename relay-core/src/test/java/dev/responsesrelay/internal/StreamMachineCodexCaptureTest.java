@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays the SSE streams Codex 0.169 accepted ({@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/codex-0.169.0/sse/}) through the
- * translator: each capture's deltas become a synthetic Chat upstream (DIALECTS.md §0 shape: text as
+ * translator: each capture's deltas become a synthetic Chat upstream (docs/dialects.md §0 shape: text as
  * {@code content}, reasoning as {@code reasoning_content}, calls as {@code tool_calls} with the
  * capture's call ids, a finish chunk, a usage chunk with the capture's usage, {@code [DONE]}), and
  * the translation must produce the capture's event sequence and the same output items and usage.

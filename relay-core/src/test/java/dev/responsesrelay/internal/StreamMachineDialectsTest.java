@@ -111,7 +111,7 @@ class StreamMachineDialectsTest {
 
     @Test
     void sglangStreamWithExplicitNulls() {
-        // An excerpt from mid-stream; a synthetic stop (DIALECTS.md §0 shape) ends it.
+        // An excerpt from mid-stream; a synthetic stop (docs/dialects.md §0 shape) ends it.
         StreamRun.Result result = translateSample("sglang-stream-reasoning-content-explicit-nulls.sse", SYNTHETIC_STOP);
 
         assertThat(result.terminalType()).isEqualTo(EventTypes.COMPLETED);
@@ -224,7 +224,7 @@ class StreamMachineDialectsTest {
     @Test
     void vllmGatewayToolCallContinuationsWithExplicitNulls() {
         // zen-vllm-stream-toolcall-null-continuations.json holds deltas only; each is wrapped in a
-        // chunk of the DIALECTS.md §0 shape, and synthetic argument deltas of the same shape follow.
+        // chunk of the docs/dialects.md §0 shape, and synthetic argument deltas of the same shape follow.
         JsonNode deltas =
                 JsonTestSupport.tree(Samples.text("dialects/zen-vllm-stream-toolcall-null-continuations.json"));
         List<String> payloads = new ArrayList<>();

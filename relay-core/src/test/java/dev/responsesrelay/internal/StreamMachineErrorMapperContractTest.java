@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stream machine hands upstream failures and in-stream error payloads to {@link ErrorMapper}.
- * These tests hold the machine to the mapper's contract: the codes Codex acts on (CODEX-WIRE.md
- * §2.3, DIALECTS.md rule 42). The shape checks that do not depend on it live in {@link
+ * These tests hold the machine to the mapper's contract: the codes Codex acts on (docs/codex-wire.md
+ * §2.3, docs/dialects.md rule 42). The shape checks that do not depend on it live in {@link
  * StreamMachineTerminalTest}.
  */
 class StreamMachineErrorMapperContractTest {

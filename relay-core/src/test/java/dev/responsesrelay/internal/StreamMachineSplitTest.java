@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Re-chunking (STYLE.md §2.10.2): an upstream body fed to {@link SseDecoder} in pieces of any size,
+ * Re-chunking (TCP and HTTP clients split a body anywhere): an upstream body fed to {@link SseDecoder} in pieces of any size,
  * with {@code \n}, {@code \r\n} or {@code \r} line endings, must translate to exactly the events of
  * the body fed whole. The whole-body translation passes both stream checks ({@link
  * StreamRun#check}); every split translation must equal it event for event, so it passes them too.
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StreamMachineSplitTest {
     private static final String[] LINE_ENDINGS = {"\n", "\r\n", "\r"};
 
-    /** A synthetic stream (DIALECTS.md §0 shape) with reasoning, text, think-free content and calls. */
+    /** A synthetic stream (docs/dialects.md §0 shape) with reasoning, text, think-free content and calls. */
     private static String syntheticToolStream() {
         String patch = "*** Begin Patch\n*** Add File: a.txt\n+\"quoted\" \\ é 😀\n*** End Patch\n";
         List<String> chunks = List.of(

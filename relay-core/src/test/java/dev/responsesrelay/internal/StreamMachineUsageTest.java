@@ -7,7 +7,7 @@ import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.fixtures.Samples;
 import org.junit.jupiter.api.Test;
 
-/** Usage from wherever the upstream puts it (DIALECTS.md rule 39, CODEX-WIRE.md §2.2). */
+/** Usage from wherever the upstream puts it (docs/dialects.md rule 39, docs/codex-wire.md §2.2). */
 class StreamMachineUsageTest {
     private static JsonNode usageOf(StreamRun.Result result) {
         return result.response().path("usage");
@@ -49,7 +49,7 @@ class StreamMachineUsageTest {
 
     @Test
     void deepSeekCacheHitTokensBecomeCachedTokens() {
-        // Synthetic, shaped after DIALECTS.md §1.2 (prompt_cache_hit_tokens / _miss_tokens).
+        // Synthetic, shaped after docs/dialects.md §1.2 (prompt_cache_hit_tokens / _miss_tokens).
         String usageChunk =
                 "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"deepseek-chat\","
                         + "\"choices\":[],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":10,\"total_tokens\":910,"

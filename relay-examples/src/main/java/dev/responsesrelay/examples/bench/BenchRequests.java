@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 public final class BenchRequests {
     /**
      * A small streaming request declaring one function tool, {@code exec_command}. Synthetic, shaped
-     * after Codex 0.169's requests (CODEX-WIRE.md §1), cut down so that opening a stream (whose
+     * after Codex 0.169's requests (docs/codex-wire.md §1), cut down so that opening a stream (whose
      * {@code response.created} echoes the request's tools) costs little next to the chunks fed
      * through it.
      */

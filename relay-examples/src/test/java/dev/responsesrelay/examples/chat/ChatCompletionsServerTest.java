@@ -42,7 +42,7 @@ class ChatCompletionsServerTest {
 
     /**
      * Synthetic, shaped after the Responses API {@code response} object (the non-streamed answer of
-     * POST /v1/responses; CODEX-WIRE.md §2 shows the same object inside response.completed).
+     * POST /v1/responses; docs/codex-wire.md §2 shows the same object inside response.completed).
      */
     private static final String COMPLETED_RESPONSE = "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,"
             + "\"status\":\"completed\",\"model\":\"gpt-5\",\"output\":[{\"type\":\"message\",\"id\":\"msg_1\","
@@ -124,7 +124,7 @@ class ChatCompletionsServerTest {
 
     @Test
     void upstream429BeforeTheFirstChunkKeepsItsStatusBodyAndRetryAfter() throws Exception {
-        // Synthetic, shaped after OpenAI's rate-limit error body (DIALECTS.md, section on errors).
+        // Synthetic, shaped after OpenAI's rate-limit error body (docs/dialects.md, section on errors).
         String limited = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"rate_limit_error\","
                 + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
         ScriptedHttpUpstream upstream =

@@ -106,7 +106,7 @@ class CodexChatServerEndToEndTest {
                         "90",
                         "--codex-config",
                         "model_provider=\"fake\"",
-                        // No retries: a failing fake upstream should fail the turn at once (CODEX-WIRE.md §2.3).
+                        // No retries: a failing fake upstream should fail the turn at once (docs/codex-wire.md §2.3).
                         "--codex-config",
                         "model_providers.fake={name=\"Fake\",base_url=\"" + upstream.baseUrl()
                                 + "\",wire_api=\"responses\",supports_websockets=false,"

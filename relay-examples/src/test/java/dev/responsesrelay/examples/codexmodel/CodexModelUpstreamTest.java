@@ -99,7 +99,7 @@ class CodexModelUpstreamTest {
         CodexExecution execution = start(codex(upstream, Duration.ofSeconds(60)), HELLO_REQUEST, new Recorder());
         assertThat(execution.awaitFinished(Duration.ofSeconds(60))).isTrue();
 
-        // Codex tells the model its working directory in <environment_context> (CODEX-WIRE.md §1.3).
+        // Codex tells the model its working directory in <environment_context> (docs/codex-wire.md §1.3).
         Matcher cwd = Pattern.compile("<cwd>([^<]+)</cwd>")
                 .matcher(upstream.requestBodies().get(0));
         assertThat(cwd.find()).isTrue();
@@ -272,7 +272,7 @@ class CodexModelUpstreamTest {
                 .model("fake-model")
                 .environment("CODEX_HOME", codexHome.toString())
                 .configOverride("model_provider", "\"fake\"")
-                // No retries: a failing fake upstream should fail the turn at once (CODEX-WIRE.md §2.3).
+                // No retries: a failing fake upstream should fail the turn at once (docs/codex-wire.md §2.3).
                 .configOverride(
                         "model_providers.fake",
                         "{name=\"Fake\",base_url=\"" + upstream.baseUrl() + "\",wire_api=\"responses\","
