@@ -205,6 +205,9 @@ final class MessageAssembler {
             case "function_call" -> addFunctionCall(item, path);
             case "custom_tool_call" -> addCustomToolCall(item, path);
             case "function_call_output", "custom_tool_call_output" -> addOutput(item, path);
+            case "additional_tools" -> {
+                // Tool declarations (Codex's code mode): RequestMapper offered them upstream as tools.
+            }
             default -> {
                 if (COMPACTION_ITEM_TYPES.contains(type)) {
                     throw new InvalidRequestException(

@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Mapped: {@code model}, {@code instructions} and {@code input} → {@code messages}, {@code
- *       tools}, {@code tool_choice}, {@code parallel_tool_calls}, {@code reasoning.effort} → {@code
+ *       tools} (with those of {@code additional_tools} input items), {@code tool_choice}, {@code parallel_tool_calls}, {@code reasoning.effort} → {@code
  *       reasoning_effort}, {@code text.format} → {@code response_format}, {@code max_output_tokens}
  *       → the profile's token-limit field, {@code temperature}, {@code top_p}, {@code stream} (plus
  *       {@code stream_options.include_usage}, without which Codex never auto-compacts, docs/codex-wire.md
@@ -135,7 +135,8 @@ public final class RequestMapper {
 
         ToolNames names = new ToolNames();
         ToolMapper tools = new ToolMapper(provider, names, warnings);
-        tools.mapTools(optionalArray(request, "tools", ""));
+        tools.mapTools(optionalArray(request, "tools", ""), "/tools");
+        hoistAdditionalTools(JsonFields.value(request, "input"), tools);
 
         // Tools first: declared tools claim their plain Chat names before history items ask.
         MessageAssembler messages = new MessageAssembler(provider, names, tools.declared(), warnings);
@@ -223,6 +224,30 @@ public final class RequestMapper {
     }
 
     /**
+     * Codex's code mode (its default model with no {@code model} configured, CODEX-WIRE.md
+     * addendum) sends no {@code tools}; it declares them in an input item {@code {"type":
+     * "additional_tools","role":"developer","tools":[…]}}. Those tools are offered upstream like
+     * declared ones, wherever the item stands in the input; the item itself carries nothing else, so
+     * {@link MessageAssembler} writes no message for it.
+     */
+    private static void hoistAdditionalTools(@Nullable JsonNode input, ToolMapper tools) {
+        if (input == null || !input.isArray()) {
+            return; // MessageAssembler refuses a malformed input with its own path
+        }
+        for (int i = 0; i < input.size(); i++) {
+            if (input.get(i) instanceof ObjectNode item
+                    && "additional_tools".equals(item.path("type").textValue())) {
+                String path = "/input/" + i;
+                ArrayNode additional = optionalArray(item, "tools", path);
+                if (additional == null) {
+                    throw new InvalidRequestException("tools is required", path + "/tools");
+                }
+                tools.mapTools(additional, path + "/tools");
+            }
+        }
+    }
+
+    /**
      * Parses the body, failing with the JSON pointer where parsing stopped; a body nested deeper than
      * {@link Json#MAX_NESTING_DEPTH} is refused by the parser before any tree is built.
      */
@@ -285,7 +310,11 @@ public final class RequestMapper {
                 "/" + field);
     }
 
-    /** {@code reasoning.effort}, or null; {@code reasoning.summary} has no Chat meaning. */
+    /**
+     * {@code reasoning.effort}, or null; {@code reasoning.summary} and {@code reasoning.context}
+     * (Codex's code mode sends {@code "all_turns"}) have no Chat meaning: the relay replays every
+     * turn's reasoning the profile takes anyway.
+     */
     private static @Nullable String reasoningEffort(ObjectNode request) {
         ObjectNode reasoning = optionalObject(request, "reasoning", "");
         return reasoning == null ? null : optionalText(reasoning, "effort", "/reasoning");

@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  *       with one required string parameter {@value #CUSTOM_INPUT_FIELD}; the grammar goes into the
  *       description, since Chat has no grammar-constrained tools outside OpenAI.
  *   <li>{@code namespace} → every nested tool flattened to its own function ({@link ToolNames}).
+ *   <li>The same rules apply to the tools of an {@code additional_tools} input item, which Codex's
+ *       code mode sends instead of {@code tools} (its freeform {@code exec} is a {@code custom}
+ *       tool in the {@code functions} namespace); they join the Chat tools after {@code tools}.
  *   <li>hosted tools ({@code web_search}, {@code tool_search}, {@code file_search}, …) run on
  *       OpenAI's servers and have no Chat form: dropped with a warning, as are unknown tool types
  *       (an offer the model cannot see can never be executed wrongly).
@@ -84,13 +87,19 @@ final class ToolMapper {
         return HOSTED_TOOL_TYPES.contains(type) || type.startsWith("web_search") || type.startsWith("computer_use");
     }
 
-    /** Maps the request's {@code tools} array ({@code /tools}); call once, before the history. */
-    void mapTools(@Nullable ArrayNode tools) {
+    /**
+     * Maps a tools array: the request's {@code tools} ({@code /tools}) and then the {@code tools}
+     * of every {@code additional_tools} input item (Codex's code mode, CODEX-WIRE.md addendum),
+     * all before the history, so that declared tools claim their plain Chat names first.
+     *
+     * @param basePath the JSON pointer of the array, for error messages and warnings
+     */
+    void mapTools(@Nullable ArrayNode tools, String basePath) {
         if (tools == null) {
             return;
         }
         for (int i = 0; i < tools.size(); i++) {
-            String path = "/tools/" + i;
+            String path = basePath + "/" + i;
             ObjectNode tool = requireObjectElement(tools.get(i), path);
             String type = requireText(tool, "type", path, true);
             switch (type) {
