@@ -224,8 +224,8 @@ public final class RequestMapper {
     }
 
     /**
-     * Codex's code mode (its default model with no {@code model} configured, CODEX-WIRE.md
-     * addendum) sends no {@code tools}; it declares them in an input item {@code {"type":
+     * Codex's code mode (its default model with no {@code model} configured, docs/codex-wire.md
+     * §10) sends no {@code tools}; it declares them in an input item {@code {"type":
      * "additional_tools","role":"developer","tools":[…]}}. Those tools are offered upstream like
      * declared ones, wherever the item stands in the input; the item itself carries nothing else, so
      * {@link MessageAssembler} writes no message for it.

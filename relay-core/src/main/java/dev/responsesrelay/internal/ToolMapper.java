@@ -89,7 +89,7 @@ final class ToolMapper {
 
     /**
      * Maps a tools array: the request's {@code tools} ({@code /tools}) and then the {@code tools}
-     * of every {@code additional_tools} input item (Codex's code mode, CODEX-WIRE.md addendum),
+     * of every {@code additional_tools} input item (Codex's code mode, docs/codex-wire.md §10),
      * all before the history, so that declared tools claim their plain Chat names first.
      *
      * @param basePath the JSON pointer of the array, for error messages and warnings

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Codex's code mode (issue 13 §0): with no model configured, Codex 0.169 declares its tools in an
  * {@code additional_tools} input item instead of {@code tools}. Inputs are synthetic, shaped after
  * the real capture {@code fixtures/.../codex-0.169.0/default-model-code-mode/request.responses.json}
- * (CODEX-WIRE.md addendum): a {@code functions} namespace holding the freeform {@code exec} tool
+ * (docs/codex-wire.md §10): a {@code functions} namespace holding the freeform {@code exec} tool
  * and the function {@code wait}, and a {@code clock} namespace with {@code sleep}.
  */
 class RequestMapperAdditionalToolsTest {
