@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * delete}), the AI SDK's default {@code item_reference} flow ({@code store} unset) and the Agents
  * SDK's {@code previousResponseId}. Each test checks what the upstream received: the earlier turn's
  * answer, and its reasoning, which the {@code deepseek} profile sends back as {@code
- * reasoning_content} (DIALECTS.md rule 24), so a reasoning item the relay failed to resolve shows.
+ * reasoning_content} (docs/dialects.md rule 24), so a reasoning item the relay failed to resolve shows.
  */
 @Disabled("issue 12: fails until the response store lands. Today previous_response_id is a 400, GET"
         + " /v1/responses/{id} a 404, and the AI SDK's item_reference items are dropped without a word: turn 2's"
@@ -112,9 +112,9 @@ class ConversationStateEndToEndTest {
         List<JsonNode> chats = relay.chatRequests();
         assertThat(chats).hasSize(2);
         JsonNode callTurn = withRole(chats.get(1), "assistant").get(0);
-        assertThat(assistantToolCalls(chats.get(1))).singleElement().satisfies(call -> assertThat(
-                        call.path("id").asText())
-                .isEqualTo("call_weather"));
+        assertThat(assistantToolCalls(chats.get(1)))
+                .singleElement()
+                .satisfies(call -> assertThat(call.path("id").asText()).isEqualTo("call_weather"));
         assertThat(callTurn.path("reasoning_content").asText()).isEqualTo(TOOL_REASONING);
     }
 

@@ -268,14 +268,13 @@ class IdleEventCandidatesTest {
                 .orElseThrow(() -> new AssertionError("the relay sent no response.in_progress: " + base));
         List<SseEvent> events = new ArrayList<>(base);
         for (int i = 0; i < 2; i++) {
-            SseEvent filler =
-                    switch (candidate) {
-                        case COMMENT -> new SseEvent("", MAPPER.nullNode(), ": keep-alive");
-                        case REPEATED_IN_PROGRESS -> new SseEvent(
-                                inProgress.name(), inProgress.data().deepCopy(), "");
-                        case UNKNOWN_TYPE -> new SseEvent(
-                                "keepalive", MAPPER.createObjectNode().put("type", "keepalive"), "");
-                    };
+            SseEvent filler = switch (candidate) {
+                case COMMENT -> new SseEvent("", MAPPER.nullNode(), ": keep-alive");
+                case REPEATED_IN_PROGRESS ->
+                    new SseEvent(inProgress.name(), inProgress.data().deepCopy(), "");
+                case UNKNOWN_TYPE ->
+                    new SseEvent("keepalive", MAPPER.createObjectNode().put("type", "keepalive"), "");
+            };
             events.add(at, filler);
         }
         // Renumber: every event carries the next sequence_number, as OpenAI's streams do.
