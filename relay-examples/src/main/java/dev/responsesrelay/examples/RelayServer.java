@@ -330,22 +330,20 @@ public final class RelayServer implements AutoCloseable {
                 OkHttpClient client,
                 ServerOptions options)
                 throws Exception {
+            GracefulHandler graceful = new GracefulHandler(handler) {
+                @Override
+                protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                    // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.
+                    Answers.error(
+                            response,
+                            callback,
+                            Answers.relayError(
+                                    503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
+                }
+            };
             // Issue 13 §1: one guard in front of every endpoint, WebSocket upgrades included.
             server.setHandler(new LocalAccessGuard(
-                    options.host(), options.allowedHosts(), options.allowedOrigins(), new GracefulHandler(handler) {
-                        @Override
-                        protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-                            // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
-                            Answers.error(
-                                    response,
-                                    callback,
-                                    Answers.relayError(
-                                            503,
-                                            "server_error",
-                                            "server_is_shutting_down",
-                                            "the relay is shutting down"));
-                        }
-                    }));
+                    options.host(), options.allowedHosts(), options.allowedOrigins(), graceful));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
             server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
