@@ -342,8 +342,8 @@ public final class RelayServer implements AutoCloseable {
                 }
             };
             // Issue 13 §1: one guard in front of every endpoint, WebSocket upgrades included.
-            server.setHandler(new LocalAccessGuard(
-                    options.host(), options.allowedHosts(), options.allowedOrigins(), graceful));
+            server.setHandler(
+                    new LocalAccessGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), graceful));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
             server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
