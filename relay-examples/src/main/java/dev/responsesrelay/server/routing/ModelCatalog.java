@@ -89,7 +89,9 @@ public final class ModelCatalog {
     Map<String, UpstreamState> states() {
         Map<String, UpstreamState> out = new LinkedHashMap<>();
         for (RoutedUpstream upstream : upstreams) {
-            out.put(upstream.name(), states.get(upstream.name()));
+            out.put(
+                    upstream.name(),
+                    states.getOrDefault(upstream.name(), new UpstreamState(null, "not contacted yet", null)));
         }
         return out;
     }

@@ -242,6 +242,11 @@ public final class ModelRouter {
         catalog.observe(upstream, reachable, detail);
     }
 
+    /** The first configured upstream's relay, for what needs one upstream (recording names). */
+    public OkHttpRelay firstRelay() {
+        return upstreams.values().iterator().next().relay();
+    }
+
     /** Every configured upstream's name, in file order. */
     public List<String> upstreamNames() {
         return List.copyOf(upstreams.keySet());
