@@ -58,6 +58,7 @@ class RoutingServerTest {
                 [models."deepseek-chat"]
                 upstream = "ds"
                 aliases = ["ds-chat"]
+                context_window = 64000
                 fallbacks = ["spare/plain-1"]
 
                 [models.qwen]
@@ -162,6 +163,30 @@ class RoutingServerTest {
             assertThat(ready.at("/upstreams/local/reachable").asBoolean(true)).isFalse();
             assertThat(ready.at("/upstreams/ds/reachable").asBoolean()).isTrue();
         }
+    }
+
+    @Test
+    void codexConfigFromTheRelaysOwnListCatalogsEveryRoutedModel() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.responsesrelay.examples.codex.CodexConfigCommand.run(
+                new String[] {"--upstream", relay.baseUrl(), "--port", Integer.toString(relay.port())},
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit)
+                .as(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .isZero();
+        JsonNode catalog = JSON.readTree(printed.substring(printed.indexOf("{", printed.indexOf("relay-catalog"))));
+        List<String> slugs = new ArrayList<>();
+        catalog.path("models").forEach(m -> slugs.add(m.path("slug").asText()));
+        assertThat(slugs).contains("deepseek-chat", "ds-chat", "qwen", "llama3.2", "local/llama3.2", "plain-1");
+        catalog.path("models").forEach(m -> {
+            if (m.path("slug").asText().equals("deepseek-chat")) {
+                assertThat(m.path("context_window").asInt()).isEqualTo(64000);
+            }
+        });
     }
 
     // ---- helpers

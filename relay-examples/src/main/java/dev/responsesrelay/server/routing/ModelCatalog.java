@@ -41,7 +41,8 @@ public final class ModelCatalog {
             String detail,
             @Nullable Instant at) {}
 
-    private record Listing(List<String> ids, long fetchedNanos) {}
+    /** One upstream's list: each entry as the upstream sent it (its context fields kept). */
+    private record Listing(Map<String, JsonNode> entries, long fetchedNanos) {}
 
     private final List<RoutedUpstream> upstreams;
     private final Map<String, OkHttpRelay> listers = new LinkedHashMap<>();
@@ -67,8 +68,8 @@ public final class ModelCatalog {
 
     /** The first upstream, in config order, whose list holds {@code model}. */
     Optional<String> upstreamListing(String model) {
-        for (Map.Entry<String, List<String>> listing : listings().entrySet()) {
-            if (listing.getValue().contains(model)) {
+        for (Map.Entry<String, Map<String, JsonNode>> listing : listings().entrySet()) {
+            if (listing.getValue().containsKey(model)) {
                 return Optional.of(listing.getKey());
             }
         }
@@ -76,12 +77,12 @@ public final class ModelCatalog {
     }
 
     /** Each upstream's current list (refreshed first where older than {@link #TTL}), in config order. */
-    Map<String, List<String>> listings() {
+    Map<String, Map<String, JsonNode>> listings() {
         refreshStale();
-        Map<String, List<String>> out = new LinkedHashMap<>();
+        Map<String, Map<String, JsonNode>> out = new LinkedHashMap<>();
         for (RoutedUpstream upstream : upstreams) {
             Listing listing = listings.get(upstream.name());
-            out.put(upstream.name(), listing == null ? List.of() : listing.ids());
+            out.put(upstream.name(), listing == null ? Map.of() : listing.entries());
         }
         return out;
     }
@@ -134,19 +135,19 @@ public final class ModelCatalog {
                         "GET /models answered HTTP " + answer.httpStatus());
                 return;
             }
-            List<String> ids = new ArrayList<>();
+            Map<String, JsonNode> entries = new LinkedHashMap<>();
             JsonNode root = JSON.readTree(answer.body());
             JsonNode list = root == null ? null : root.isArray() ? root : root.path("data");
             if (list != null) {
                 for (JsonNode entry : list) {
                     String id = entry.path("id").asText("");
-                    if (!id.isEmpty()) {
-                        ids.add(id);
+                    if (!id.isEmpty() && entry.isObject()) {
+                        entries.putIfAbsent(id, entry);
                     }
                 }
             }
-            listings.put(name, new Listing(List.copyOf(ids), System.nanoTime()));
-            observe(name, true, "lists " + ids.size() + " model(s)");
+            listings.put(name, new Listing(Map.copyOf(entries), System.nanoTime()));
+            observe(name, true, "lists " + entries.size() + " model(s)");
         } catch (Exception e) {
             keepOldList(name);
             observe(name, false, "GET /models failed: " + e.getClass().getSimpleName());
@@ -156,6 +157,6 @@ public final class ModelCatalog {
     /** A failed fetch keeps the last good list, and is tried again after the TTL. */
     private void keepOldList(String name) {
         Listing old = listings.get(name);
-        listings.put(name, new Listing(old == null ? List.of() : old.ids(), System.nanoTime()));
+        listings.put(name, new Listing(old == null ? Map.of() : old.entries(), System.nanoTime()));
     }
 }

@@ -187,26 +187,43 @@ public final class ModelRouter {
         return builder.build();
     }
 
-    /** The merged {@code GET /v1/models} body: configured names and aliases, prefixed and listed ids. */
+    /**
+     * The merged {@code GET /v1/models} body: configured names and aliases (with {@code
+     * context_window} when configured, else the upstream entry's own context fields), then every
+     * upstream's listed models, as listed and under the upstream's prefix. {@code codex-config
+     * --upstream http://RELAY/v1} reads this list, so one Codex provider's catalog holds every
+     * routed model.
+     */
     public String modelsJson() {
+        Map<String, Map<String, JsonNode>> listings = catalog.listings();
         ObjectNode body = JSON.createObjectNode().put("object", "list");
         ArrayNode data = body.putArray("data");
         Set<String> seen = new LinkedHashSet<>();
         for (ModelConfig model : config.models()) {
-            add(data, seen, model.name(), model.upstream());
-            for (String alias : model.aliases()) {
-                add(data, seen, alias, model.upstream());
+            JsonNode listed = listings.getOrDefault(model.upstream(), Map.of()).get(model.upstreamModel());
+            for (String name : names(model)) {
+                ObjectNode entry = add(data, seen, name, model.upstream(), listed);
+                if (entry != null && model.contextWindow().isPresent()) {
+                    entry.put("context_window", model.contextWindow().getAsInt());
+                }
             }
         }
-        for (Map.Entry<String, List<String>> listing : catalog.listings().entrySet()) {
+        for (Map.Entry<String, Map<String, JsonNode>> listing : listings.entrySet()) {
             RoutedUpstream upstream = upstreams.get(listing.getKey());
             String prefix = upstream == null ? "" : upstream.config().prefix();
-            for (String id : listing.getValue()) {
-                add(data, seen, id, listing.getKey());
-                add(data, seen, prefix + id, listing.getKey());
+            for (Map.Entry<String, JsonNode> entry : listing.getValue().entrySet()) {
+                add(data, seen, entry.getKey(), listing.getKey(), entry.getValue());
+                add(data, seen, prefix + entry.getKey(), listing.getKey(), entry.getValue());
             }
         }
         return body.toString();
+    }
+
+    private static List<String> names(ModelConfig model) {
+        List<String> names = new ArrayList<>();
+        names.add(model.name());
+        names.addAll(model.aliases());
+        return names;
     }
 
     /** The names a client may use, for the 404's message. */
@@ -257,14 +274,19 @@ public final class ModelRouter {
         catalog.close();
     }
 
-    private static void add(ArrayNode data, Set<String> seen, String id, String owner) {
-        if (seen.add(id)) {
-            data.addObject()
-                    .put("id", id)
-                    .put("object", "model")
-                    .put("created", 0)
-                    .put("owned_by", owner);
+    /** Adds an entry (a copy of the upstream's, if any, renamed), unless the name is there already. */
+    private static @Nullable ObjectNode add(
+            ArrayNode data, Set<String> seen, String id, String owner, @Nullable JsonNode upstreamEntry) {
+        if (!seen.add(id)) {
+            return null;
         }
+        ObjectNode entry = upstreamEntry instanceof ObjectNode listed ? listed.deepCopy() : JSON.createObjectNode();
+        entry.put("id", id).put("object", "model").put("owned_by", owner);
+        if (!entry.has("created")) {
+            entry.put("created", 0);
+        }
+        data.add(entry);
+        return entry;
     }
 
     private static JsonNode parse(String json) {
