@@ -92,6 +92,13 @@ class RoutingServerTest {
         assertThat(upstreamModels(deepseek)).containsExactly("deepseek-chat", "deepseek-chat");
         assertThat(upstreamModels(ollama)).containsExactly("qwen3:8b", "llama3.2", "qwen3:8b");
         assertThat(plain.chatRequests()).isEmpty();
+        String metrics = scrape();
+        for (String model : List.of("deepseek-chat", "ds-chat", "qwen", "llama3.2", "local/qwen3:8b")) {
+            assertThat(metrics)
+                    .contains("relay_requests_total{direction=\"responses\",model=\"" + model
+                            + "\",route=\"/v1/responses\",status=\"200\"} 1.0");
+        }
+        assertThat(metrics).contains("relay_open_streams 0.0");
         // The DeepSeek profile sends DeepSeek's thinking switch; Ollama's does not.
         assertThat(JSON.readTree(deepseek.chatRequests().get(0).body()).has("thinking"))
                 .isTrue();
@@ -126,7 +133,11 @@ class RoutingServerTest {
         assertThat(events.stream().filter(e -> e.event().equals("response.created")))
                 .hasSize(1);
         assertThat(upstreamModels(plain)).containsExactly("plain-1");
-        assertThat(scrape()).contains("relay_fallbacks_total{from=\"ds\",to=\"spare\"} 1.0");
+        assertThat(scrape())
+                .contains("relay_fallbacks_total{from=\"ds\",to=\"spare\"} 1.0")
+                .contains(
+                        "relay_requests_total{direction=\"responses\",model=\"deepseek-chat\",route=\"/v1/responses\","
+                                + "status=\"200\"} 1.0");
     }
 
     @Test

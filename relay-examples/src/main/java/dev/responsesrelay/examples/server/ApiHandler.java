@@ -34,6 +34,9 @@ abstract class ApiHandler extends Handler.Abstract {
         this.served = "POST " + postPaths[0] + " and GET /v1/models";
     }
 
+    /** The request attribute a handler sets to the request's model, for the metrics' label. */
+    static final String MODEL_ATTRIBUTE = "dev.responsesrelay.model";
+
     private volatile @Nullable RelayMetrics metrics;
     private volatile @Nullable Supplier<Readiness.Answer> readiness;
 
@@ -43,6 +46,36 @@ abstract class ApiHandler extends Handler.Abstract {
         this.readiness = readiness;
     }
 
+    /**
+     * Counts the API's answers in {@code relay_requests_total} when they are complete, with the
+     * status sent and the model the handler read (docs/OPERATIONS.md "Metrics").
+     */
+    private Callback counted(Request request, Response response, Callback callback, String path) {
+        RelayMetrics counter = metrics;
+        if (counter == null || !(path.equals("/v1/models") || postPaths.contains(path))) {
+            return callback;
+        }
+        String direction = postPaths.contains("/v1/responses") ? "responses" : "chat";
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                count();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                count();
+                super.failed(failure);
+            }
+
+            private void count() {
+                Object model = request.getAttribute(MODEL_ATTRIBUTE);
+                counter.request(path, model instanceof String name ? name : "", response.getStatus(), direction);
+            }
+        };
+    }
+
     /** Answers an authorized {@code GET /v1/models}. */
     abstract void models(Request request, Response response, Callback callback);
 
@@ -50,8 +83,9 @@ abstract class ApiHandler extends Handler.Abstract {
     abstract void post(Request request, Response response, Callback callback);
 
     @Override
-    public final boolean handle(Request request, Response response, Callback callback) {
+    public final boolean handle(Request request, Response response, Callback originalCallback) {
         String path = Request.getPathInContext(request);
+        Callback callback = counted(request, response, originalCallback, path);
         try {
             if (path.equals("/healthz")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)) {

@@ -137,6 +137,9 @@ public final class RelayHandler extends ApiHandler {
         Recording recording =
                 settings.recorder().begin(request.getMethod(), "/v1/responses", request.getHeaders(), body);
         String model = RequestModel.of(body).orElse(null);
+        if (model != null) {
+            request.setAttribute(MODEL_ATTRIBUTE, model);
+        }
         List<RelayChooser.Attempt> attempts =
                 settings.chooser().choose(model, ClientKeys.bearerToken(request.getHeaders()));
         if (attempts.isEmpty()) {
@@ -277,9 +280,13 @@ public final class RelayHandler extends ApiHandler {
                 settings.executor(),
                 settings.keepAlive(),
                 recording,
-                () -> openStreams.remove(self[0]));
+                () -> {
+                    openStreams.remove(self[0]);
+                    settings.metrics().openStreams(-1);
+                });
         self[0] = answer;
         openStreams.add(answer);
+        settings.metrics().openStreams(1);
         answer.watchClient();
         if (fallbacks.any()) {
             answer.fallback((failure, listener) -> {
