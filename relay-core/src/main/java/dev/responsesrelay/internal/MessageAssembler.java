@@ -63,7 +63,6 @@ final class MessageAssembler {
             "tool_search_call",
             "tool_search_output",
             "image_generation_call",
-            "item_reference",
             "file_search_call",
             "computer_call",
             "computer_call_output",
@@ -205,6 +204,13 @@ final class MessageAssembler {
             case "function_call" -> addFunctionCall(item, path);
             case "custom_tool_call" -> addCustomToolCall(item, path);
             case "function_call_output", "custom_tool_call_output" -> addOutput(item, path);
+            // Issue 12: dropping it lost turn 1 of the AI SDK's conversations without a word. With a
+            // response store, dev.responsesrelay.state resolves it before translation.
+            case "item_reference" ->
+                throw new InvalidRequestException(
+                        "item_reference needs a response store, and this relay runs without one: send the"
+                                + " referenced item itself, or set store to false in the client",
+                        path);
             default -> {
                 if (COMPACTION_ITEM_TYPES.contains(type)) {
                     throw new InvalidRequestException(

@@ -25,14 +25,22 @@ class RequestMapperItemsTest {
                 "{\"type\":\"local_shell_call\",\"call_id\":\"c\",\"action\":{\"type\":\"exec\",\"command\":[\"ls\"]}}",
                 "{\"type\":\"tool_search_call\",\"call_id\":\"c\",\"arguments\":{}}",
                 "{\"type\":\"tool_search_output\",\"call_id\":\"c\",\"tools\":[]}",
-                "{\"type\":\"image_generation_call\",\"id\":\"ig_1\",\"result\":\"AA==\"}",
-                "{\"type\":\"item_reference\",\"id\":\"msg_1\"}"
+                "{\"type\":\"image_generation_call\",\"id\":\"ig_1\",\"result\":\"AA==\"}"
             })
     void itemWithoutChatFormIsDroppedWithWarning(String item) {
         MappedRequest mapped = map(withInput("[" + USER + "," + item + "]"));
 
         assertThat(tree(mapped.chatJson()).at("/messages").size()).isEqualTo(1);
         assertThat(mapped.warnings()).singleElement().asString().contains("at /input/1");
+    }
+
+    @Test
+    void itemReferenceWithoutAStoreIsRefusedWithItsPathNotDropped() {
+        InvalidRequestException error =
+                invalid(withInput("[" + USER + ",{\"type\":\"item_reference\",\"id\":\"msg_1\"}]"));
+
+        assertThat(error.path()).isEqualTo("/input/1");
+        assertThat(error.error().httpStatus()).isEqualTo(400);
     }
 
     @Test
