@@ -2,12 +2,14 @@ package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.UpstreamTap;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +56,8 @@ public final class RelayHandler extends ApiHandler {
             ScheduledExecutorService scheduler,
             Executor executor,
             Duration firstByteWindow,
-            Duration keepAlive) {}
+            Duration keepAlive,
+            ResponseState responseState) {}
 
     private final Settings settings;
     private final PassThroughRelays relays;
@@ -87,6 +90,11 @@ public final class RelayHandler extends ApiHandler {
         }
     }
 
+    /** The response store's server side (issue 12). */
+    public ResponseState responseState() {
+        return settings.responseState();
+    }
+
     /** How many exchanges are in flight. */
     public int openExchanges() {
         return openStreams.size() + openCalls.size();
@@ -101,6 +109,16 @@ public final class RelayHandler extends ApiHandler {
     @Override
     void post(Request request, Response response, Callback callback) {
         responses(request, response, callback);
+    }
+
+    @Override
+    boolean ownsSubpath(String path) {
+        return ResponseState.isStoredResponsePath(path);
+    }
+
+    @Override
+    void subpath(Request request, Response response, Callback callback, String path) {
+        settings.responseState().serve(request, response, callback, path);
     }
 
     /** The relay to use for this request: with the client's key upstream, if so configured. */
@@ -132,9 +150,19 @@ public final class RelayHandler extends ApiHandler {
         }
         Recording recording =
                 settings.recorder().begin(request.getMethod(), "/v1/responses", request.getHeaders(), body);
+        // Issue 12: previous_response_id and item_reference are resolved from the store first.
+        ResolvedRequest resolved;
+        try {
+            resolved = settings.responseState().resolve(request, body);
+        } catch (RelayException e) {
+            recording.answer(e.error().httpStatus(), e.error().toJson());
+            recording.close();
+            Answers.error(response, callback, e.error());
+            return;
+        }
         Translation translation;
         try {
-            translation = settings.relay().translator().translate(body);
+            translation = settings.relay().translator().translate(resolved == null ? body : resolved.body());
         } catch (InvalidRequestException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
@@ -155,9 +183,9 @@ public final class RelayHandler extends ApiHandler {
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);
         if (translation.clientStreams()) {
-            stream(request, response, callback, relay, translation, recording);
+            stream(request, response, callback, relay, translation, recording, resolved);
         } else {
-            respond(request, response, callback, relay, translation, recording);
+            respond(request, response, callback, relay, translation, recording, resolved);
         }
     }
 
@@ -167,7 +195,8 @@ public final class RelayHandler extends ApiHandler {
             Callback callback,
             OkHttpRelay relay,
             Translation translation,
-            Recording recording) {
+            Recording recording,
+            @Nullable ResolvedRequest resolved) {
         StreamedAnswer[] self = new StreamedAnswer[1];
         StreamedAnswer answer = new StreamedAnswer(
                 request,
@@ -181,7 +210,7 @@ public final class RelayHandler extends ApiHandler {
         self[0] = answer;
         openStreams.add(answer);
         answer.watchClient();
-        RelayCall call = relay.stream(translation, answer.listener());
+        RelayCall call = relay.stream(translation, settings.responseState().recording(answer.listener(), resolved));
         answer.begin(call, settings.firstByteWindow());
     }
 
@@ -191,7 +220,8 @@ public final class RelayHandler extends ApiHandler {
             Callback callback,
             OkHttpRelay relay,
             Translation translation,
-            Recording recording) {
+            Recording recording,
+            @Nullable ResolvedRequest resolved) {
         // The answer may arrive before respond() returns; whichever comes second removes the call.
         AtomicReference<@Nullable RelayCall> registered = new AtomicReference<>();
         AtomicBoolean answered = new AtomicBoolean();
@@ -222,6 +252,7 @@ public final class RelayHandler extends ApiHandler {
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
+            settings.responseState().recordAnswer(resolved, answer.httpStatus(), answer.body());
         });
         openCalls.add(call);
         registered.set(call);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
@@ -15,6 +16,7 @@ import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,6 +76,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private final String recordedChatUrl;
     private final IdGenerator ids;
     private final Clock clock;
+    /** Issue 12: the response store, and this connection's client scope in it. */
+    private final ResponseState responseState;
+
+    private final String scope;
     private final Object lock = new Object();
     private @Nullable Session session;
     private @Nullable RelayCall running;
@@ -92,7 +98,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             HttpFields upgradeHeaders,
             String recordedChatUrl,
             IdGenerator ids,
-            Clock clock) {
+            Clock clock,
+            ResponseState responseState,
+            String scope) {
+        this.responseState = responseState;
+        this.scope = scope;
         this.relay = relay;
         this.recorder = recorder;
         this.upgradeHeaders = upgradeHeaders;
@@ -129,7 +139,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     recorder.enabled() ? request.getHeaders().asImmutable() : HttpFields.EMPTY,
                     recordedChatUrl,
                     IdGenerator.random(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    settings.responseState(),
+                    ResponseState.scope(token));
         };
     }
 
@@ -186,6 +198,32 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         ObjectNode body = create.deepCopy();
         body.remove("type");
         JsonNode generate = body.remove("generate");
+        // Issue 12: chains and item references resolve through the store, so a new connection can
+        // continue a chain; the connection's own last response (below) still answers when the store
+        // cannot (a store:false chain, Codex's prewarm, a database that is down).
+        ResolvedRequest resolved = null;
+        if (responseState.store() != null) {
+            try {
+                resolved = responseState.resolve(scope, body.toString().getBytes(StandardCharsets.UTF_8));
+                if (resolved != null && JSON.readTree(resolved.body()) instanceof ObjectNode resolvedBody) {
+                    body = resolvedBody;
+                }
+            } catch (RelayException e) {
+                JsonNode named = body.get("previous_response_id");
+                boolean cached;
+                synchronized (lock) {
+                    cached = named != null && named.asText().equals(lastResponseId);
+                }
+                if (!cached) {
+                    sendError(e.error());
+                    done();
+                    return;
+                }
+                resolved = null;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the resolver writes JSON", e);
+            }
+        }
         JsonNode previous = body.remove("previous_response_id");
         ArrayNode input = inputOf(body);
         if (previous != null && !previous.isNull()) {
@@ -228,7 +266,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         ArrayNode fullInput = input;
-        RelayCall call = relay.stream(translation, new Listener(fullInput));
+        RelayCall call = relay.stream(translation, new Listener(fullInput, resolved));
         synchronized (lock) {
             if (busy) {
                 running = call;
@@ -387,9 +425,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** Writes one exchange's events as frames and remembers its outcome for chaining. */
     private final class Listener extends ResponsesListener {
         private final ArrayNode fullInput;
+        private final @Nullable ResolvedRequest resolved;
 
-        Listener(ArrayNode fullInput) {
+        Listener(ArrayNode fullInput, @Nullable ResolvedRequest resolved) {
             this.fullInput = fullInput;
+            this.resolved = resolved;
         }
 
         @Override
@@ -411,6 +451,13 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 if (!send(event.data())) {
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).
                     throw new IllegalStateException("the WebSocket client is gone");
+                }
+                ResolvedRequest toRecord = resolved;
+                if (toRecord != null
+                        && (event.event().equals("response.completed")
+                                || event.event().equals("response.incomplete"))) {
+                    // After the frame is sent, off the stream's path (issue 12).
+                    responseState.recordLater(toRecord, event.data());
                 }
             }
         }
