@@ -467,7 +467,8 @@ public final class ServerOptions {
             try {
                 StoreLocation.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage().replace("--store", source), e);
+                throw new IllegalArgumentException(
+                        String.valueOf(e.getMessage()).replace("--store", source), e);
             }
             return value.strip();
         }

@@ -47,7 +47,7 @@ class ConversationStatePostgresServerTest {
     @BeforeEach
     void startUpstream() throws Exception {
         upstream = new FakeUpstream();
-        upstream.handler = request -> FakeUpstream.eventStream(Samples.openAiPlainStream());
+        upstream.handler = request -> FakeUpstream.eventStream(ConversationStateServerTest.PLAIN_STREAM);
     }
 
     @AfterEach
@@ -86,8 +86,9 @@ class ConversationStatePostgresServerTest {
             completedId(next);
         }
 
-        JsonNode messages = JSON.readTree(upstream.chatRequests.get(1).getBody().utf8()).get("messages");
-        assertThat(messages.toString()).contains("first relay", "Hello, World!", "second relay");
+        JsonNode messages =
+                JSON.readTree(upstream.chatRequests.get(1).getBody().utf8()).get("messages");
+        assertThat(messages.toString()).contains("first relay", "Hello from the stream.", "second relay");
     }
 
     @Test
@@ -103,11 +104,13 @@ class ConversationStatePostgresServerTest {
         try (Socket socket = new Socket(second)) {
             socket.send("{\"type\":\"response.create\",\"model\":\"relay-test-model\",\"previous_response_id\":\"" + id
                     + "\",\"input\":\"new socket\"}");
-            assertThat(socket.readUntilCompleted().at("/response/status").asText()).isEqualTo("completed");
+            assertThat(socket.readUntilCompleted().at("/response/status").asText())
+                    .isEqualTo("completed");
         }
 
-        JsonNode messages = JSON.readTree(upstream.chatRequests.get(1).getBody().utf8()).get("messages");
-        assertThat(messages.toString()).contains("over a socket", "Hello, World!", "new socket");
+        JsonNode messages =
+                JSON.readTree(upstream.chatRequests.get(1).getBody().utf8()).get("messages");
+        assertThat(messages.toString()).contains("over a socket", "Hello from the stream.", "new socket");
     }
 
     @Test
@@ -180,12 +183,18 @@ class ConversationStatePostgresServerTest {
                 partial.setLength(0);
             }
             webSocket.request(1);
-            return null;
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public void close() throws Exception {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        public void close() {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Already closed by the relay: nothing to do.
+            }
         }
     }
 }

@@ -41,6 +41,14 @@ class ConversationStateServerTest {
             + "\"assistant\",\"content\":\"The answer is 4.\"},\"finish_reason\":\"stop\"}],"
             + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":5,\"total_tokens\":10}}";
 
+    /** Synthetic Chat Completions stream (the chunk shape of dialects/openai-stream-*.sse). */
+    static final String PLAIN_STREAM = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"relay-test-model\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+            + "\"content\":\"Hello from the stream.\"},\"finish_reason\":null}]}\n\n"
+            + "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"relay-test-model\","
+            + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,"
+            + "\"completion_tokens\":4,\"total_tokens\":7}}\n\ndata: [DONE]\n\n";
+
     @TempDir
     Path dir;
 
@@ -53,7 +61,7 @@ class ConversationStateServerTest {
         upstream.handler = request -> {
             boolean streams = request.getBody().utf8().contains("\"stream\":true");
             return streams
-                    ? FakeUpstream.eventStream(Samples.openAiPlainStream())
+                    ? FakeUpstream.eventStream(ConversationStateServerTest.PLAIN_STREAM)
                     : new MockResponse.Builder()
                             .setHeader("Content-Type", "application/json")
                             .body(PLAIN_COMPLETION)

@@ -52,6 +52,24 @@ class SqliteStoreContractTest extends ResponseStoreContract {
     }
 
     @Test
+    void purgeDeletesWhatIsPastRetentionAndKeepsTheRest() throws Exception {
+        record(ALICE, "{\"model\":\"m\",\"input\":\"old\"}", "resp_old", reasoningAndAnswer("1"));
+        clock.now = clock.now.plus(java.time.Duration.ofDays(20));
+        record(ALICE, "{\"model\":\"m\",\"input\":\"new\"}", "resp_new", reasoningAndAnswer("2"));
+        clock.now = clock.now.plus(java.time.Duration.ofDays(15));
+
+        assertThat(((JdbcResponseStore) store).purgeExpired()).isEqualTo(1);
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("nested/responses.db"));
+                Statement s = c.createStatement();
+                var rows = s.executeQuery("SELECT COUNT(*) FROM relay_items WHERE response_id = 'resp_old'")) {
+            rows.next();
+            assertThat(rows.getInt(1)).isZero();
+        }
+        assertThat(store.get(ALICE, "resp_new")).isPresent();
+    }
+
+    @Test
     void corruptAndForeignRowsNeverCrashAResolve() throws Exception {
         record(ALICE, "{\"model\":\"m\",\"input\":\"one\"}", "resp_1", reasoningAndAnswer("1"));
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("nested/responses.db"));

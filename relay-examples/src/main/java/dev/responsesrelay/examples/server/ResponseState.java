@@ -21,13 +21,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,7 +73,13 @@ public final class ResponseState implements AutoCloseable {
     private final boolean shared;
     private final String description;
     private final ThreadPoolExecutor writer;
-    private final Map<String, Set<CompletableFuture<Void>>> pending = new ConcurrentHashMap<>();
+    /**
+     * Per scope, the newest write queued: the writer runs writes in order, so once it is done every
+     * earlier write of the scope is too.
+     */
+    private final Map<String, CompletableFuture<Void>> lastWrite = new ConcurrentHashMap<>();
+
+    private volatile @Nullable ScheduledFuture<?> purge;
 
     private ResponseState(
             @Nullable ConversationState state, @Nullable JdbcResponseStore jdbc, boolean shared, String description) {
@@ -129,7 +135,7 @@ public final class ResponseState implements AutoCloseable {
         if (store == null) {
             return;
         }
-        scheduler.scheduleWithFixedDelay(
+        purge = scheduler.scheduleWithFixedDelay(
                 () -> writer.execute(() -> {
                     try {
                         int purged = store.purgeExpired();
@@ -171,12 +177,12 @@ public final class ResponseState implements AutoCloseable {
      */
     @Nullable
     ResolvedRequest resolve(Request request, byte[] body) {
-        return resolve(scope(request), body);
+        return resolve(scope(request), body, true);
     }
 
     /** As {@link #resolve(Request, byte[])}, for a scope already known (a WebSocket's). */
     @Nullable
-    ResolvedRequest resolve(String scope, byte[] body) {
+    ResolvedRequest resolve(String scope, byte[] body, boolean retryMissesOnSharedStore) {
         ConversationState conversation = state;
         if (conversation == null) {
             return null;
@@ -190,7 +196,7 @@ public final class ResponseState implements AutoCloseable {
                 LOG.warning(() -> "response store unavailable: " + e.getMessage());
                 throw e;
             } catch (RelayException e) {
-                if (!shared || !isNotFound(e.error()) || System.nanoTime() > deadline) {
+                if (!shared || !retryMissesOnSharedStore || !isNotFound(e.error()) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 sleep(100);
@@ -263,9 +269,7 @@ public final class ResponseState implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Set<CompletableFuture<Void>> mine =
-                pending.computeIfAbsent(resolved.scope(), s -> ConcurrentHashMap.newKeySet());
-        mine.add(done);
+        lastWrite.put(resolved.scope(), done);
         try {
             writer.execute(() -> {
                 try {
@@ -278,24 +282,24 @@ public final class ResponseState implements AutoCloseable {
                     // Without content or keys: the store's message names only the store and SQLState.
                     LOG.warning(() -> "response store: recording a response failed: " + e.getMessage());
                 } finally {
-                    mine.remove(done);
+                    lastWrite.remove(resolved.scope(), done);
                     done.complete(null);
                 }
             });
         } catch (RejectedExecutionException e) {
-            mine.remove(done);
+            lastWrite.remove(resolved.scope(), done);
+            done.complete(null);
             LOG.warning("response store: too many writes queued; a response was not stored");
         }
     }
 
     private void awaitPending(String scope) {
-        Set<CompletableFuture<Void>> mine = pending.get(scope);
-        if (mine == null || mine.isEmpty()) {
+        CompletableFuture<Void> last = lastWrite.get(scope);
+        if (last == null) {
             return;
         }
         try {
-            CompletableFuture.allOf(mine.toArray(CompletableFuture[]::new))
-                    .get(PENDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            last.get(PENDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -383,6 +387,10 @@ public final class ResponseState implements AutoCloseable {
 
     @Override
     public void close() {
+        ScheduledFuture<?> hourly = purge;
+        if (hourly != null) {
+            hourly.cancel(false);
+        }
         writer.shutdown();
         try {
             if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {

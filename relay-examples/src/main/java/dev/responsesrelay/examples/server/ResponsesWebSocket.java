@@ -203,18 +203,20 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         // cannot (a store:false chain, Codex's prewarm, a database that is down).
         ResolvedRequest resolved = null;
         if (responseState.store() != null) {
+            JsonNode named = body.get("previous_response_id");
+            boolean namesLastResponse;
+            synchronized (lock) {
+                namesLastResponse = named != null && named.asText().equals(lastResponseId);
+            }
             try {
-                resolved = responseState.resolve(scope, body.toString().getBytes(StandardCharsets.UTF_8));
+                // No waiting for another relay's write when this connection has the response itself.
+                resolved = responseState.resolve(
+                        scope, body.toString().getBytes(StandardCharsets.UTF_8), !namesLastResponse);
                 if (resolved != null && JSON.readTree(resolved.body()) instanceof ObjectNode resolvedBody) {
                     body = resolvedBody;
                 }
             } catch (RelayException e) {
-                JsonNode named = body.get("previous_response_id");
-                boolean cached;
-                synchronized (lock) {
-                    cached = named != null && named.asText().equals(lastResponseId);
-                }
-                if (!cached) {
+                if (!namesLastResponse) {
                     sendError(e.error());
                     done();
                     return;

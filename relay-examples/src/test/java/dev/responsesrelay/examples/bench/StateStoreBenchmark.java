@@ -22,10 +22,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Issue 12's benchmark: the time the resolve and record steps add per request, on the in-memory,
@@ -59,10 +59,19 @@ class StateStoreBenchmark {
             rows.add("| store | request | resolve + record p50 | p99 | resolve only p50 | bytes stored per turn |");
             rows.add("|---|---|---|---|---|---|");
             String pg = postgres.getJdbcUrl("postgres", "postgres");
-            run(rows, "memory", () -> new InMemoryResponseStore(1_000_000, 8L << 30, Duration.ofDays(30), Clock.systemUTC()));
-            run(rows, "SQLite", () -> JdbcResponseStore.sqlite(dir.resolve("bench-" + System.nanoTime() + ".db"),
-                    Duration.ofDays(30), Clock.systemUTC()));
-            run(rows, "PostgreSQL", () -> JdbcResponseStore.postgresql(pg, null, null, Duration.ofDays(30), Clock.systemUTC()));
+            run(
+                    rows,
+                    "memory",
+                    () -> new InMemoryResponseStore(1_000_000, 8L << 30, Duration.ofDays(30), Clock.systemUTC()));
+            run(
+                    rows,
+                    "SQLite",
+                    () -> JdbcResponseStore.sqlite(
+                            dir.resolve("bench-" + System.nanoTime() + ".db"), Duration.ofDays(30), Clock.systemUTC()));
+            run(
+                    rows,
+                    "PostgreSQL",
+                    () -> JdbcResponseStore.postgresql(pg, null, null, Duration.ofDays(30), Clock.systemUTC()));
             System.out.println("StateStoreBenchmark (" + Runtime.getRuntime().availableProcessors() + " cores, JDK "
                     + System.getProperty("java.version") + ", " + MEASURED + " measured requests each)");
             rows.forEach(System.out::println);
@@ -119,7 +128,8 @@ class StateStoreBenchmark {
                 chainBytes += store.get(SCOPE, previous).orElseThrow().approximateBytes();
             }
             byte[] turn51 = turnRequest(previous, "question 51");
-            String response = completedResponse(translator, state.resolve(turn51, SCOPE).body(), "answer 51");
+            String response =
+                    completedResponse(translator, state.resolve(turn51, SCOPE).body(), "answer 51");
             long[] both = new long[MEASURED];
             long[] resolveOnly = new long[MEASURED];
             for (int i = 0; i < WARMUP + MEASURED; i++) {
@@ -143,7 +153,8 @@ class StateStoreBenchmark {
         if (name.equals("SQLite")) {
             try (var files = Files.list(dir)) {
                 long onDisk = files.mapToLong(f -> f.toFile().length()).sum();
-                rows.add("| SQLite files on disk after both runs: " + onDisk / 1024 + " KiB (WAL included) | | | | | |");
+                rows.add(
+                        "| SQLite files on disk after both runs: " + onDisk / 1024 + " KiB (WAL included) | | | | | |");
             }
         }
     }
