@@ -107,7 +107,7 @@ public final class ConversationState {
         if (!store.delete(scope, responseId)) {
             throw notFound(responseId);
         }
-        // The shape of OpenAI's reference example (STATE.md §1.6); the SDKs do not read it.
+        // The shape of OpenAI's reference example (docs/state.md §1.6); the SDKs do not read it.
         return "{\"id\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(responseId)
                 + ",\"object\":\"response\",\"deleted\":true}";
     }

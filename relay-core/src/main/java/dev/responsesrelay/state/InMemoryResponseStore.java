@@ -44,7 +44,7 @@ public final class InMemoryResponseStore implements ResponseStore {
         this.clock = Objects.requireNonNull(clock, "clock == null");
     }
 
-    /** 10 000 responses, 256 MiB, 30 days (OpenAI's retention, STATE.md §1.1), the system clock. */
+    /** 10 000 responses, 256 MiB, 30 days (OpenAI's retention, docs/state.md §1.1), the system clock. */
     public static InMemoryResponseStore withDefaults() {
         return new InMemoryResponseStore(10_000, 256L * 1024 * 1024, Duration.ofDays(30), Clock.systemUTC());
     }

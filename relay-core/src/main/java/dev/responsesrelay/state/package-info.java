@@ -7,7 +7,7 @@
  * thread the caller picks.
  *
  * <p>Semantics follow OpenAI's documentation as summarised in the repository's {@code
- * docs/STATE.md}: {@code store} defaults to true, {@code instructions} are not carried over a
+ * docs/state.md}: {@code store} defaults to true, {@code instructions} are not carried over a
  * chain, an unknown id is a 400 {@code previous_response_not_found}.
  */
 @NullMarked

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The resolve and record steps against the in-memory store. Requests and responses are synthetic,
- * shaped after the Responses API objects in docs/STATE.md §1.7 (the AI SDK's item_reference, §2).
+ * shaped after the Responses API objects in docs/state.md §1.7 (the AI SDK's item_reference, §2).
  */
 class ConversationStateTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -207,7 +207,7 @@ class ConversationStateTest {
         assertThat(page2.get("has_more").asBoolean()).isFalse();
         assertThat(page2.at("/data/0/id").asText()).startsWith("msg_");
         assertThat(page2.at("/data/0/content/0/text").asText()).isEqualTo("a");
-        // openai-java pages until data is empty (STATE.md §1.6).
+        // openai-java pages until data is empty (docs/state.md §1.6).
         JsonNode empty = JSON.readTree(state.inputItems(
                 ALICE, "resp_1", "desc", "2", page2.get("last_id").asText()));
         assertThat(empty.get("data")).isEmpty();

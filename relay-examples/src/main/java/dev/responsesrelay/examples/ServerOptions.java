@@ -309,7 +309,7 @@ public final class ServerOptions {
 
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration keepAlive = DEFAULT_KEEP_ALIVE;
-        // Issue 12: conversation state; OpenAI keeps responses 30 days (docs/STATE.md §1.1).
+        // Issue 12: conversation state; OpenAI keeps responses 30 days (docs/state.md §1.1).
         String store = DEFAULT_STORE;
         Duration storeRetention = Duration.ofDays(30);
         boolean help;

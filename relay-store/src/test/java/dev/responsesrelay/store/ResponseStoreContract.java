@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every rule of issue 12 that a store takes part in, run against each store (in-memory, SQLite,
  * PostgreSQL) through {@link ConversationState}. Requests and responses are synthetic, shaped after
- * the Responses objects in docs/STATE.md §1.7.
+ * the Responses objects in docs/state.md §1.7.
  */
 abstract class ResponseStoreContract {
     static final ObjectMapper JSON = new ObjectMapper();

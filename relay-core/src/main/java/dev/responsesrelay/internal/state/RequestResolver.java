@@ -25,12 +25,12 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code previous_response_id}: the chain's input and output items, oldest first, go in
  *       front of the new input, and the field is removed. Nothing else of the stored responses is
- *       carried ({@code instructions} explicitly not, STATE.md §1.2). An unknown id, or a chain with
+ *       carried ({@code instructions} explicitly not, docs/state.md §1.2). An unknown id, or a chain with
  *       a missing link, is a 400 {@code previous_response_not_found} in OpenAI's shape: a chain
  *       silently cut short would lose context.
  *   <li>{@code {"type":"item_reference","id":…}} (also without {@code type}, which the SDK types
- *       allow, STATE.md §1.3) is replaced by the stored item; a reasoning item sent by id without
- *       {@code encrypted_content} (LangChain, STATE.md §2) by the stored reasoning item. An id not
+ *       allow, docs/state.md §1.3) is replaced by the stored item; a reasoning item sent by id without
+ *       {@code encrypted_content} (LangChain, docs/state.md §2) by the stored reasoning item. An id not
  *       stored for this client is a 400 naming the item's JSON path: no input item is dropped.
  * </ul>
  *
@@ -51,7 +51,7 @@ public final class RequestResolver {
         if (storeField != null && !storeField.isNull() && !storeField.isBoolean()) {
             throw new InvalidRequestException("store must be a boolean", "/store");
         }
-        // OpenAI: "Defaults to true when omitted" (STATE.md §1.1).
+        // OpenAI: "Defaults to true when omitted" (docs/state.md §1.1).
         boolean record = storeField == null || storeField.isNull() || storeField.booleanValue();
         boolean usedStore = false;
         boolean changed = false;
@@ -120,7 +120,7 @@ public final class RequestResolver {
         }
     }
 
-    /** The error OpenAI answers an unknown previous response with (STATE.md §1.2, "Error shapes"). */
+    /** The error OpenAI answers an unknown previous response with (docs/state.md §1.2, "Error shapes"). */
     public static RelayException previousResponseNotFound(String id) {
         return new RelayException(RelayError.of(
                 400,
@@ -155,7 +155,7 @@ public final class RequestResolver {
         Optional<StoredItem> stored = store.findItem(scope, id);
         ObjectNode item = stored.map(s -> parseObject(s.json())).orElse(null);
         if (item == null) {
-            // OpenAI's wording (STATE.md §1.2), with the path of the item it could not resolve.
+            // OpenAI's wording (docs/state.md §1.2), with the path of the item it could not resolve.
             throw new InvalidRequestException(
                     "Item with id '" + id + "' not found. Items are not persisted when `store` is set to false,"
                             + " and are kept only for the client that created them",

@@ -89,7 +89,7 @@ public final class ResponseObjects {
         return item;
     }
 
-    /** The item with an id: its own, or a new one, as OpenAI gives every stored item (STATE.md §1.7). */
+    /** The item with an id: its own, or a new one, as OpenAI gives every stored item (docs/state.md §1.7). */
     private static StoredItem withId(ObjectNode item, IdGenerator ids) {
         JsonNode id = item.get("id");
         String itemId;
@@ -144,7 +144,7 @@ public final class ResponseObjects {
     }
 
     /**
-     * The {@code input_items} list (STATE.md §1.6, §1.7): {@code {"object":"list","data",
+     * The {@code input_items} list (docs/state.md §1.6, §1.7): {@code {"object":"list","data",
      * "first_id","last_id","has_more"}}.
      */
     public static String inputItemsPage(StoredResponse response, boolean ascending, int limit, @Nullable String after) {
