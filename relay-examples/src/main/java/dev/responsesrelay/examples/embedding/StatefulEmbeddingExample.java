@@ -63,45 +63,44 @@ public final class StatefulEmbeddingExample {
             return e.error().httpStatus();
         }
         ResponsesStream stream = t.newStream();
-        write(client, stream.start());
+        Terminal terminal = new Terminal();
+        write(client, stream.start(), terminal);
         SseDecoder decoder = SseDecoder.create();
-        List<SseEvent> last;
         try (InputStream upstream = callUpstream.apply(t.chatRequestJson())) {
             byte[] buffer = new byte[8192];
             for (int n; (n = upstream.read(buffer)) != -1; ) {
                 for (SseEvent e : decoder.feed(buffer, 0, n)) {
-                    write(client, stream.onEvent(e));
+                    write(client, stream.onEvent(e), terminal);
                 }
             }
             for (SseEvent e : decoder.finish()) {
-                write(client, stream.onEvent(e));
+                write(client, stream.onEvent(e), terminal);
             }
-            last = stream.onEnd();
+            write(client, stream.onEnd(), terminal);
         } catch (IOException e) {
-            last = stream.onFailure(UpstreamFailure.transport(String.valueOf(e.getMessage())));
+            write(client, stream.onFailure(UpstreamFailure.transport(String.valueOf(e.getMessage()))), terminal);
         }
-        write(client, last);
-        // 3. Record after the terminal event is out, off the stream's thread.
-        String terminal = completedResponse(last);
-        if (terminal != null) {
-            storeWriter.execute(() -> state.record(resolved, terminal));
+        // 3. Record after the terminal event is out, off the stream's thread. Failed responses
+        //    are not kept: there is nothing to continue from.
+        String completed = terminal.completedEventData;
+        if (completed != null) {
+            storeWriter.execute(() -> state.record(resolved, completed)); // takes the event or its response
         }
         return 200;
     }
 
-    /** The data of a completed or incomplete terminal event; failed responses are not kept. */
-    private static @Nullable String completedResponse(List<SseEvent> events) {
-        for (SseEvent event : events) {
-            if (event.event().equals("response.completed") || event.event().equals("response.incomplete")) {
-                return event.data(); // record() takes the event or the Response object inside it
-            }
-        }
-        return null;
+    /** The data of the response.completed or response.incomplete event, once it was written. */
+    private static final class Terminal {
+        @Nullable
+        String completedEventData;
     }
 
-    private static void write(OutputStream client, List<SseEvent> events) throws IOException {
+    private static void write(OutputStream client, List<SseEvent> events, Terminal terminal) throws IOException {
         for (SseEvent event : events) {
             client.write(SseEncoder.encodeUtf8(event));
+            if (event.event().equals("response.completed") || event.event().equals("response.incomplete")) {
+                terminal.completedEventData = event.data();
+            }
         }
         client.flush();
     }

@@ -252,8 +252,11 @@ public final class RelayHandler extends ApiHandler {
             }
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
+            // Issue 12: announced before the answer is sent, written after; errors are not kept.
+            ResponseState.PendingRecord pending =
+                    answer.httpStatus() == 200 ? settings.responseState().expectRecord(resolved) : null;
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
-            settings.responseState().recordAnswer(resolved, answer.httpStatus(), answer.body());
+            settings.responseState().submit(pending, answer.body());
         });
         openCalls.add(call);
         registered.set(call);

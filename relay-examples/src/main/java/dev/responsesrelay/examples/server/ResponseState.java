@@ -21,16 +21,15 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import okhttp3.Headers;
 import org.eclipse.jetty.http.HttpHeader;
@@ -73,11 +72,8 @@ public final class ResponseState implements AutoCloseable {
     private final boolean shared;
     private final String description;
     private final ThreadPoolExecutor writer;
-    /**
-     * Per scope, the newest write queued: the writer runs writes in order, so once it is done every
-     * earlier write of the scope is too.
-     */
-    private final Map<String, CompletableFuture<Void>> lastWrite = new ConcurrentHashMap<>();
+    /** Per scope, the records announced and not yet written. */
+    private final Map<String, Set<PendingRecord>> pending = new ConcurrentHashMap<>();
 
     private volatile @Nullable ScheduledFuture<?> purge;
 
@@ -231,12 +227,23 @@ public final class ResponseState implements AutoCloseable {
 
             @Override
             public void onEvents(RelayCall call, List<SseEvent> events) {
-                delegate.onEvents(call, events);
+                String terminal = null;
                 for (SseEvent event : events) {
                     if (event.event().equals("response.completed")
                             || event.event().equals("response.incomplete")) {
-                        recordLater(resolved, event.data());
+                        terminal = event.data();
                     }
+                }
+                // Announced before the client can see the terminal event, written after it was sent.
+                PendingRecord pending = terminal == null ? null : expectRecord(resolved);
+                try {
+                    delegate.onEvents(call, events);
+                } catch (RuntimeException e) {
+                    abandon(pending);
+                    throw e;
+                }
+                if (terminal != null) {
+                    submit(pending, terminal);
                 }
             }
 
@@ -252,28 +259,41 @@ public final class ResponseState implements AutoCloseable {
         };
     }
 
-    /** Records a non-streamed answer once it has been handed to Jetty; errors are not kept. */
-    void recordAnswer(@Nullable ResolvedRequest resolved, int status, String body) {
-        if (resolved != null && resolved.store() && status == 200) {
-            recordLater(resolved, body);
+    /**
+     * Announces a record for {@code resolved}'s scope before the client can see the response, so a
+     * request of the same client that arrives right after waits for it; null when nothing is to be
+     * recorded. {@link #submit} or {@link #abandon} must follow.
+     */
+    @Nullable
+    PendingRecord expectRecord(@Nullable ResolvedRequest resolved) {
+        if (state == null || resolved == null || !resolved.store()) {
+            return null;
+        }
+        PendingRecord pending = new PendingRecord(resolved);
+        pending.register();
+        return pending;
+    }
+
+    /** Drops an announced record (the answer was not sent). */
+    void abandon(@Nullable PendingRecord pending) {
+        if (pending != null) {
+            pending.finish();
         }
     }
 
     /**
-     * Records {@code json} (a terminal event, or a Response object) on the writer thread. Also used
-     * by the WebSocket transport.
+     * Records {@code json} (a terminal event, or a Response object) on the writer thread, after the
+     * answer carrying it has been sent.
      */
-    void recordLater(ResolvedRequest resolved, String json) {
+    void submit(@Nullable PendingRecord pending, String json) {
         ConversationState conversation = state;
-        if (conversation == null) {
+        if (pending == null || conversation == null) {
             return;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        lastWrite.put(resolved.scope(), done);
         try {
             writer.execute(() -> {
                 try {
-                    ConversationState.RecordOutcome outcome = conversation.record(resolved, json);
+                    ConversationState.RecordOutcome outcome = conversation.record(pending.resolved, json);
                     if (outcome == ConversationState.RecordOutcome.TOO_LARGE) {
                         LOG.warning("response store: a response above the size cap was not stored; a"
                                 + " previous_response_id naming it will be answered previous_response_not_found");
@@ -282,28 +302,53 @@ public final class ResponseState implements AutoCloseable {
                     // Without content or keys: the store's message names only the store and SQLState.
                     LOG.warning(() -> "response store: recording a response failed: " + e.getMessage());
                 } finally {
-                    lastWrite.remove(resolved.scope(), done);
-                    done.complete(null);
+                    pending.finish();
                 }
             });
         } catch (RejectedExecutionException e) {
-            lastWrite.remove(resolved.scope(), done);
-            done.complete(null);
+            pending.finish();
             LOG.warning("response store: too many writes queued; a response was not stored");
         }
     }
 
+    /** A record announced for a scope and not yet written. */
+    final class PendingRecord {
+        final ResolvedRequest resolved;
+        final CountDownLatch done = new CountDownLatch(1);
+
+        PendingRecord(ResolvedRequest resolved) {
+            this.resolved = resolved;
+        }
+
+        void register() {
+            pending.computeIfAbsent(resolved.scope(), s -> ConcurrentHashMap.newKeySet())
+                    .add(this);
+        }
+
+        void finish() {
+            Set<PendingRecord> mine = pending.get(resolved.scope());
+            if (mine != null) {
+                mine.remove(this);
+            }
+            done.countDown();
+        }
+    }
+
     private void awaitPending(String scope) {
-        CompletableFuture<Void> last = lastWrite.get(scope);
-        if (last == null) {
+        Set<PendingRecord> mine = pending.get(scope);
+        if (mine == null || mine.isEmpty()) {
             return;
         }
+        long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
         try {
-            last.get(PENDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            for (PendingRecord record : List.copyOf(mine)) {
+                if (!record.done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.fine("response store: a pending write did not finish in time");
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.fine("response store: a pending write did not finish in time");
         }
     }
 

@@ -450,17 +450,16 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 if (event.event().equals("response.completed")) {
                     rememberCompleted(event.data());
                 }
+                // Issue 12: announced before the frame is sent, written after, off the stream's path.
+                boolean terminal = event.event().equals("response.completed")
+                        || event.event().equals("response.incomplete");
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved) : null;
                 if (!send(event.data())) {
+                    responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).
                     throw new IllegalStateException("the WebSocket client is gone");
                 }
-                ResolvedRequest toRecord = resolved;
-                if (toRecord != null
-                        && (event.event().equals("response.completed")
-                                || event.event().equals("response.incomplete"))) {
-                    // After the frame is sent, off the stream's path (issue 12).
-                    responseState.recordLater(toRecord, event.data());
-                }
+                responseState.submit(pending, event.data());
             }
         }
 
