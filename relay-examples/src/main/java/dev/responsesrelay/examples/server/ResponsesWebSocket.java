@@ -17,6 +17,7 @@ import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.state.ResolvedRequest;
+import dev.responsesrelay.server.routing.RelayChooser;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,7 +71,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** How long one frame write may block before the client counts as gone. */
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
-    private final OkHttpRelay relay;
+    private final RelayChooser chooser;
+    private final @Nullable String clientToken;
     private final ExchangeRecorder recorder;
     private final HttpFields upgradeHeaders;
     private final String recordedChatUrl;
@@ -93,7 +95,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private volatile Recording recording = Recording.NONE;
 
     ResponsesWebSocket(
-            OkHttpRelay relay,
+            RelayChooser chooser,
+            @Nullable String clientToken,
             ExchangeRecorder recorder,
             HttpFields upgradeHeaders,
             String recordedChatUrl,
@@ -103,7 +106,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             String scope) {
         this.responseState = responseState;
         this.scope = scope;
-        this.relay = relay;
+        this.chooser = chooser;
+        this.clientToken = clientToken;
         this.recorder = recorder;
         this.upgradeHeaders = upgradeHeaders;
         this.recordedChatUrl = recordedChatUrl;
@@ -116,7 +120,6 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * {@link RelayHandler} does for POST, and passes it upstream when the server is so configured.
      */
     public static WebSocketCreator creator(RelayHandler.Settings settings) {
-        PassThroughRelays relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
         String recordedChatUrl = RelayHandler.recordedChatUrl(settings.relay());
         return (request, response, callback) -> {
             String token = ClientKeys.bearerToken(request.getHeaders());
@@ -134,7 +137,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             ExchangeRecorder recorder = settings.recorder();
             return new ResponsesWebSocket(
-                    relays.forToken(token),
+                    settings.chooser(),
+                    token,
                     recorder,
                     recorder.enabled() ? request.getHeaders().asImmutable() : HttpFields.EMPTY,
                     recordedChatUrl,
@@ -258,6 +262,15 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         // Events always stream over a WebSocket; Codex sends stream:true, the guide says omit it.
         body.put("stream", true);
+        // Routed by model like POST; a WebSocket exchange has no fallbacks (docs/OPERATIONS.md).
+        String model = body.path("model").isTextual() ? body.get("model").asText() : null;
+        List<RelayChooser.Attempt> attempts = chooser.choose(model, clientToken);
+        if (attempts.isEmpty()) {
+            sendError(RelayHandler.modelNotRouted(model, chooser));
+            done();
+            return;
+        }
+        OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
             translation = relay.translator().translate(body.toString().getBytes(StandardCharsets.UTF_8));
