@@ -9,10 +9,10 @@ import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.UpstreamTap;
-import dev.responsesrelay.state.ResolvedRequest;
 import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.server.routing.RelayChooser;
 import dev.responsesrelay.server.routing.RequestModel;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -323,10 +323,8 @@ public final class RelayHandler extends ApiHandler {
                 Next next = fallbacks.next(failure);
                 return next == null
                         ? null
-                        : next.relay()
-                                .stream(
-                                        next.translation(),
-                                        settings.responseState().recording(listener, fallbacks.resolved));
+                        : next.relay().stream(
+                                next.translation(), settings.responseState().recording(listener, fallbacks.resolved));
             });
         }
         RelayCall call =
