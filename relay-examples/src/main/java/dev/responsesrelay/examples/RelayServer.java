@@ -18,6 +18,7 @@ import dev.responsesrelay.examples.server.LocalAccessGuard;
 import dev.responsesrelay.examples.server.PassThroughRelays;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
+import dev.responsesrelay.examples.server.ResponseState;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
 import dev.responsesrelay.examples.server.ResponsesWebSocket;
 import dev.responsesrelay.okhttp.OkHttpRelay;
@@ -128,7 +129,9 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(String... args) throws Exception {
         Objects.requireNonNull(args, "args == null");
-        ServerOptions options = ServerOptions.parse(args, Map.of());
+        // Issue 12: a server started here (tests, embedders) keeps responses in memory unless
+        // --store says otherwise, so it never writes to the user's home; the CLI defaults to SQLite.
+        ServerOptions options = ServerOptions.parse(args, Map.of("RELAY_STORE", "memory"));
         if (options.helpRequested()) {
             throw new IllegalArgumentException("--help is for the command line");
         }
@@ -208,6 +211,8 @@ public final class RelayServer implements AutoCloseable {
             ServerOptions options, OkHttpClient client, OkHttpRelay relay, RelayChooser chooser, boolean passClientKey)
             throws Exception {
         Jetty jetty = Jetty.create(options);
+        ResponseState responseState = ResponseState.open(options.store(), options.storeRetention());
+        responseState.purgeExpiredHourly(jetty.scheduler());
         RelayMetrics metrics = new RelayMetrics();
         RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
@@ -219,7 +224,8 @@ public final class RelayServer implements AutoCloseable {
                 jetty.scheduler(),
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
-                options.keepAlive());
+                options.keepAlive(),
+                responseState);
         RelayHandler handler = new RelayHandler(settings);
         handler.operations(metrics, () -> Readiness.of(chooser.upstreamStates()));
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research
@@ -284,6 +290,10 @@ public final class RelayServer implements AutoCloseable {
         } finally {
             cancelAll("the relay is shutting down");
             scheduler.shutdownNow();
+            RelayHandler forward = handler;
+            if (forward != null) {
+                forward.responseState().close();
+            }
             client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
@@ -470,6 +480,9 @@ public final class RelayServer implements AutoCloseable {
                         ? ", no client key required"
                         : ", " + options.requiredKeys().size() + " client key(s) accepted")
                 + options.recordDir().map(dir -> ", recording to " + dir).orElse("")
+                + (handler == null
+                        ? ""
+                        : ", responses stored " + handler.responseState().description())
                 + "); upstream models: " + models);
         if (options.apiKey().isEmpty() && !options.requiredKeys().isEmpty()) {
             LOG.warning("--require-key without --api-key: the key each client presents is also sent upstream");

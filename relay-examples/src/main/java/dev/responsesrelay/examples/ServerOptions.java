@@ -2,6 +2,7 @@ package dev.responsesrelay.examples;
 
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.okhttp.Upstream;
+import dev.responsesrelay.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,9 @@ public final class ServerOptions {
      */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(1);
 
+    /** Issue 12: where responses are kept unless {@code --store} says otherwise. */
+    public static final String DEFAULT_STORE = StoreLocation.DEFAULT_SQLITE;
+
     private final String host;
     private final int port;
     private final String upstream;
@@ -43,6 +47,9 @@ public final class ServerOptions {
     private final boolean help;
     private final UpstreamApi upstreamApi;
     private final CodexSettings codex;
+    // Issue 12: conversation state.
+    private final String store;
+    private final Duration storeRetention;
     private final @Nullable Path config;
 
     // Issue 13 (hardening): who may use a local relay.
@@ -61,6 +68,8 @@ public final class ServerOptions {
         this.keepAlive = p.keepAlive;
         this.help = p.help;
         this.upstreamApi = p.resolvedApi();
+        this.store = p.store;
+        this.storeRetention = p.storeRetention;
         this.config = p.config;
         this.codex = new CodexSettings(
                 p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
@@ -194,6 +203,14 @@ public final class ServerOptions {
                   --codex-home DIR     CODEX_HOME for Codex (default: inherited)
                   --codex-config K=V   a Codex -c override (TOML value); repeatable
                                        (each --codex-* also reads RELAY_CODEX_*)
+                  --store WHERE        where responses are kept for previous_response_id,
+                                       item_reference and GET/DELETE /v1/responses/{id}:
+                                       sqlite:PATH (default sqlite:~/.responses-relay/
+                                       responses.db), postgresql://user:pw@host:port/db
+                                       (several relays can share it), memory, or off
+                                       [RELAY_STORE]
+                  --store-retention T  how long responses are kept: 30d (default), 12h, 90m
+                                       [RELAY_STORE_RETENTION]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
@@ -231,6 +248,16 @@ public final class ServerOptions {
     }
 
     /** Whether {@code --help} was given; then nothing else was validated. */
+    /** The {@code --store} value: {@code sqlite:PATH}, a PostgreSQL URL, {@code memory} or {@code off}. */
+    public String store() {
+        return store;
+    }
+
+    /** How long stored responses are kept ({@code --store-retention}). */
+    public Duration storeRetention() {
+        return storeRetention;
+    }
+
     public boolean helpRequested() {
         return help;
     }
@@ -329,6 +356,9 @@ public final class ServerOptions {
 
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        // Issue 12: conversation state; OpenAI keeps responses 30 days (docs/state.md §1.1).
+        String store = DEFAULT_STORE;
+        Duration storeRetention = Duration.ofDays(30);
         boolean help;
 
         @Nullable
@@ -448,6 +478,8 @@ public final class ServerOptions {
                 case CODEX_SANDBOX -> codexSandbox = sandbox(value, source);
                 case CODEX_TIMEOUT -> codexTimeout = duration(value, source);
                 case CODEX_HOME -> codexHome = Path.of(value);
+                case STORE -> store = storeSpec(value, source);
+                case STORE_RETENTION -> storeRetention = retention(value, source);
                 case CONFIG -> config = Path.of(value);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
@@ -501,6 +533,41 @@ public final class ServerOptions {
                 h = h.substring(1, h.length() - 1);
             }
             return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        }
+
+        // Issue 12: conversation state.
+        private static String storeSpec(String value, String source) {
+            try {
+                StoreLocation.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        String.valueOf(e.getMessage()).replace("--store", source), e);
+            }
+            return value.strip();
+        }
+
+        /** {@code 30d}, {@code 12h}, {@code 90m} or {@code 3600s}; a bare number is days. */
+        private static Duration retention(String value, String source) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            char unit = v.isEmpty() ? 'd' : v.charAt(v.length() - 1);
+            String number = Character.isLetter(unit) ? v.substring(0, v.length() - 1) : v;
+            try {
+                long n = Long.parseLong(number.strip());
+                Duration d = switch (Character.isLetter(unit) ? unit : 'd') {
+                    case 'd' -> Duration.ofDays(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 's' -> Duration.ofSeconds(n);
+                    default -> throw new IllegalArgumentException(source + " takes a unit of d, h, m or s, as in 30d");
+                };
+                if (n < 1) {
+                    throw new IllegalArgumentException(source + " must be positive");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        source + " must be a duration such as 30d, 12h or 90m but was " + value, e);
+            }
         }
 
         private static String sandbox(String value, String source) {
@@ -580,6 +647,9 @@ public final class ServerOptions {
         CODEX_TIMEOUT("--codex-timeout", "RELAY_CODEX_TIMEOUT"),
         CODEX_HOME("--codex-home", "RELAY_CODEX_HOME"),
         CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
+        // Issue 12: conversation state.
+        STORE("--store", "RELAY_STORE"),
+        STORE_RETENTION("--store-retention", "RELAY_STORE_RETENTION"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),

@@ -82,6 +82,16 @@ abstract class ApiHandler extends Handler.Abstract {
     /** Answers an authorized POST to the endpoint. */
     abstract void post(Request request, Response response, Callback callback);
 
+    /** Whether {@code path} is served by {@link #subpath} (issue 12: {@code /v1/responses/{id}}). */
+    boolean ownsSubpath(String path) {
+        return false;
+    }
+
+    /** Answers an authorized request to a path {@link #ownsSubpath} claimed. */
+    void subpath(Request request, Response response, Callback callback, String path) {
+        Answers.notFound(request, response, callback, served);
+    }
+
     @Override
     public final boolean handle(Request request, Response response, Callback originalCallback) {
         String path = Request.getPathInContext(request);
@@ -113,6 +123,10 @@ abstract class ApiHandler extends Handler.Abstract {
                 if (Answers.methodAllowed(request, "POST", response, callback)
                         && Answers.authorized(request, clientKeys, response, callback)) {
                     post(request, response, callback);
+                }
+            } else if (ownsSubpath(path)) {
+                if (Answers.authorized(request, clientKeys, response, callback)) {
+                    subpath(request, response, callback, path);
                 }
             } else {
                 Answers.notFound(request, response, callback, served);

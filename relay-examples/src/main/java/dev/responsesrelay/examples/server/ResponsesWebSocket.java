@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
@@ -16,6 +17,7 @@ import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.routing.RelayChooser;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -76,6 +78,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private final String recordedChatUrl;
     private final IdGenerator ids;
     private final Clock clock;
+    /** Issue 12: the response store, and this connection's client scope in it. */
+    private final ResponseState responseState;
+
+    private final String scope;
     private final Object lock = new Object();
     private @Nullable Session session;
     private @Nullable RelayCall running;
@@ -95,7 +101,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             HttpFields upgradeHeaders,
             String recordedChatUrl,
             IdGenerator ids,
-            Clock clock) {
+            Clock clock,
+            ResponseState responseState,
+            String scope) {
+        this.responseState = responseState;
+        this.scope = scope;
         this.chooser = chooser;
         this.clientToken = clientToken;
         this.recorder = recorder;
@@ -133,7 +143,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     recorder.enabled() ? request.getHeaders().asImmutable() : HttpFields.EMPTY,
                     recordedChatUrl,
                     IdGenerator.random(),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    settings.responseState(),
+                    ResponseState.scope(token));
         };
     }
 
@@ -190,6 +202,34 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         ObjectNode body = create.deepCopy();
         body.remove("type");
         JsonNode generate = body.remove("generate");
+        // Issue 12: chains and item references resolve through the store, so a new connection can
+        // continue a chain; the connection's own last response (below) still answers when the store
+        // cannot (a store:false chain, Codex's prewarm, a database that is down).
+        ResolvedRequest resolved = null;
+        if (responseState.store() != null) {
+            JsonNode named = body.get("previous_response_id");
+            boolean namesLastResponse;
+            synchronized (lock) {
+                namesLastResponse = named != null && named.asText().equals(lastResponseId);
+            }
+            try {
+                // No waiting for another relay's write when this connection has the response itself.
+                resolved = responseState.resolve(
+                        scope, body.toString().getBytes(StandardCharsets.UTF_8), !namesLastResponse);
+                if (resolved != null && JSON.readTree(resolved.body()) instanceof ObjectNode resolvedBody) {
+                    body = resolvedBody;
+                }
+            } catch (RelayException e) {
+                if (!namesLastResponse) {
+                    sendError(e.error());
+                    done();
+                    return;
+                }
+                resolved = null;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the resolver writes JSON", e);
+            }
+        }
         JsonNode previous = body.remove("previous_response_id");
         ArrayNode input = inputOf(body);
         if (previous != null && !previous.isNull()) {
@@ -241,7 +281,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         ArrayNode fullInput = input;
-        RelayCall call = relay.stream(translation, new Listener(fullInput));
+        RelayCall call = relay.stream(translation, new Listener(fullInput, resolved));
         synchronized (lock) {
             if (busy) {
                 running = call;
@@ -400,9 +440,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** Writes one exchange's events as frames and remembers its outcome for chaining. */
     private final class Listener extends ResponsesListener {
         private final ArrayNode fullInput;
+        private final @Nullable ResolvedRequest resolved;
 
-        Listener(ArrayNode fullInput) {
+        Listener(ArrayNode fullInput, @Nullable ResolvedRequest resolved) {
             this.fullInput = fullInput;
+            this.resolved = resolved;
         }
 
         @Override
@@ -421,10 +463,16 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 if (event.event().equals("response.completed")) {
                     rememberCompleted(event.data());
                 }
+                // Issue 12: announced before the frame is sent, written after, off the stream's path.
+                boolean terminal = event.event().equals("response.completed")
+                        || event.event().equals("response.incomplete");
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved) : null;
                 if (!send(event.data())) {
+                    responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).
                     throw new IllegalStateException("the WebSocket client is gone");
                 }
+                responseState.submit(pending, event.data());
             }
         }
 
