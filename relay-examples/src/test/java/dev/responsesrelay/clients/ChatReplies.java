@@ -17,7 +17,7 @@ import dev.responsesrelay.fixtures.ScriptedReply;
  * Synthetic Chat Completions answers for the scripted upstream, streamed ({@code
  * chat.completion.chunk}s from {@code ChatChunks}) or whole ({@code chat.completion}, the shape
  * OpenAI documents at https://platform.openai.com/docs/api-reference/chat/object), with DeepSeek's
- * {@code reasoning_content} for the reasoning (DIALECTS.md §1.2). The relay asks the upstream for a
+ * {@code reasoning_content} for the reasoning (docs/dialects.md §1.2). The relay asks the upstream for a
  * stream exactly when its client asked for one, so each test scripts the kind its client's call
  * makes.
  */
