@@ -1,5 +1,7 @@
 package dev.responsesrelay.examples;
 
+import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.okhttp.Upstream;
 import java.nio.file.Path;
@@ -43,6 +45,9 @@ public final class ServerOptions {
     private final boolean help;
     private final UpstreamApi upstreamApi;
     private final CodexSettings codex;
+    // Issue 18 (memory): admission budget and output bound.
+    private final long memoryBudget;
+    private final long maxOutputChars;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -55,6 +60,8 @@ public final class ServerOptions {
         this.idleTimeout = p.idleTimeout;
         this.keepAlive = p.keepAlive;
         this.help = p.help;
+        this.memoryBudget = p.memoryBudget;
+        this.maxOutputChars = p.maxOutputChars;
         this.upstreamApi = p.resolvedApi();
         this.codex = new CodexSettings(
                 p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
@@ -180,6 +187,13 @@ public final class ServerOptions {
                   --codex-home DIR     CODEX_HOME for Codex (default: inherited)
                   --codex-config K=V   a Codex -c override (TOML value); repeatable
                                        (each --codex-* also reads RELAY_CODEX_*)
+                  --memory-budget SIZE heap the requests in flight may hold, e.g. 48m, 1g or
+                                       40%% of the maximum heap (default 50%%); a request that
+                                       does not fit for 2 s gets 503 with Retry-After
+                                       [RELAY_MEMORY_BUDGET]
+                  --max-output-chars N text, reasoning and arguments one answer may hold
+                                       (default 2097152); past it the answer ends
+                                       response.incomplete [RELAY_MAX_OUTPUT_CHARS]
                   --help               show this text
 
                 codex runs an agent on this machine, with the relay user's files (read-only
@@ -249,6 +263,16 @@ public final class ServerOptions {
         return keepAlive;
     }
 
+    /** Bytes of heap the requests in flight may hold (issue 18); see {@code MemoryBudget}. */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** Chars of text, reasoning and arguments one answer may accumulate (issue 18). */
+    public long maxOutputChars() {
+        return maxOutputChars;
+    }
+
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
@@ -283,6 +307,9 @@ public final class ServerOptions {
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration keepAlive = DEFAULT_KEEP_ALIVE;
         boolean help;
+        // Issue 18 (memory).
+        long memoryBudget = MemoryBudget.defaultCapacity();
+        long maxOutputChars = ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS;
 
         @Nullable
         UpstreamApi upstreamApi;
@@ -393,6 +420,8 @@ public final class ServerOptions {
                 case CODEX_SANDBOX -> codexSandbox = sandbox(value, source);
                 case CODEX_TIMEOUT -> codexTimeout = duration(value, source);
                 case CODEX_HOME -> codexHome = Path.of(value);
+                case MEMORY_BUDGET -> memoryBudget = size(value, source);
+                case MAX_OUTPUT_CHARS -> maxOutputChars = integer(value, source, 1024, Integer.MAX_VALUE);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -451,6 +480,32 @@ public final class ServerOptions {
             }
         }
 
+        /** A size in bytes: {@code 64m}, {@code 1g}, {@code 500k}, plain bytes, or a share of the heap. */
+        private static long size(String value, String source) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                long bytes;
+                if (v.endsWith("%")) {
+                    double share = Double.parseDouble(v.substring(0, v.length() - 1)) / 100;
+                    if (!(share > 0) || share > 1) {
+                        throw new IllegalArgumentException(source + " must be a share between 0% and 100%");
+                    }
+                    bytes = (long) (Runtime.getRuntime().maxMemory() * share);
+                } else {
+                    long unit =
+                            v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
+                    String number = unit == 1 ? v : v.substring(0, v.length() - 1);
+                    bytes = (long) (Double.parseDouble(number) * unit);
+                }
+                if (bytes < 1) {
+                    throw new IllegalArgumentException(source + " must be positive");
+                }
+                return bytes;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + " must be a size such as 64m or 40% but was " + value, e);
+            }
+        }
+
         private static Duration duration(String value, String source) {
             try {
                 double secondsValue = Double.parseDouble(value.strip());
@@ -481,7 +536,10 @@ public final class ServerOptions {
         CODEX_SANDBOX("--codex-sandbox", "RELAY_CODEX_SANDBOX"),
         CODEX_TIMEOUT("--codex-timeout", "RELAY_CODEX_TIMEOUT"),
         CODEX_HOME("--codex-home", "RELAY_CODEX_HOME"),
-        CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG");
+        CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
+        // Issue 18 (memory).
+        MEMORY_BUDGET("--memory-budget", "RELAY_MEMORY_BUDGET"),
+        MAX_OUTPUT_CHARS("--max-output-chars", "RELAY_MAX_OUTPUT_CHARS");
 
         final String flag;
         final String env;
