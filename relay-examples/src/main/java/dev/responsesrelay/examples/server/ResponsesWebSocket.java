@@ -279,7 +279,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             done();
             return;
         }
-        recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
+            recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        }
         ArrayNode fullInput = input;
         RelayCall call = relay.stream(translation, new Listener(fullInput, resolved));
         synchronized (lock) {
