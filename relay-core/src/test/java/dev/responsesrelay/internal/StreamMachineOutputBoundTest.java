@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * The bound on what one answer accumulates (issue 18): a runaway answer (a local model looping)
  * ends in {@code response.incomplete} once its text, reasoning or arguments pass {@link
  * StreamContext#maxOutputChars()}, instead of growing until building the terminal response runs
- * out of memory. Streams are synthetic, shaped after DIALECTS.md §0 ({@link Chunks}).
+ * out of memory. Streams are synthetic, shaped after docs/dialects.md §0 ({@link Chunks}).
  */
 class StreamMachineOutputBoundTest {
     private static final int BOUND = 1000;
