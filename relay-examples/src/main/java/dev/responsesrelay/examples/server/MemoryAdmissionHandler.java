@@ -46,6 +46,7 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
             return true;
         }
         Request admitted = declared >= 0 ? request : new CountingRequest(request, permit);
+        admitted.setAttribute(MemoryBudget.Permit.ATTRIBUTE, permit);
         Callback releasing = new ReleasingCallback(callback, permit);
         try {
             boolean handled = super.handle(admitted, response, releasing);

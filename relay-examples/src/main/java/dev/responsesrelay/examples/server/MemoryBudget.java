@@ -2,6 +2,8 @@ package dev.responsesrelay.examples.server;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -101,9 +103,18 @@ public final class MemoryBudget {
         }
     }
 
-    /** One request's charge; released once, when the exchange is over. */
+    /**
+     * One request's charge, given back when the exchange is over and every {@link #hold} on it is
+     * released: a response recorded in the store after its answer was sent still holds the request's
+     * items (a screenshot among them) until it is written, so its charge stays until then (issue 18).
+     */
     public final class Permit {
+        /** The request attribute under which the admission handler leaves a request's permit. */
+        public static final String ATTRIBUTE = Permit.class.getName();
+
         private final AtomicLong held;
+        private final AtomicInteger holders = new AtomicInteger(1);
+        private final AtomicBoolean exchangeOver = new AtomicBoolean();
 
         private Permit(long bytes) {
             this.held = new AtomicLong(bytes);
@@ -119,11 +130,35 @@ public final class MemoryBudget {
             }
         }
 
-        /** Gives the charge back; later calls do nothing. */
+        /** The exchange is over: gives the charge back unless a hold keeps it; later calls do nothing. */
         public void release() {
-            long bytes = held.getAndSet(-1);
-            if (bytes >= 0) {
-                MemoryBudget.this.release(bytes);
+            if (exchangeOver.compareAndSet(false, true)) {
+                drop();
+            }
+        }
+
+        /**
+         * Keeps the charge past the exchange until the returned action runs (once; later runs do
+         * nothing). A permit already given back returns an action that does nothing.
+         */
+        public Runnable hold() {
+            if (holders.getAndUpdate(h -> h > 0 ? h + 1 : h) <= 0) {
+                return () -> {};
+            }
+            AtomicBoolean once = new AtomicBoolean();
+            return () -> {
+                if (once.compareAndSet(false, true)) {
+                    drop();
+                }
+            };
+        }
+
+        private void drop() {
+            if (holders.decrementAndGet() == 0) {
+                long bytes = held.getAndSet(-1);
+                if (bytes >= 0) {
+                    MemoryBudget.this.release(bytes);
+                }
             }
         }
     }

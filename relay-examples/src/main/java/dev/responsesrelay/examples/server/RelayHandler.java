@@ -213,7 +213,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
         } else {
             respond(
                     request,
@@ -222,7 +222,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
         }
     }
 
@@ -257,6 +257,8 @@ public final class RelayHandler extends ApiHandler {
         private final Recording recording;
         /** Issue 12: what the store resolved, for recording the answer whichever attempt gives it. */
         final @Nullable ResolvedRequest resolved;
+        /** Issue 18: the request's admission charge, held until its answer is recorded. */
+        final MemoryBudget.@Nullable Permit memory;
 
         private int next = 1;
 
@@ -264,11 +266,13 @@ public final class RelayHandler extends ApiHandler {
                 List<RelayChooser.Attempt> attempts,
                 byte[] body,
                 Recording recording,
-                @Nullable ResolvedRequest resolved) {
+                @Nullable ResolvedRequest resolved,
+                MemoryBudget.@Nullable Permit memory) {
             this.attempts = attempts;
             this.body = body;
             this.recording = recording;
             this.resolved = resolved;
+            this.memory = memory;
         }
 
         boolean any() {
@@ -333,12 +337,21 @@ public final class RelayHandler extends ApiHandler {
                 return next == null
                         ? null
                         : next.relay().stream(
-                                next.translation(), settings.responseState().recording(listener, fallbacks.resolved));
+                                next.translation(),
+                                settings.responseState().recording(listener, fallbacks.resolved, fallbacks.memory));
             });
         }
-        RelayCall call =
-                relay.stream(translation, settings.responseState().recording(answer.listener(), fallbacks.resolved));
+        RelayCall call = relay.stream(
+                translation,
+                settings.responseState().recording(answer.listener(), fallbacks.resolved, fallbacks.memory));
         answer.begin(call, settings.firstByteWindow());
+    }
+
+    /** The admission charge of {@code request}, kept until its response is recorded (issue 18). */
+    private static MemoryBudget.@Nullable Permit memoryPermit(Request request) {
+        return request.getAttribute(MemoryBudget.Permit.ATTRIBUTE) instanceof MemoryBudget.Permit permit
+                ? permit
+                : null;
     }
 
     private void respond(
@@ -411,8 +424,9 @@ public final class RelayHandler extends ApiHandler {
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
             // Issue 12: announced before the answer is sent, written after; errors are not kept.
-            ResponseState.PendingRecord pending =
-                    answer.httpStatus() == 200 ? settings.responseState().expectRecord(fallbacks.resolved) : null;
+            ResponseState.PendingRecord pending = answer.httpStatus() == 200
+                    ? settings.responseState().expectRecord(fallbacks.resolved, fallbacks.memory)
+                    : null;
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
             settings.responseState().submit(pending, answer.body());
         });

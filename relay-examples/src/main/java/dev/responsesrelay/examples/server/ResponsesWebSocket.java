@@ -468,7 +468,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 // Issue 12: announced before the frame is sent, written after, off the stream's path.
                 boolean terminal = event.event().equals("response.completed")
                         || event.event().equals("response.incomplete");
-                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved) : null;
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved, null) : null;
                 if (!send(event.data())) {
                     responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).

@@ -69,7 +69,12 @@ class MemoryPressureProcessTest {
                 "--port",
                 "0",
                 "--upstream",
-                upstream.baseUrl());
+                upstream.baseUrl(),
+                // The default store (SQLite) and its default, store=true for bodies without the
+                // field (docs/state.md §1.1), as the SDKs run; in this test's directory, never the
+                // user's ~/.responses-relay.
+                "--store",
+                "sqlite:" + dir.resolve("responses.db"));
         relay = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
