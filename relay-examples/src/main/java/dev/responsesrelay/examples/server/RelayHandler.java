@@ -150,6 +150,7 @@ public final class RelayHandler extends ApiHandler {
             Answers.error(response, callback, error);
             return;
         }
+        TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
         OkHttpRelay relay = relayFor(request);
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         // The upstream has its own idle timeout; Jetty's must not end a request that is only

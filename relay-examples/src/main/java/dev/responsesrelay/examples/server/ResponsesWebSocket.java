@@ -226,6 +226,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             done();
             return;
         }
+        TranslationWarnings.report(translation.warnings(), "WebSocket response.create", recording); // issue 13 §5
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         ArrayNode fullInput = input;
         RelayCall call = relay.stream(translation, new Listener(fullInput));
