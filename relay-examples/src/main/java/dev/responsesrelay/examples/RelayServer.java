@@ -19,6 +19,7 @@ import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
 import dev.responsesrelay.examples.server.ResponsesWebSocket;
+import dev.responsesrelay.examples.server.ServedModels;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
@@ -162,7 +163,8 @@ public final class RelayServer implements AutoCloseable {
                 jetty.scheduler(),
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
-                options.keepAlive());
+                options.keepAlive(),
+                new ServedModels(options.model().orElse(null), client));
         RelayHandler handler = new RelayHandler(settings);
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research
         // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to

@@ -47,6 +47,7 @@ public final class ServerOptions {
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
     private final List<String> allowedOrigins;
+    private final @Nullable String model;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -65,6 +66,7 @@ public final class ServerOptions {
         // Issue 13 (hardening)
         this.allowedHosts = List.copyOf(p.allowedHosts.effective());
         this.allowedOrigins = List.copyOf(p.allowedOrigins.effective());
+        this.model = p.model;
     }
 
     /**
@@ -193,6 +195,10 @@ public final class ServerOptions {
                   --allowed-origin URL serve requests carrying Origin: URL (a web app or a desktop
                                        app's web view you trust); every other Origin is refused
                                        with 403; repeatable [RELAY_ALLOWED_ORIGINS, comma-separated]
+                  --model NAME         the upstream model for requests asking for one the
+                                       upstream's /models does not list (Codex's default model, a
+                                       client's hard-coded gpt-...); without it every name is
+                                       forwarded as asked [RELAY_MODEL]
                   --help               show this text
 
                 codex runs an agent on this machine, with the relay user's files (read-only
@@ -283,6 +289,14 @@ public final class ServerOptions {
         return allowedOrigins;
     }
 
+    /**
+     * {@code --model}: the upstream model used for requests asking for one the upstream does not
+     * list; see {@link dev.responsesrelay.examples.server.ServedModels}.
+     */
+    public Optional<String> model() {
+        return Optional.ofNullable(model);
+    }
+
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
@@ -337,6 +351,9 @@ public final class ServerOptions {
         // Issue 13 (hardening)
         final ListOption allowedHosts = new ListOption();
         final ListOption allowedOrigins = new ListOption();
+
+        @Nullable
+        String model;
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -441,6 +458,7 @@ public final class ServerOptions {
                 // Issue 13 (hardening)
                 case ALLOWED_HOST -> allowedHosts.add(value, source);
                 case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
+                case MODEL -> model = value.isBlank() ? null : value.strip();
             }
         }
 
@@ -550,7 +568,8 @@ public final class ServerOptions {
         CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
-        ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS");
+        ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),
+        MODEL("--model", "RELAY_MODEL");
 
         final String flag;
         final String env;

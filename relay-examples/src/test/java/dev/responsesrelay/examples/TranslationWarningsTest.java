@@ -69,7 +69,7 @@ class TranslationWarningsTest {
         }
 
         List<String> messages = logged.stream()
-                .filter(r -> r.getLevel() == Level.INFO)
+                .filter(r -> r.getLevel().equals(Level.INFO))
                 .map(r -> r.getMessage())
                 .toList();
         assertThat(messages).hasSize(2);
@@ -82,8 +82,11 @@ class TranslationWarningsTest {
         try (Stream<Path> dirs = Files.list(recordDir)) {
             exchange = dirs.findFirst().orElseThrow();
         }
-        JsonNode notes = JSON.readTree(exchange.resolve("exchange.json").toFile()).path("notes");
+        JsonNode notes =
+                JSON.readTree(exchange.resolve("exchange.json").toFile()).path("notes");
         assertThat(notes).hasSize(2);
-        assertThat(notes.get(0).asText()).startsWith("translation warning: dropped tool").contains("web_search");
+        assertThat(notes.get(0).asText())
+                .startsWith("translation warning: dropped tool")
+                .contains("web_search");
     }
 }

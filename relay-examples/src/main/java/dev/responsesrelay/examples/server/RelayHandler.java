@@ -55,7 +55,9 @@ public final class RelayHandler extends ApiHandler {
             ScheduledExecutorService scheduler,
             Executor executor,
             Duration firstByteWindow,
-            Duration keepAlive) {}
+            Duration keepAlive,
+            // Issue 13 §0: which model the upstream is asked for.
+            ServedModels servedModels) {}
 
     private final Settings settings;
     private final PassThroughRelays relays;
@@ -136,6 +138,7 @@ public final class RelayHandler extends ApiHandler {
         Translation translation;
         try {
             translation = settings.relay().translator().translate(body);
+            translation = settings.servedModels().resolve(translation, body, relayFor(request)); // issue 13 §0
         } catch (InvalidRequestException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
