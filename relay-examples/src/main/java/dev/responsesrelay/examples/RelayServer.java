@@ -15,14 +15,23 @@ import dev.responsesrelay.examples.server.CodexChatUpstream;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
 import dev.responsesrelay.examples.server.JsonErrorHandler;
 import dev.responsesrelay.examples.server.LocalAccessGuard;
+import dev.responsesrelay.examples.server.PassThroughRelays;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
+import dev.responsesrelay.examples.server.ResponseState;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
 import dev.responsesrelay.examples.server.ResponsesWebSocket;
 import dev.responsesrelay.examples.server.ServedModels;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
+import dev.responsesrelay.server.config.ConfigException;
+import dev.responsesrelay.server.config.RelayConfig;
+import dev.responsesrelay.server.config.UpstreamConfig;
+import dev.responsesrelay.server.metrics.RelayMetrics;
+import dev.responsesrelay.server.routing.ModelRouter;
+import dev.responsesrelay.server.routing.Readiness;
+import dev.responsesrelay.server.routing.RelayChooser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +130,9 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(String... args) throws Exception {
         Objects.requireNonNull(args, "args == null");
-        ServerOptions options = ServerOptions.parse(args, Map.of());
+        // Issue 12: a server started here (tests, embedders) keeps responses in memory unless
+        // --store says otherwise, so it never writes to the user's home; the CLI defaults to SQLite.
+        ServerOptions options = ServerOptions.parse(args, Map.of("RELAY_STORE", "memory"));
         if (options.helpRequested()) {
             throw new IllegalArgumentException("--help is for the command line");
         }
@@ -132,6 +143,10 @@ public final class RelayServer implements AutoCloseable {
     public static RelayServer start(ServerOptions options) throws Exception {
         if (options.upstreamApi() != ServerOptions.UpstreamApi.CHAT) {
             return startChatCompletions(options);
+        }
+        Path configFile = options.config().orElse(null);
+        if (configFile != null) {
+            return startRouted(options, configFile);
         }
         ProviderProfile provider = Providers.resolve(options.provider(), options.upstream());
         Upstream.Builder upstream = Upstream.builder(options.upstream()).provider(provider);
@@ -153,19 +168,80 @@ public final class RelayServer implements AutoCloseable {
                 .translator(translator)
                 .idleTimeout(options.idleTimeout())
                 .build();
+        RelayChooser chooser = PassThroughRelays.chooser(relay, options.apiKey().isEmpty(), quick(client));
+        RelayServer server = startResponses(
+                options,
+                client,
+                relay,
+                chooser,
+                options.apiKey().isEmpty(),
+                new ServedModels(options.model().orElse(null), client));
+        server.logStart(relay);
+        return server;
+    }
 
+    /**
+     * {@code --config}: many upstreams, each request routed by its model (docs/OPERATIONS.md).
+     *
+     * @throws IllegalArgumentException naming the file, line and key of a bad config
+     */
+    private static RelayServer startRouted(ServerOptions options, Path file) throws Exception {
+        RelayConfig config;
+        try {
+            config = RelayConfig.load(file, System.getenv());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        config.warnings().forEach(LOG::warning);
+        OkHttpClient client = OkHttpRelay.newClientBuilder().build();
+        ResponsesTranslator base =
+                ResponsesTranslator.builder().healingListener(healingLog()).build();
+        ModelRouter router = new ModelRouter(config, client, base, STARTUP_MODELS_TIMEOUT);
+        // Issue 13 §0: the config's routes and default_model decide which model a request gets.
+        RelayServer server = startResponses(
+                options, client, router.firstRelay(), RelayChooser.routed(router), false, ServedModels.routed());
+        List<String> upstreams = new ArrayList<>();
+        for (UpstreamConfig upstream : config.upstreams()) {
+            upstreams.add(upstream.describe());
+        }
+        LOG.info(() -> "relay listening on " + server.baseUrl() + " -> "
+                + config.upstreams().size()
+                + " upstreams from " + file + ": " + String.join("; ", upstreams)
+                + (options.requiredKeys().isEmpty()
+                        ? "; no client key required"
+                        : "; " + options.requiredKeys().size() + " client key(s) accepted")
+                + options.recordDir().map(dir -> "; recording to " + dir).orElse(""));
+        return server;
+    }
+
+    /** The Responses direction's Jetty set-up, for one upstream or many. */
+    private static RelayServer startResponses(
+            ServerOptions options,
+            OkHttpClient client,
+            OkHttpRelay relay,
+            RelayChooser chooser,
+            boolean passClientKey,
+            ServedModels servedModels)
+            throws Exception {
         Jetty jetty = Jetty.create(options);
+        ResponseState responseState = ResponseState.open(options.store(), options.storeRetention());
+        responseState.purgeExpiredHourly(jetty.scheduler());
+        RelayMetrics metrics = new RelayMetrics();
         RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
-                options.apiKey().isEmpty(),
+                chooser,
+                metrics,
+                passClientKey,
                 new ClientKeys(options.requiredKeys()),
                 options.recordDir().map(ExchangeRecorder::into).orElseGet(ExchangeRecorder::disabled),
                 jetty.scheduler(),
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
                 options.keepAlive(),
-                new ServedModels(options.model().orElse(null), client));
+                responseState,
+                servedModels);
         RelayHandler handler = new RelayHandler(settings);
+        handler.operations(metrics, () -> Readiness.of(chooser.upstreamStates()));
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research
         // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to
         // ResponsesWebSocket, everything else falls through to the HTTP handler.
@@ -175,9 +251,15 @@ public final class RelayServer implements AutoCloseable {
             container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings));
         });
         webSockets.setHandler(handler);
-        RelayServer server = jetty.start(webSockets, handler, null, client, options);
-        server.logStart(relay);
-        return server;
+        return jetty.start(webSockets, handler, null, client, options);
+    }
+
+    /** A client for short probes (model lists, readiness): a few seconds at most. */
+    private static OkHttpClient quick(OkHttpClient client) {
+        return client.newBuilder()
+                .callTimeout(STARTUP_MODELS_TIMEOUT)
+                .connectTimeout(STARTUP_MODELS_TIMEOUT)
+                .build();
     }
 
     /** The port the server listens on. */
@@ -222,6 +304,10 @@ public final class RelayServer implements AutoCloseable {
         } finally {
             cancelAll("the relay is shutting down");
             scheduler.shutdownNow();
+            RelayHandler forward = handler;
+            if (forward != null) {
+                forward.responseState().close();
+            }
             client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
@@ -408,6 +494,9 @@ public final class RelayServer implements AutoCloseable {
                         ? ", no client key required"
                         : ", " + options.requiredKeys().size() + " client key(s) accepted")
                 + options.recordDir().map(dir -> ", recording to " + dir).orElse("")
+                + (handler == null
+                        ? ""
+                        : ", responses stored " + handler.responseState().description())
                 + "); upstream models: " + models);
         if (options.apiKey().isEmpty() && !options.requiredKeys().isEmpty()) {
             LOG.warning("--require-key without --api-key: the key each client presents is also sent upstream");
@@ -417,11 +506,8 @@ public final class RelayServer implements AutoCloseable {
     /** The upstream's model ids for the start line; never fails, never takes long. */
     private String upstreamModels(OkHttpRelay relay) {
         try {
-            OkHttpClient quick = client.newBuilder()
-                    .callTimeout(STARTUP_MODELS_TIMEOUT)
-                    .connectTimeout(STARTUP_MODELS_TIMEOUT)
-                    .build();
-            RelayResponse answer = OkHttpRelay.create(quick, relay.upstream()).models();
+            RelayResponse answer =
+                    OkHttpRelay.create(quick(client), relay.upstream()).models();
             if (!answer.isSuccessful()) {
                 return "unavailable (HTTP " + answer.httpStatus() + ": "
                         + answer.error().map(e -> e.message()).orElse("") + ")";

@@ -2,6 +2,7 @@ package dev.responsesrelay.examples;
 
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.okhttp.Upstream;
+import dev.responsesrelay.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,9 @@ public final class ServerOptions {
      */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(1);
 
+    /** Issue 12: where responses are kept unless {@code --store} says otherwise. */
+    public static final String DEFAULT_STORE = StoreLocation.DEFAULT_SQLITE;
+
     private final String host;
     private final int port;
     private final String upstream;
@@ -43,6 +47,10 @@ public final class ServerOptions {
     private final boolean help;
     private final UpstreamApi upstreamApi;
     private final CodexSettings codex;
+    // Issue 12: conversation state.
+    private final String store;
+    private final Duration storeRetention;
+    private final @Nullable Path config;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
@@ -61,6 +69,9 @@ public final class ServerOptions {
         this.keepAlive = p.keepAlive;
         this.help = p.help;
         this.upstreamApi = p.resolvedApi();
+        this.store = p.store;
+        this.storeRetention = p.storeRetention;
+        this.config = p.config;
         this.codex = new CodexSettings(
                 p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
         // Issue 13 (hardening)
@@ -143,7 +154,9 @@ public final class ServerOptions {
     public static String usage() {
         return """
                 Usage: java -jar relay-server.jar --upstream URL [options]
+                       java -jar relay-server.jar --config relay.toml [options]
                        java -jar relay-server.jar codex-config [options]
+                       java -jar relay-server.jar doctor --upstream URL [options]
 
                 Serves the OpenAI Responses API (POST /v1/responses, GET /v1/models, GET /healthz)
                 and relays it to a Chat Completions upstream.
@@ -175,6 +188,9 @@ public final class ServerOptions {
                   --keep-alive SECS    SSE keep-alive interval while the upstream is silent;
                                        also how fast a hung-up client is noticed (default %s)
                                        [RELAY_KEEP_ALIVE]
+                  --config FILE        serve several upstreams, routed by model, from a TOML file
+                                       instead of --upstream/--api-key/--provider; see
+                                       docs/OPERATIONS.md [RELAY_CONFIG]
                   --upstream-api API   what the upstream speaks: chat (default; the relay serves
                                        POST /v1/responses), responses (the relay serves
                                        POST /v1/chat/completions and calls {upstream}/responses;
@@ -189,6 +205,14 @@ public final class ServerOptions {
                   --codex-home DIR     CODEX_HOME for Codex (default: inherited)
                   --codex-config K=V   a Codex -c override (TOML value); repeatable
                                        (each --codex-* also reads RELAY_CODEX_*)
+                  --store WHERE        where responses are kept for previous_response_id,
+                                       item_reference and GET/DELETE /v1/responses/{id}:
+                                       sqlite:PATH (default sqlite:~/.responses-relay/
+                                       responses.db), postgresql://user:pw@host:port/db
+                                       (several relays can share it), memory, or off
+                                       [RELAY_STORE]
+                  --store-retention T  how long responses are kept: 30d (default), 12h, 90m
+                                       [RELAY_STORE_RETENTION]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
@@ -224,7 +248,22 @@ public final class ServerOptions {
                         RelayServer.FIRST_BYTE_WINDOW.toMillis());
     }
 
+    /** The {@code --config} file that describes many upstreams, if given (issue 16). */
+    public Optional<Path> config() {
+        return Optional.ofNullable(config);
+    }
+
     /** Whether {@code --help} was given; then nothing else was validated. */
+    /** The {@code --store} value: {@code sqlite:PATH}, a PostgreSQL URL, {@code memory} or {@code off}. */
+    public String store() {
+        return store;
+    }
+
+    /** How long stored responses are kept ({@code --store-retention}). */
+    public Duration storeRetention() {
+        return storeRetention;
+    }
+
     public boolean helpRequested() {
         return help;
     }
@@ -300,7 +339,8 @@ public final class ServerOptions {
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
-        return "ServerOptions{" + host + ":" + port + ", upstream=" + upstream + ", provider=" + provider
+        return "ServerOptions{" + host + ":" + port
+                + (config == null ? ", upstream=" + upstream + ", provider=" + provider : ", config=" + config)
                 + ", api-key=" + (apiKey == null ? "none (client's key passed through)" : "set")
                 + ", require-key=" + requiredKeys.size() + " key(s)"
                 + (recordDir == null ? "" : ", record=" + recordDir) + "}";
@@ -330,6 +370,9 @@ public final class ServerOptions {
 
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        // Issue 12: conversation state; OpenAI keeps responses 30 days (docs/state.md §1.1).
+        String store = DEFAULT_STORE;
+        Duration storeRetention = Duration.ofDays(30);
         boolean help;
 
         @Nullable
@@ -352,6 +395,11 @@ public final class ServerOptions {
         final ListOption allowedHosts = new ListOption();
         final ListOption allowedOrigins = new ListOption();
 
+        // Issue 16: many upstreams from a config file.
+        @Nullable
+        Path config;
+
+        // Issue 13 §0: the upstream model for requests naming one it does not list.
         @Nullable
         String model;
 
@@ -448,6 +496,9 @@ public final class ServerOptions {
                 case CODEX_SANDBOX -> codexSandbox = sandbox(value, source);
                 case CODEX_TIMEOUT -> codexTimeout = duration(value, source);
                 case CODEX_HOME -> codexHome = Path.of(value);
+                case STORE -> store = storeSpec(value, source);
+                case STORE_RETENTION -> storeRetention = retention(value, source);
+                case CONFIG -> config = Path.of(value);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -473,9 +524,28 @@ public final class ServerOptions {
                 }
                 return;
             }
+            if (config != null) {
+                // The file describes every upstream; the one-upstream flags would be ignored silently.
+                if (upstream != null || apiKey != null || !provider.equals(Providers.AUTO)) {
+                    throw new IllegalArgumentException("--config describes the upstreams: give --upstream, --api-key"
+                            + " and --provider (or RELAY_UPSTREAM, RELAY_API_KEY, RELAY_PROVIDER) in the file instead");
+                }
+                // Issue 13 §0: in config mode the file's routes (and its default_model) decide.
+                if (model != null) {
+                    throw new IllegalArgumentException("--config routes every model: give --model (or RELAY_MODEL) as"
+                            + " default_model = \"NAME\" in the file instead");
+                }
+                if (resolvedApi() != UpstreamApi.CHAT) {
+                    throw new IllegalArgumentException("--config serves Chat Completions upstreams only; it cannot be"
+                            + " combined with --upstream-api "
+                            + resolvedApi().name().toLowerCase(Locale.ROOT));
+                }
+                return;
+            }
             String url = upstream;
             if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException("--upstream URL (or RELAY_UPSTREAM) is required");
+                throw new IllegalArgumentException(
+                        "--upstream URL (or RELAY_UPSTREAM) is required, or --config FILE for several upstreams");
             }
             Upstream.builder(url); // throws IllegalArgumentException naming a bad URL
             Providers.resolve(provider, url); // throws IllegalArgumentException listing the known names
@@ -487,6 +557,41 @@ public final class ServerOptions {
                 h = h.substring(1, h.length() - 1);
             }
             return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        }
+
+        // Issue 12: conversation state.
+        private static String storeSpec(String value, String source) {
+            try {
+                StoreLocation.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        String.valueOf(e.getMessage()).replace("--store", source), e);
+            }
+            return value.strip();
+        }
+
+        /** {@code 30d}, {@code 12h}, {@code 90m} or {@code 3600s}; a bare number is days. */
+        private static Duration retention(String value, String source) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            char unit = v.isEmpty() ? 'd' : v.charAt(v.length() - 1);
+            String number = Character.isLetter(unit) ? v.substring(0, v.length() - 1) : v;
+            try {
+                long n = Long.parseLong(number.strip());
+                Duration d = switch (Character.isLetter(unit) ? unit : 'd') {
+                    case 'd' -> Duration.ofDays(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 's' -> Duration.ofSeconds(n);
+                    default -> throw new IllegalArgumentException(source + " takes a unit of d, h, m or s, as in 30d");
+                };
+                if (n < 1) {
+                    throw new IllegalArgumentException(source + " must be positive");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        source + " must be a duration such as 30d, 12h or 90m but was " + value, e);
+            }
         }
 
         private static String sandbox(String value, String source) {
@@ -566,9 +671,15 @@ public final class ServerOptions {
         CODEX_TIMEOUT("--codex-timeout", "RELAY_CODEX_TIMEOUT"),
         CODEX_HOME("--codex-home", "RELAY_CODEX_HOME"),
         CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
+        // Issue 12: conversation state.
+        STORE("--store", "RELAY_STORE"),
+        STORE_RETENTION("--store-retention", "RELAY_STORE_RETENTION"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),
+        // Issue 16: many upstreams from a config file.
+        CONFIG("--config", "RELAY_CONFIG"),
+        // Issue 13 §0: the upstream model for requests naming one it does not list.
         MODEL("--model", "RELAY_MODEL");
 
         final String flag;

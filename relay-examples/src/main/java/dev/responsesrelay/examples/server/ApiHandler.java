@@ -1,11 +1,18 @@
 package dev.responsesrelay.examples.server;
 
+import dev.responsesrelay.server.metrics.RelayMetrics;
+import dev.responsesrelay.server.routing.Readiness;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The routing both directions share: {@code GET /healthz}, {@code GET /v1/models}, and one POST
@@ -27,19 +34,85 @@ abstract class ApiHandler extends Handler.Abstract {
         this.served = "POST " + postPaths[0] + " and GET /v1/models";
     }
 
+    /** The request attribute a handler sets to the request's model, for the metrics' label. */
+    static final String MODEL_ATTRIBUTE = "dev.responsesrelay.model";
+
+    private volatile @Nullable RelayMetrics metrics;
+    private volatile @Nullable Supplier<Readiness.Answer> readiness;
+
+    /** Serves {@code GET /metrics} and {@code GET /readyz} (docs/OPERATIONS.md); call before start. */
+    public void operations(RelayMetrics metrics, Supplier<Readiness.Answer> readiness) {
+        this.metrics = metrics;
+        this.readiness = readiness;
+    }
+
+    /**
+     * Counts the API's answers in {@code relay_requests_total} when they are complete, with the
+     * status sent and the model the handler read (docs/OPERATIONS.md "Metrics").
+     */
+    private Callback counted(Request request, Response response, Callback callback, String path) {
+        RelayMetrics counter = metrics;
+        if (counter == null || !(path.equals("/v1/models") || postPaths.contains(path))) {
+            return callback;
+        }
+        String direction = postPaths.contains("/v1/responses") ? "responses" : "chat";
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                count();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                count();
+                super.failed(failure);
+            }
+
+            private void count() {
+                Object model = request.getAttribute(MODEL_ATTRIBUTE);
+                counter.request(path, model instanceof String name ? name : "", response.getStatus(), direction);
+            }
+        };
+    }
+
     /** Answers an authorized {@code GET /v1/models}. */
     abstract void models(Request request, Response response, Callback callback);
 
     /** Answers an authorized POST to the endpoint. */
     abstract void post(Request request, Response response, Callback callback);
 
+    /** Whether {@code path} is served by {@link #subpath} (issue 12: {@code /v1/responses/{id}}). */
+    boolean ownsSubpath(String path) {
+        return false;
+    }
+
+    /** Answers an authorized request to a path {@link #ownsSubpath} claimed. */
+    void subpath(Request request, Response response, Callback callback, String path) {
+        Answers.notFound(request, response, callback, served);
+    }
+
     @Override
-    public final boolean handle(Request request, Response response, Callback callback) {
+    public final boolean handle(Request request, Response response, Callback originalCallback) {
         String path = Request.getPathInContext(request);
+        Callback callback = counted(request, response, originalCallback, path);
         try {
             if (path.equals("/healthz")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)) {
                     Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
+                }
+            } else if (path.equals("/readyz") && readiness != null) {
+                if (Answers.methodAllowed(request, "GET", response, callback)) {
+                    Readiness.Answer ready = readiness.get();
+                    Answers.json(response, callback, ready.status(), ready.json(), Map.of());
+                }
+            } else if (path.equals("/metrics") && metrics != null) {
+                // Guarded like the API: with --require-key, a scraper sends one of the keys.
+                if (Answers.methodAllowed(request, "GET", response, callback)
+                        && Answers.authorized(request, clientKeys, response, callback)) {
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, RelayMetrics.CONTENT_TYPE);
+                    response.write(true, ByteBuffer.wrap(metrics.scrape().getBytes(StandardCharsets.UTF_8)), callback);
                 }
             } else if (path.equals("/v1/models")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)
@@ -50,6 +123,10 @@ abstract class ApiHandler extends Handler.Abstract {
                 if (Answers.methodAllowed(request, "POST", response, callback)
                         && Answers.authorized(request, clientKeys, response, callback)) {
                     post(request, response, callback);
+                }
+            } else if (ownsSubpath(path)) {
+                if (Answers.authorized(request, clientKeys, response, callback)) {
+                    subpath(request, response, callback, path);
                 }
             } else {
                 Answers.notFound(request, response, callback, served);

@@ -2,17 +2,23 @@ package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.UpstreamTap;
+import dev.responsesrelay.server.metrics.RelayMetrics;
+import dev.responsesrelay.server.routing.RelayChooser;
+import dev.responsesrelay.server.routing.RequestModel;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,9 +52,17 @@ public final class RelayHandler extends ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(RelayHandler.class.getName());
 
-    /** Everything a handler needs from the server. */
+    /**
+     * Everything a handler needs from the server.
+     *
+     * @param relay the flags' one upstream, or with {@code --config} the first configured one (for
+     *     the WebSocket transport's prewarm and for recording)
+     * @param chooser which upstreams serve a request's model, in fallback order
+     */
     public record Settings(
             OkHttpRelay relay,
+            RelayChooser chooser,
+            RelayMetrics metrics,
             boolean passClientKey,
             ClientKeys clientKeys,
             ExchangeRecorder recorder,
@@ -56,11 +70,11 @@ public final class RelayHandler extends ApiHandler {
             Executor executor,
             Duration firstByteWindow,
             Duration keepAlive,
-            // Issue 13 §0: which model the upstream is asked for.
+            ResponseState responseState,
+            // Issue 13 §0: which model the single upstream is asked for.
             ServedModels servedModels) {}
 
     private final Settings settings;
-    private final PassThroughRelays relays;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
     private final String recordedChatUrl;
 
@@ -71,7 +85,6 @@ public final class RelayHandler extends ApiHandler {
     public RelayHandler(Settings settings) {
         super(settings.clientKeys(), "/v1/responses");
         this.settings = settings;
-        this.relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
         this.recordedChatUrl = recordedChatUrl(settings.relay());
     }
 
@@ -90,6 +103,11 @@ public final class RelayHandler extends ApiHandler {
         }
     }
 
+    /** The response store's server side (issue 12). */
+    public ResponseState responseState() {
+        return settings.responseState();
+    }
+
     /** How many exchanges are in flight. */
     public int openExchanges() {
         return openStreams.size() + openCalls.size();
@@ -97,7 +115,7 @@ public final class RelayHandler extends ApiHandler {
 
     @Override
     void models(Request request, Response response, Callback callback) {
-        RelayResponse answer = relayFor(request).models();
+        RelayResponse answer = settings.chooser().models(ClientKeys.bearerToken(request.getHeaders()));
         Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
     }
 
@@ -106,11 +124,14 @@ public final class RelayHandler extends ApiHandler {
         responses(request, response, callback);
     }
 
-    /** The relay to use for this request: with the client's key upstream, if so configured. */
-    private OkHttpRelay relayFor(Request request) {
-        return settings.passClientKey()
-                ? relays.forToken(ClientKeys.bearerToken(request.getHeaders()))
-                : settings.relay();
+    @Override
+    boolean ownsSubpath(String path) {
+        return ResponseState.isStoredResponsePath(path);
+    }
+
+    @Override
+    void subpath(Request request, Response response, Callback callback, String path) {
+        settings.responseState().serve(request, response, callback, path);
     }
 
     private void responses(Request request, Response response, Callback callback) {
@@ -135,10 +156,35 @@ public final class RelayHandler extends ApiHandler {
         }
         Recording recording =
                 settings.recorder().begin(request.getMethod(), "/v1/responses", request.getHeaders(), body);
+        // Issue 12: previous_response_id and item_reference are resolved from the store first.
+        ResolvedRequest resolved;
+        try {
+            resolved = settings.responseState().resolve(request, body);
+        } catch (RelayException e) {
+            recording.answer(e.error().httpStatus(), e.error().toJson());
+            recording.close();
+            Answers.error(response, callback, e.error());
+            return;
+        }
+        byte[] toTranslate = resolved == null ? body : resolved.body();
+        String model = RequestModel.of(body).orElse(null);
+        if (model != null) {
+            request.setAttribute(MODEL_ATTRIBUTE, model);
+        }
+        List<RelayChooser.Attempt> attempts =
+                settings.chooser().choose(model, ClientKeys.bearerToken(request.getHeaders()));
+        if (attempts.isEmpty()) {
+            RelayError error = modelNotRouted(model, settings.chooser());
+            recording.answer(error.httpStatus(), error.toJson());
+            recording.close();
+            Answers.error(response, callback, error);
+            return;
+        }
+        OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = settings.relay().translator().translate(body);
-            translation = settings.servedModels().resolve(translation, body, relayFor(request)); // issue 13 §0
+            translation = relay.translator().translate(toTranslate);
+            translation = settings.servedModels().resolve(translation, toTranslate, relay); // issue 13 §0
         } catch (InvalidRequestException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
@@ -154,17 +200,109 @@ public final class RelayHandler extends ApiHandler {
             return;
         }
         TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
-        OkHttpRelay relay = relayFor(request);
-        recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        recording.upstreamRequest(
+                attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
+                translation.chatRequestJson(),
+                translation.upstreamStreams());
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);
         if (translation.clientStreams()) {
-            stream(request, response, callback, relay, translation, recording);
+            stream(
+                    request,
+                    response,
+                    callback,
+                    relay,
+                    translation,
+                    recording,
+                    new Fallbacks(attempts, toTranslate, recording, resolved));
         } else {
-            respond(request, response, callback, relay, translation, recording);
+            respond(
+                    request,
+                    response,
+                    callback,
+                    relay,
+                    translation,
+                    recording,
+                    new Fallbacks(attempts, toTranslate, recording, resolved));
         }
     }
+
+    /** A 404 {@code model_not_found} in OpenAI's shape, or a 400 for a request with no model. */
+    static RelayError modelNotRouted(@Nullable String model, RelayChooser chooser) {
+        if (model == null) {
+            return RelayError.of(
+                    400,
+                    "invalid_request_error",
+                    "missing_required_parameter",
+                    "model is required: this relay routes each request by its model",
+                    "model",
+                    null);
+        }
+        return RelayError.of(
+                404,
+                "invalid_request_error",
+                "model_not_found",
+                "The model `" + model + "` is not served by this relay. Models come from: "
+                        + chooser.whereModelsComeFrom() + ". GET /v1/models lists them.",
+                "model",
+                null);
+    }
+
+    /**
+     * The attempts after the first, tried in order when an upstream fails before any byte reached
+     * the client (connect error, 429, 5xx): each translates the same body with its own profile.
+     */
+    private final class Fallbacks {
+        private final List<RelayChooser.Attempt> attempts;
+        private final byte[] body;
+        private final Recording recording;
+        /** Issue 12: what the store resolved, for recording the answer whichever attempt gives it. */
+        final @Nullable ResolvedRequest resolved;
+
+        private int next = 1;
+
+        Fallbacks(
+                List<RelayChooser.Attempt> attempts,
+                byte[] body,
+                Recording recording,
+                @Nullable ResolvedRequest resolved) {
+            this.attempts = attempts;
+            this.body = body;
+            this.recording = recording;
+            this.resolved = resolved;
+        }
+
+        boolean any() {
+            return next < attempts.size();
+        }
+
+        /** The next attempt's relay and translation, or null when none is left. */
+        @Nullable
+        Next next(RelayError failure) {
+            RelayChooser.Attempt failed = attempts.get(next - 1);
+            settings.chooser().observe(failed.upstream(), failure.httpStatus() != 502, "HTTP " + failure.httpStatus());
+            while (next < attempts.size()) {
+                RelayChooser.Attempt attempt = attempts.get(next++);
+                Translation translation;
+                try {
+                    translation = attempt.relay().translator().translate(body);
+                } catch (InvalidRequestException e) {
+                    LOG.info(() -> "fallback: " + attempt.label() + " refuses the request: " + e.getMessage());
+                    continue;
+                }
+                LOG.info(() -> "fallback: " + failed.label() + " failed with HTTP " + failure.httpStatus()
+                        + " before any byte reached the client; trying " + attempt.label());
+                settings.metrics().fallback(failed.upstream(), attempt.upstream());
+                recording.note("fallback from " + failed.label() + " (HTTP " + failure.httpStatus() + ") to "
+                        + attempt.label());
+                return new Next(attempt.relay(), translation);
+            }
+            return null;
+        }
+    }
+
+    private record Next(OkHttpRelay relay, Translation translation) {}
 
     private void stream(
             Request request,
@@ -172,7 +310,8 @@ public final class RelayHandler extends ApiHandler {
             Callback callback,
             OkHttpRelay relay,
             Translation translation,
-            Recording recording) {
+            Recording recording,
+            Fallbacks fallbacks) {
         StreamedAnswer[] self = new StreamedAnswer[1];
         StreamedAnswer answer = new StreamedAnswer(
                 request,
@@ -182,11 +321,25 @@ public final class RelayHandler extends ApiHandler {
                 settings.executor(),
                 settings.keepAlive(),
                 recording,
-                () -> openStreams.remove(self[0]));
+                () -> {
+                    openStreams.remove(self[0]);
+                    settings.metrics().openStreams(-1);
+                });
         self[0] = answer;
         openStreams.add(answer);
+        settings.metrics().openStreams(1);
         answer.watchClient();
-        RelayCall call = relay.stream(translation, answer.listener());
+        if (fallbacks.any()) {
+            answer.fallback((failure, listener) -> {
+                Next next = fallbacks.next(failure);
+                return next == null
+                        ? null
+                        : next.relay().stream(
+                                next.translation(), settings.responseState().recording(listener, fallbacks.resolved));
+            });
+        }
+        RelayCall call =
+                relay.stream(translation, settings.responseState().recording(answer.listener(), fallbacks.resolved));
         answer.begin(call, settings.firstByteWindow());
     }
 
@@ -196,7 +349,8 @@ public final class RelayHandler extends ApiHandler {
             Callback callback,
             OkHttpRelay relay,
             Translation translation,
-            Recording recording) {
+            Recording recording,
+            Fallbacks fallbacks) {
         // The answer may arrive before respond() returns; whichever comes second removes the call.
         AtomicReference<@Nullable RelayCall> registered = new AtomicReference<>();
         AtomicBoolean answered = new AtomicBoolean();
@@ -218,15 +372,51 @@ public final class RelayHandler extends ApiHandler {
                 running.cancel();
             }
         });
+        respondWith(relay, translation, tap, registered, answered, response, callback, recording, fallbacks);
+    }
+
+    /** One non-streamed attempt; a connect error, 429 or 5xx moves on to the next fallback. */
+    private void respondWith(
+            OkHttpRelay relay,
+            Translation translation,
+            UpstreamTap tap,
+            AtomicReference<@Nullable RelayCall> registered,
+            AtomicBoolean answered,
+            Response response,
+            Callback callback,
+            Recording recording,
+            Fallbacks fallbacks) {
+        answered.set(false);
         RelayCall call = relay.respond(translation, tap, answer -> {
             answered.set(true);
             RelayCall done = registered.get();
             if (done != null) {
                 openCalls.remove(done);
             }
+            RelayError error = answer.error().orElse(null);
+            if (error != null && (error.httpStatus() == 429 || error.httpStatus() >= 500) && fallbacks.any()) {
+                Next next = fallbacks.next(error);
+                if (next != null) {
+                    respondWith(
+                            next.relay(),
+                            next.translation(),
+                            tap,
+                            registered,
+                            answered,
+                            response,
+                            callback,
+                            recording,
+                            fallbacks);
+                    return;
+                }
+            }
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
+            // Issue 12: announced before the answer is sent, written after; errors are not kept.
+            ResponseState.PendingRecord pending =
+                    answer.httpStatus() == 200 ? settings.responseState().expectRecord(fallbacks.resolved) : null;
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
+            settings.responseState().submit(pending, answer.body());
         });
         openCalls.add(call);
         registered.set(call);

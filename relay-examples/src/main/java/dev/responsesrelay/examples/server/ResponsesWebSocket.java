@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
@@ -15,6 +16,8 @@ import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.server.routing.RelayChooser;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -71,13 +74,18 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** How long one frame write may block before the client counts as gone. */
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
-    private final OkHttpRelay relay;
+    private final RelayChooser chooser;
+    private final @Nullable String clientToken;
     private final ExchangeRecorder recorder;
     private final HttpFields upgradeHeaders;
     private final String recordedChatUrl;
     private final IdGenerator ids;
     private final Clock clock;
     private final ServedModels servedModels;
+    /** Issue 12: the response store, and this connection's client scope in it. */
+    private final ResponseState responseState;
+
+    private final String scope;
     private final Object lock = new Object();
     private @Nullable Session session;
     private @Nullable RelayCall running;
@@ -97,15 +105,21 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private volatile Recording recording = Recording.NONE;
 
     ResponsesWebSocket(
-            OkHttpRelay relay,
+            RelayChooser chooser,
+            @Nullable String clientToken,
             ExchangeRecorder recorder,
             HttpFields upgradeHeaders,
             String recordedChatUrl,
             IdGenerator ids,
             Clock clock,
+            ResponseState responseState,
+            String scope,
             ServedModels servedModels) {
-        this.relay = relay;
+        this.responseState = responseState;
+        this.scope = scope;
         this.servedModels = servedModels;
+        this.chooser = chooser;
+        this.clientToken = clientToken;
         this.recorder = recorder;
         this.upgradeHeaders = upgradeHeaders;
         this.recordedChatUrl = recordedChatUrl;
@@ -118,7 +132,6 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * {@link RelayHandler} does for POST, and passes it upstream when the server is so configured.
      */
     public static WebSocketCreator creator(RelayHandler.Settings settings) {
-        PassThroughRelays relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
         String recordedChatUrl = RelayHandler.recordedChatUrl(settings.relay());
         return (request, response, callback) -> {
             String token = ClientKeys.bearerToken(request.getHeaders());
@@ -136,12 +149,15 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             ExchangeRecorder recorder = settings.recorder();
             return new ResponsesWebSocket(
-                    relays.forToken(token),
+                    settings.chooser(),
+                    token,
                     recorder,
                     recorder.enabled() ? request.getHeaders().asImmutable() : HttpFields.EMPTY,
                     recordedChatUrl,
                     IdGenerator.random(),
                     Clock.systemUTC(),
+                    settings.responseState(),
+                    ResponseState.scope(token),
                     settings.servedModels());
         };
     }
@@ -243,6 +259,34 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         ObjectNode body = create.deepCopy();
         body.remove("type");
         JsonNode generate = body.remove("generate");
+        // Issue 12: chains and item references resolve through the store, so a new connection can
+        // continue a chain; the connection's own last response (below) still answers when the store
+        // cannot (a store:false chain, Codex's prewarm, a database that is down).
+        ResolvedRequest resolved = null;
+        if (responseState.store() != null) {
+            JsonNode named = body.get("previous_response_id");
+            boolean namesLastResponse;
+            synchronized (lock) {
+                namesLastResponse = named != null && named.asText().equals(lastResponseId);
+            }
+            try {
+                // No waiting for another relay's write when this connection has the response itself.
+                resolved = responseState.resolve(
+                        scope, body.toString().getBytes(StandardCharsets.UTF_8), !namesLastResponse);
+                if (resolved != null && JSON.readTree(resolved.body()) instanceof ObjectNode resolvedBody) {
+                    body = resolvedBody;
+                }
+            } catch (RelayException e) {
+                if (!namesLastResponse) {
+                    sendError(e.error());
+                    done();
+                    return;
+                }
+                resolved = null;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the resolver writes JSON", e);
+            }
+        }
         JsonNode previous = body.remove("previous_response_id");
         ArrayNode input = inputOf(body);
         if (previous != null && !previous.isNull()) {
@@ -275,6 +319,15 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         // Events always stream over a WebSocket; Codex sends stream:true, the guide says omit it.
         body.put("stream", true);
+        // Routed by model like POST; a WebSocket exchange has no fallbacks (docs/OPERATIONS.md).
+        String model = body.path("model").isTextual() ? body.get("model").asText() : null;
+        List<RelayChooser.Attempt> attempts = chooser.choose(model, clientToken);
+        if (attempts.isEmpty()) {
+            sendError(RelayHandler.modelNotRouted(model, chooser));
+            done();
+            return;
+        }
+        OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
@@ -288,7 +341,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         TranslationWarnings.report(translation.warnings(), "WebSocket response.create", recording); // issue 13 §5
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         ArrayNode fullInput = input;
-        RelayCall call = relay.stream(translation, new Listener(fullInput));
+        RelayCall call = relay.stream(translation, new Listener(fullInput, resolved));
         synchronized (lock) {
             if (busy) {
                 running = call;
@@ -447,9 +500,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** Writes one exchange's events as frames and remembers its outcome for chaining. */
     private final class Listener extends ResponsesListener {
         private final ArrayNode fullInput;
+        private final @Nullable ResolvedRequest resolved;
 
-        Listener(ArrayNode fullInput) {
+        Listener(ArrayNode fullInput, @Nullable ResolvedRequest resolved) {
             this.fullInput = fullInput;
+            this.resolved = resolved;
         }
 
         @Override
@@ -468,10 +523,16 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 if (event.event().equals("response.completed")) {
                     rememberCompleted(event.data());
                 }
+                // Issue 12: announced before the frame is sent, written after, off the stream's path.
+                boolean terminal = event.event().equals("response.completed")
+                        || event.event().equals("response.incomplete");
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved) : null;
                 if (!send(event.data())) {
+                    responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).
                     throw new IllegalStateException("the WebSocket client is gone");
                 }
+                responseState.submit(pending, event.data());
             }
         }
 

@@ -37,7 +37,9 @@ public final class ServedModels {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final @Nullable String fallbackModel;
-    private final OkHttpClient quickClient;
+    /** Null in config mode, where nothing is looked up here. */
+    private final @Nullable OkHttpClient quickClient;
+
     private final LongSupplier nanoTime;
     private final Object lock = new Object();
     private @Nullable List<String> cached;
@@ -53,13 +55,24 @@ public final class ServedModels {
         this(fallbackModel, client, System::nanoTime);
     }
 
-    ServedModels(@Nullable String fallbackModel, OkHttpClient client, LongSupplier nanoTime) {
+    ServedModels(@Nullable String fallbackModel, @Nullable OkHttpClient client, LongSupplier nanoTime) {
         this.fallbackModel = fallbackModel;
-        this.quickClient = client.newBuilder()
-                .callTimeout(LIST_TIMEOUT)
-                .connectTimeout(LIST_TIMEOUT)
-                .build();
+        this.quickClient = client == null
+                ? null
+                : client.newBuilder()
+                        .callTimeout(LIST_TIMEOUT)
+                        .connectTimeout(LIST_TIMEOUT)
+                        .build();
         this.nanoTime = nanoTime;
+    }
+
+    /**
+     * For {@code --config}: the routing config decides which upstream and model serve a request
+     * (its routes, then its {@code default_model}; docs/OPERATIONS.md), so every name passes
+     * through here unchanged.
+     */
+    public static ServedModels routed() {
+        return new ServedModels(null, null, System::nanoTime);
     }
 
     /**
@@ -117,9 +130,12 @@ public final class ServedModels {
     }
 
     private @Nullable List<String> fetch(OkHttpRelay relay) {
+        OkHttpClient client = quickClient;
+        if (client == null) {
+            return null;
+        }
         try {
-            RelayResponse answer =
-                    OkHttpRelay.create(quickClient, relay.upstream()).models();
+            RelayResponse answer = OkHttpRelay.create(client, relay.upstream()).models();
             if (!answer.isSuccessful()) {
                 LOG.fine(() -> "the upstream's model list is unavailable (HTTP " + answer.httpStatus()
                         + "); forwarding model names as asked");
