@@ -23,6 +23,7 @@ import dev.responsesrelay.examples.server.RelayHandler;
 import dev.responsesrelay.examples.server.ResponseState;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
 import dev.responsesrelay.examples.server.ResponsesWebSocket;
+import dev.responsesrelay.examples.server.ServedModels;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
@@ -171,8 +172,13 @@ public final class RelayServer implements AutoCloseable {
                 .idleTimeout(options.idleTimeout())
                 .build();
         RelayChooser chooser = PassThroughRelays.chooser(relay, options.apiKey().isEmpty(), quick(client));
-        RelayServer server =
-                startResponses(options, client, relay, chooser, options.apiKey().isEmpty());
+        RelayServer server = startResponses(
+                options,
+                client,
+                relay,
+                chooser,
+                options.apiKey().isEmpty(),
+                new ServedModels(options.model().orElse(null), client));
         server.logStart(relay);
         return server;
     }
@@ -194,7 +200,9 @@ public final class RelayServer implements AutoCloseable {
         ResponsesTranslator base =
                 ResponsesTranslator.builder().healingListener(healingLog()).build();
         ModelRouter router = new ModelRouter(config, client, base, STARTUP_MODELS_TIMEOUT);
-        RelayServer server = startResponses(options, client, router.firstRelay(), RelayChooser.routed(router), false);
+        // Issue 13 §0: the config's routes and default_model decide which model a request gets.
+        RelayServer server = startResponses(
+                options, client, router.firstRelay(), RelayChooser.routed(router), false, ServedModels.routed());
         List<String> upstreams = new ArrayList<>();
         for (UpstreamConfig upstream : config.upstreams()) {
             upstreams.add(upstream.describe());
@@ -211,7 +219,12 @@ public final class RelayServer implements AutoCloseable {
 
     /** The Responses direction's Jetty set-up, for one upstream or many. */
     private static RelayServer startResponses(
-            ServerOptions options, OkHttpClient client, OkHttpRelay relay, RelayChooser chooser, boolean passClientKey)
+            ServerOptions options,
+            OkHttpClient client,
+            OkHttpRelay relay,
+            RelayChooser chooser,
+            boolean passClientKey,
+            ServedModels servedModels)
             throws Exception {
         Jetty jetty = Jetty.create(options);
         ResponseState responseState = ResponseState.open(options.store(), options.storeRetention());
@@ -228,7 +241,8 @@ public final class RelayServer implements AutoCloseable {
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
                 options.keepAlive(),
-                responseState);
+                responseState,
+                servedModels);
         RelayHandler handler = new RelayHandler(settings);
         handler.operations(metrics, () -> Readiness.of(chooser.upstreamStates()));
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research

@@ -60,6 +60,7 @@ public final class ServerOptions {
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
     private final List<String> allowedOrigins;
+    private final @Nullable String model;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -83,6 +84,7 @@ public final class ServerOptions {
         // Issue 13 (hardening)
         this.allowedHosts = List.copyOf(p.allowedHosts.effective());
         this.allowedOrigins = List.copyOf(p.allowedOrigins.effective());
+        this.model = p.model;
     }
 
     /**
@@ -231,6 +233,10 @@ public final class ServerOptions {
                   --allowed-origin URL serve requests carrying Origin: URL (a web app or a desktop
                                        app's web view you trust); every other Origin is refused
                                        with 403; repeatable [RELAY_ALLOWED_ORIGINS, comma-separated]
+                  --model NAME         the upstream model for requests asking for one the
+                                       upstream's /models does not list (Codex's default model, a
+                                       client's hard-coded gpt-...); without it every name is
+                                       forwarded as asked [RELAY_MODEL]
                   --help               show this text
 
                 codex runs an agent on this machine, with the relay user's files (read-only
@@ -346,6 +352,14 @@ public final class ServerOptions {
         return allowedOrigins;
     }
 
+    /**
+     * {@code --model}: the upstream model used for requests asking for one the upstream does not
+     * list; see {@link dev.responsesrelay.examples.server.ServedModels}.
+     */
+    public Optional<String> model() {
+        return Optional.ofNullable(model);
+    }
+
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
@@ -411,6 +425,10 @@ public final class ServerOptions {
         // Issue 16: many upstreams from a config file.
         @Nullable
         Path config;
+
+        // Issue 13 §0: the upstream model for requests naming one it does not list.
+        @Nullable
+        String model;
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -520,6 +538,7 @@ public final class ServerOptions {
                 // Issue 13 (hardening)
                 case ALLOWED_HOST -> allowedHosts.add(value, source);
                 case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
+                case MODEL -> model = value.isBlank() ? null : value.strip();
             }
         }
 
@@ -539,6 +558,11 @@ public final class ServerOptions {
                 if (upstream != null || apiKey != null || !provider.equals(Providers.AUTO)) {
                     throw new IllegalArgumentException("--config describes the upstreams: give --upstream, --api-key"
                             + " and --provider (or RELAY_UPSTREAM, RELAY_API_KEY, RELAY_PROVIDER) in the file instead");
+                }
+                // Issue 13 §0: in config mode the file's routes (and its default_model) decide.
+                if (model != null) {
+                    throw new IllegalArgumentException("--config routes every model: give --model (or RELAY_MODEL) as"
+                            + " default_model = \"NAME\" in the file instead");
                 }
                 if (resolvedApi() != UpstreamApi.CHAT) {
                     throw new IllegalArgumentException("--config serves Chat Completions upstreams only; it cannot be"
@@ -712,7 +736,9 @@ public final class ServerOptions {
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),
         // Issue 16: many upstreams from a config file.
-        CONFIG("--config", "RELAY_CONFIG");
+        CONFIG("--config", "RELAY_CONFIG"),
+        // Issue 13 §0: the upstream model for requests naming one it does not list.
+        MODEL("--model", "RELAY_MODEL");
 
         final String flag;
         final String env;

@@ -70,7 +70,9 @@ public final class RelayHandler extends ApiHandler {
             Executor executor,
             Duration firstByteWindow,
             Duration keepAlive,
-            ResponseState responseState) {}
+            ResponseState responseState,
+            // Issue 13 §0: which model the single upstream is asked for.
+            ServedModels servedModels) {}
 
     private final Settings settings;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
@@ -182,6 +184,7 @@ public final class RelayHandler extends ApiHandler {
         Translation translation;
         try {
             translation = relay.translator().translate(toTranslate);
+            translation = settings.servedModels().resolve(translation, toTranslate, relay); // issue 13 §0
         } catch (InvalidRequestException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
@@ -196,6 +199,7 @@ public final class RelayHandler extends ApiHandler {
             Answers.error(response, callback, error);
             return;
         }
+        TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
         if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
             recording.upstreamRequest(
                     attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),

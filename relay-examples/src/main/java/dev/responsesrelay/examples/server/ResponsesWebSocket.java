@@ -57,6 +57,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Errors before any event go out as {@code {"type":"error","status":…,"error":{…}}}, the shape
  *       Codex maps like an HTTP status (responses_websocket.rs; research §2.3): a 400 is final, a
  *       429/5xx is retried. After a stream started, {@code response.failed} as over SSE.
+ *   <li>A message may be as large as a POST body ({@link RelayHandler#MAX_BODY_BYTES}; Codex sends
+ *       screenshots inline); a larger one is answered with the POST's 413 as an error event, and the
+ *       socket stays open.
  *   <li>A client that closes or drops the socket cancels its upstream call. Pings are answered by
  *       Jetty.
  *   <li>With {@code --record}, each {@code response.create} is one recorded exchange ({@link
@@ -78,6 +81,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private final String recordedChatUrl;
     private final IdGenerator ids;
     private final Clock clock;
+    private final ServedModels servedModels;
     /** Issue 12: the response store, and this connection's client scope in it. */
     private final ResponseState responseState;
 
@@ -91,6 +95,12 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
     private @Nullable ArrayNode lastTranscript;
 
+    /** The text message being received, in parts; Jetty calls one part at a time per socket. */
+    private StringBuilder incoming = new StringBuilder();
+
+    private long incomingBytes;
+    private boolean incomingTooLarge;
+
     /** The exchange being recorded; {@link Recording#NONE} between exchanges or when not recording. */
     private volatile Recording recording = Recording.NONE;
 
@@ -103,9 +113,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             IdGenerator ids,
             Clock clock,
             ResponseState responseState,
-            String scope) {
+            String scope,
+            ServedModels servedModels) {
         this.responseState = responseState;
         this.scope = scope;
+        this.servedModels = servedModels;
         this.chooser = chooser;
         this.clientToken = clientToken;
         this.recorder = recorder;
@@ -145,7 +157,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     IdGenerator.random(),
                     Clock.systemUTC(),
                     settings.responseState(),
-                    ResponseState.scope(token));
+                    ResponseState.scope(token),
+                    settings.servedModels());
         };
     }
 
@@ -154,8 +167,52 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         this.session = session;
     }
 
+    /**
+     * Gathers one text message from its parts, up to {@link RelayHandler#MAX_BODY_BYTES} (issue 13
+     * §2): a message may be as large as a POST body (Codex sends screenshots inline). Jetty's own
+     * whole-message limit (64 KiB by default) would close the socket on a larger one, so Jetty hands
+     * the parts over as they come (this method is the only text callback overridden; see Jetty's
+     * JettyWebSocketFrameHandlerFactory) and the limit is enforced here: past it, the rest of the
+     * message is read and dropped, and the client gets the 413 error event a POST would get, on the
+     * socket that stays open.
+     */
     @Override
-    public void onWebSocketText(String message) {
+    public void onWebSocketPartialText(String part, boolean last) {
+        if (!incomingTooLarge) {
+            incomingBytes += utf8Length(part);
+            if (incomingBytes > RelayHandler.MAX_BODY_BYTES) {
+                incomingTooLarge = true;
+                incoming = new StringBuilder();
+            } else {
+                incoming.append(part);
+            }
+        }
+        if (!last) {
+            return;
+        }
+        boolean tooLarge = incomingTooLarge;
+        String message = tooLarge ? "" : incoming.toString();
+        incoming = new StringBuilder();
+        incomingBytes = 0;
+        incomingTooLarge = false;
+        if (tooLarge) {
+            rejectMessage(RelayHandler.tooLarge());
+        } else {
+            onMessage(message);
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // A surrogate is half of a 4-byte sequence.
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    private void onMessage(String message) {
         ObjectNode create;
         try {
             JsonNode parsed = JSON.readTree(message);
@@ -273,12 +330,15 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = relay.translator().translate(body.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            translation = relay.translator().translate(bytes);
+            translation = servedModels.resolve(translation, bytes, relay); // issue 13 §0
         } catch (InvalidRequestException e) {
             sendError(e.error());
             done();
             return;
         }
+        TranslationWarnings.report(translation.warnings(), "WebSocket response.create", recording); // issue 13 §5
         if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
             recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         }
