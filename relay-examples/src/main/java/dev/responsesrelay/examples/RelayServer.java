@@ -44,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.OkHttpClient;
@@ -423,17 +424,23 @@ public final class RelayServer implements AutoCloseable {
                 throws Exception {
             // Issue 18: requests are admitted against a memory budget before anything reads them.
             MemoryBudget budget = new MemoryBudget(options.memoryBudget());
-            GracefulHandler graceful = new GracefulHandler(new MemoryAdmissionHandler(handler, budget)) {
-                @Override
-                protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-                    // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.
-                    Answers.error(
-                            response,
-                            callback,
-                            Answers.relayError(
-                                    503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
-                }
-            };
+            Predicate<Request> readsBody =
+                    forward != null ? forward::readsBodyOf : reverse != null ? reverse::readsBodyOf : request -> false;
+            GracefulHandler graceful =
+                    new GracefulHandler(new MemoryAdmissionHandler(handler, budget, readsBody, options.bodyTimeout())) {
+                        @Override
+                        protected void handleShutdownRejection(Request request, Response response, Callback callback) {
+                            // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.
+                            Answers.error(
+                                    response,
+                                    callback,
+                                    Answers.relayError(
+                                            503,
+                                            "server_error",
+                                            "server_is_shutting_down",
+                                            "the relay is shutting down"));
+                        }
+                    };
             // Issue 13 §1: one guard in front of every endpoint, WebSocket upgrades included.
             server.setHandler(
                     new LocalAccessGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), graceful));

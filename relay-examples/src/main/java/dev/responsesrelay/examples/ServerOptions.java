@@ -1,6 +1,7 @@
 package dev.responsesrelay.examples;
 
 import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.server.MemoryAdmissionHandler;
 import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.okhttp.Upstream;
@@ -56,6 +57,7 @@ public final class ServerOptions {
     // Issue 18 (memory): admission budget and output bound.
     private final long memoryBudget;
     private final long maxOutputChars;
+    private final Duration bodyTimeout;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
@@ -75,6 +77,7 @@ public final class ServerOptions {
         this.help = p.help;
         this.memoryBudget = p.memoryBudget;
         this.maxOutputChars = p.maxOutputChars;
+        this.bodyTimeout = p.bodyTimeout;
         this.upstreamApi = p.resolvedApi();
         this.store = p.store;
         this.storeRetention = p.storeRetention;
@@ -227,6 +230,8 @@ public final class ServerOptions {
                   --max-output-chars N text, reasoning and arguments one answer may hold
                                        (default 2097152); past it the answer ends
                                        response.incomplete [RELAY_MAX_OUTPUT_CHARS]
+                  --body-timeout SECS  longest a request body may take to arrive (default 60);
+                                       past it the request gets 408 [RELAY_BODY_TIMEOUT]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
@@ -332,6 +337,11 @@ public final class ServerOptions {
         return memoryBudget;
     }
 
+    /** How long a request body may take to arrive before the request gets 408 (issue 18). */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
     /** Chars of text, reasoning and arguments one answer may accumulate (issue 18). */
     public long maxOutputChars() {
         return maxOutputChars;
@@ -401,6 +411,7 @@ public final class ServerOptions {
         // Issue 18 (memory).
         long memoryBudget = MemoryBudget.defaultCapacity();
         long maxOutputChars = ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS;
+        Duration bodyTimeout = MemoryAdmissionHandler.DEFAULT_BODY_TIMEOUT;
 
         @Nullable
         UpstreamApi upstreamApi;
@@ -528,6 +539,7 @@ public final class ServerOptions {
                 case CONFIG -> config = Path.of(value);
                 case MEMORY_BUDGET -> memoryBudget = size(value, source);
                 case MAX_OUTPUT_CHARS -> maxOutputChars = integer(value, source, 1024, Integer.MAX_VALUE);
+                case BODY_TIMEOUT -> bodyTimeout = duration(value, source);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -732,6 +744,7 @@ public final class ServerOptions {
         // Issue 18 (memory).
         MEMORY_BUDGET("--memory-budget", "RELAY_MEMORY_BUDGET"),
         MAX_OUTPUT_CHARS("--max-output-chars", "RELAY_MAX_OUTPUT_CHARS"),
+        BODY_TIMEOUT("--body-timeout", "RELAY_BODY_TIMEOUT"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),

@@ -477,6 +477,10 @@ public final class RelayHandler extends ApiHandler {
     }
 
     static byte[] readBody(Request request) throws IOException {
+        // Issue 18: read already, without a thread, by the admission handler (AsyncBodyRead).
+        if (request.removeAttribute(AsyncBodyRead.ATTRIBUTE) instanceof byte[] read) {
+            return read;
+        }
         long declared = request.getLength();
         if (declared > MAX_BODY_BYTES) {
             throw new BodyTooLarge();
