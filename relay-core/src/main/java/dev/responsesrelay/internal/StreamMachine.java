@@ -849,7 +849,7 @@ public final class StreamMachine implements ResponsesStream {
      */
     private @Nullable String envelope(ReasoningItem reasoning) {
         ReasoningEnvelope envelope = new ReasoningEnvelope(
-                context.provider().name(),
+                context.provider().replayScope(),
                 reasoning.text.toString(),
                 reasoning.details.toArray(),
                 reasoning.signatures,
