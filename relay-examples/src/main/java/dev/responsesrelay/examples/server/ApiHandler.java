@@ -17,6 +17,7 @@ abstract class ApiHandler extends Handler.Abstract {
     private final ClientKeys clientKeys;
     private final Set<String> postPaths;
     private final String served;
+    private volatile AccessLog accessLog = AccessLog.off();
 
     /**
      * @param postPaths the paths of the POST endpoint, the first being the one to advertise
@@ -27,6 +28,16 @@ abstract class ApiHandler extends Handler.Abstract {
         this.served = "POST " + postPaths[0] + " and GET /v1/models";
     }
 
+    /** Logs one line per request to {@code log} from now on (issue 17). */
+    public final void accessLog(AccessLog log) {
+        this.accessLog = log;
+    }
+
+    /** The access log requests are written to. */
+    public final AccessLog accessLog() {
+        return accessLog;
+    }
+
     /** Answers an authorized {@code GET /v1/models}. */
     abstract void models(Request request, Response response, Callback callback);
 
@@ -34,7 +45,13 @@ abstract class ApiHandler extends Handler.Abstract {
     abstract void post(Request request, Response response, Callback callback);
 
     @Override
-    public final boolean handle(Request request, Response response, Callback callback) {
+    public final boolean handle(Request request, Response plainResponse, Callback plainCallback) {
+        // One access-log line per request, whatever answers it: the wrapper notes the first byte
+        // and an error body's message, the callback writes the line when the exchange is over.
+        AccessLog log = accessLog;
+        AccessLog.Entry entry = log.begin(request, plainResponse);
+        Response response = log.observe(plainResponse, entry);
+        Callback callback = log.completing(plainCallback, response, entry);
         String path = Request.getPathInContext(request);
         try {
             if (path.equals("/healthz")) {

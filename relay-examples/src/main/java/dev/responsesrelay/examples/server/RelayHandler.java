@@ -149,6 +149,7 @@ public final class RelayHandler extends ApiHandler {
             Answers.error(response, callback, error);
             return;
         }
+        AccessLog.entry(request).model(translation.model());
         OkHttpRelay relay = relayFor(request);
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
@@ -181,7 +182,7 @@ public final class RelayHandler extends ApiHandler {
         self[0] = answer;
         openStreams.add(answer);
         answer.watchClient();
-        RelayCall call = relay.stream(translation, answer.listener());
+        RelayCall call = relay.stream(translation, AccessLog.entry(request).observing(answer.listener()));
         answer.begin(call, settings.firstByteWindow());
     }
 
@@ -198,6 +199,7 @@ public final class RelayHandler extends ApiHandler {
         UpstreamTap tap = new UpstreamTap() {
             @Override
             public void onUpstreamResponse(int status, Headers headers) {
+                AccessLog.entry(request).upstreamStatus(status);
                 recording.upstreamResponse(status, headers);
             }
 
@@ -221,6 +223,7 @@ public final class RelayHandler extends ApiHandler {
             }
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
+            AccessLog.noteAnswer(request, answer.isSuccessful(), answer.body());
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
         });
         openCalls.add(call);
