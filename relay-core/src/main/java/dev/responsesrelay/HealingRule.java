@@ -2,7 +2,7 @@ package dev.responsesrelay;
 
 /**
  * A named repair the stream translator applies to a non-conforming upstream (see {@code
- * docs/DIALECTS.md} §2). Each one is reported to the {@link HealingListener} when it fires, and each
+ * docs/dialects.md} §2). Each one is reported to the {@link HealingListener} when it fires, and each
  * can be switched off with {@link ResponsesTranslator.Builder#disableHealing}.
  *
  * <p>Switching a repair off makes the translator strict about that anomaly: the response ends in
@@ -62,7 +62,7 @@ public enum HealingRule {
     /**
      * Tool-call markup leaked into {@code content} because the server's tool parser missed it (Kimi
      * {@code <|tool_calls_section_begin|>}, Hermes/Qwen {@code <tool_call>}, {@code <function=…>};
-     * DIALECTS.md rule 23) and was turned into tool calls; likewise the text of a Groq {@code
+     * docs/dialects.md rule 23) and was turned into tool calls; likewise the text of a Groq {@code
      * tool_use_failed} error sent mid-stream ({@code failed_generation}). <b>Off by default</b>: with
      * it on, text from the first marker on is held back until the answer ends.
      */

@@ -23,13 +23,13 @@ import org.jspecify.annotations.Nullable;
  * #detect(String)}), or derive your own with {@link #toBuilder()}: for example {@code
  * ProviderProfile.DEEPSEEK.toBuilder().extraBodyJson("{\"thinking\":{\"type\":\"disabled\"}}")
  * .build()}. {@code docs/PROVIDERS.md} explains every field per provider; the references in the
- * comments below ({@code §1.2}, {@code rule 24}) are to {@code DIALECTS.md}.
+ * comments below ({@code §1.2}, {@code rule 24}) are to {@code docs/dialects.md}.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ProviderProfile {
 
-    /** How the Responses {@code reasoning.effort} reaches the provider (DIALECTS.md rule 34). */
+    /** How the Responses {@code reasoning.effort} reaches the provider (docs/dialects.md rule 34). */
     public enum ReasoningControl {
         /** Not sent at all: the provider has no such switch or rejects it (Mistral, Anthropic-compat). */
         NONE,
@@ -71,7 +71,7 @@ public final class ProviderProfile {
         XAI
     }
 
-    /** How replayed tool-call ids are rewritten (DIALECTS.md rule 26). */
+    /** How replayed tool-call ids are rewritten (docs/dialects.md rule 26). */
     public enum ToolCallIdRule {
         /** Ids go upstream as the client sent them. */
         VERBATIM,
@@ -84,7 +84,7 @@ public final class ProviderProfile {
         ALPHANUMERIC_9
     }
 
-    /** Which {@code tool_choice} values the provider takes (DIALECTS.md rule 36). */
+    /** Which {@code tool_choice} values the provider takes (docs/dialects.md rule 36). */
     public enum ToolChoiceSupport {
         /** {@code auto}, {@code none}, {@code required} and a named function. */
         FULL,
@@ -105,7 +105,7 @@ public final class ProviderProfile {
         NONE
     }
 
-    /** Which images the provider takes in user messages (DIALECTS.md rule 28). */
+    /** Which images the provider takes in user messages (docs/dialects.md rule 28). */
     public enum ImageInput {
         /** Data URLs and http(s) URLs. */
         ANY,
@@ -122,7 +122,7 @@ public final class ProviderProfile {
     /** Anything that speaks Chat Completions: conservative choices that most servers accept. */
     public static final ProviderProfile GENERIC = builder("generic").build();
 
-    /** OpenAI's own Chat Completions API (DIALECTS.md §0). */
+    /** OpenAI's own Chat Completions API (docs/dialects.md §0). */
     public static final ProviderProfile OPENAI = builder("openai")
             .developerRole(true)
             .tokenLimitField("max_completion_tokens")
@@ -472,7 +472,7 @@ public final class ProviderProfile {
 
     /**
      * Whether the upstream request always streams, also for a client that asked for a whole answer
-     * (DIALECTS.md rule 32): DashScope refuses thinking without streaming, Fireworks refuses large
+     * (docs/dialects.md rule 32): DashScope refuses thinking without streaming, Fireworks refuses large
      * {@code max_tokens} without it. {@link Translation#upstreamStreams()} tells the server.
      */
     public boolean alwaysStream() {
@@ -514,7 +514,7 @@ public final class ProviderProfile {
 
     /**
      * Whether tool calls carry Gemini thought signatures ({@code
-     * extra_content.google.thought_signature}) that must be replayed (DIALECTS.md rules 20, 25).
+     * extra_content.google.thought_signature}) that must be replayed (docs/dialects.md rules 20, 25).
      */
     public boolean thoughtSignatures() {
         return thoughtSignatures;

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * An error in the OpenAI shape, ready to send to a Responses client: an HTTP status plus the body
  * {@code {"error":{"message","type","param","code"}}}.
  *
- * <p>The {@link #code()} values are the ones Codex acts on (see {@code docs/CODEX-WIRE.md} §2.3):
+ * <p>The {@link #code()} values are the ones Codex acts on (see {@code docs/codex-wire.md} §2.3):
  * {@code context_length_exceeded} and {@code insufficient_quota} are fatal, {@code
  * rate_limit_exceeded} is retried after the delay named in the message ("try again in N s"), and
  * anything else is retried with backoff.

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A decoded event's chunk is parsed from its UTF-8 bytes ({@link ResponsesStream#onEvent}), a String
  * chunk from its text ({@link ResponsesStream#onData}). Both must give the same events, errors and
- * error messages included. The chunks are synthetic, OpenAI-shaped after DIALECTS.md §1, with the
+ * error messages included. The chunks are synthetic, OpenAI-shaped after docs/dialects.md §1, with the
  * byte-level oddities a real upstream can send: multi-byte text, malformed UTF-8, broken JSON.
  */
 class ChunkBytesPathTest {

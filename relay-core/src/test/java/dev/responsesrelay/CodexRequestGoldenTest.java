@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Replays every request body Codex 0.169 really sent ({@code data/codex-0.169.0/*.body.json} in the
- * shared directory) through {@link ResponsesTranslator#translate(byte[])} and compares the Chat body
+ * Replays every request body Codex 0.169 really sent ({@code codex-0.169.0/*.body.json} among
+ * relay-fixtures' {@link Samples}) through {@link ResponsesTranslator#translate(byte[])} and compares the Chat body
  * with the checked-in golden {@code golden/<name>.chat.json}, or the 400 with {@code
  * golden/<name>.error.json}. Regenerate with {@code -Drelay.golden.overwrite=true} and read the diff.
  */
@@ -41,25 +42,21 @@ class CodexRequestGoldenTest {
             .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
             .build();
 
-    static Stream<Path> codexBodies() throws IOException {
-        Path dir = Path.of(System.getProperty("relay.shared.dir", "../../shared"), "data", "codex-0.169.0");
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> bodies = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
-                    .sorted()
-                    .toList();
-            assertThat(bodies).as("Codex request bodies in %s", dir).hasSizeGreaterThanOrEqualTo(26);
-            return bodies.stream();
-        }
+    /** The sample paths of the request bodies, sorted. */
+    static Stream<String> codexBodies() {
+        List<String> bodies = Samples.list("codex-0.169.0/", SUFFIX);
+        assertThat(bodies).as("Codex request bodies among the samples").hasSizeGreaterThanOrEqualTo(26);
+        return bodies.stream();
     }
 
-    private static String name(Path body) {
-        String file = body.getFileName().toString();
+    private static String name(String body) {
+        String file = body.substring(body.lastIndexOf('/') + 1);
         return file.substring(0, file.length() - SUFFIX.length());
     }
 
     /** The Chat body, or for a refused request the OpenAI error body, under its golden file name. */
-    private static Outcome translate(Path body) throws IOException {
-        byte[] bytes = Files.readAllBytes(body);
+    private static Outcome translate(String body) throws IOException {
+        byte[] bytes = Samples.bytes(body);
         try {
             return new Outcome(
                     name(body) + ".chat.json",
@@ -72,13 +69,13 @@ class CodexRequestGoldenTest {
 
     private record Outcome(String goldenFile, JsonNode json) {}
 
-    static Stream<Named<Path>> namedCodexBodies() throws IOException {
+    static Stream<Named<String>> namedCodexBodies() {
         return codexBodies().map(p -> Named.of(name(p), p));
     }
 
     @ParameterizedTest
     @MethodSource("namedCodexBodies")
-    void translatesLikeTheGolden(Path body) throws IOException {
+    void translatesLikeTheGolden(String body) throws IOException {
         Outcome outcome = translate(body);
         if (Boolean.getBoolean("relay.golden.overwrite")) {
             Path golden = Path.of(System.getProperty("basedir", "."), "src", "test", "resources", "golden");
@@ -101,7 +98,7 @@ class CodexRequestGoldenTest {
 
     @ParameterizedTest
     @MethodSource("namedCodexBodies")
-    void chatBodyKeepsTheShapesProvidersRequire(Path body) throws IOException {
+    void chatBodyKeepsTheShapesProvidersRequire(String body) throws IOException {
         Outcome outcome = translate(body);
         if (outcome.goldenFile().endsWith(".error.json")) {
             return;
@@ -113,7 +110,7 @@ class CodexRequestGoldenTest {
             Set<String> keys = new HashSet<>();
             message.fieldNames().forEachRemaining(keys::add);
             assertThat(keys).as("message %d", i).isSubsetOf("role", "content", "tool_calls", "tool_call_id");
-            // DIALECTS.md rule 27 and 28: no developer role, and arrays only for user images.
+            // docs/dialects.md rule 27 and 28: no developer role, and arrays only for user images.
             assertThat(message.get("role").asText()).isIn("system", "user", "assistant", "tool");
             if (!message.get("role").asText().equals("user")) {
                 assertThat(message.get("content").isArray())
@@ -191,7 +188,7 @@ class CodexRequestGoldenTest {
                 .startsWith("*** Begin Patch\n*** Add File: hello.txt\n");
     }
 
-    private static Path body(String name) throws IOException {
+    private static String body(String name) {
         return codexBodies().filter(p -> name(p).equals(name)).findFirst().orElseThrow();
     }
 }

@@ -113,7 +113,7 @@ class FixtureReplayTest {
     }
 
     /**
-     * The upstream bytes may arrive in any pieces (STYLE.md §2.10 item 2): cut at seeded random
+     * The upstream bytes may arrive in any pieces (TCP and HTTP clients split them anywhere): cut at seeded random
      * offsets, including inside UTF-8 sequences and CRLF pairs, they must give the same events.
      */
     @ParameterizedTest

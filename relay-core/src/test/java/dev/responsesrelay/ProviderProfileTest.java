@@ -121,7 +121,7 @@ class ProviderProfileTest {
 
     @Test
     void theTableEncodesTheDocumentedQuirks() {
-        // A few rows, spot-checked against DIALECTS.md; docs/PROVIDERS.md has the whole table.
+        // A few rows, spot-checked against docs/dialects.md; docs/PROVIDERS.md has the whole table.
         assertThat(ProviderProfile.MISTRAL.toolCallIds()).isEqualTo(ToolCallIdRule.ALPHANUMERIC_9);
         assertThat(ProviderProfile.MISTRAL.allowedFields())
                 .contains("max_tokens")

@@ -167,7 +167,7 @@ final class SseDecoderEquivalenceTest {
     }
 
     /**
-     * A synthetic stream after the WHATWG event-stream grammar and the quirks of DIALECTS.md §2: data
+     * A synthetic stream after the WHATWG event-stream grammar and the quirks of docs/dialects.md §2: data
      * lines with and without the space, bare field names, event, error (llama.cpp), id, retry,
      * unknown fields, comments and blank lines, with CRLF, LF or CR ends chosen per line.
      */

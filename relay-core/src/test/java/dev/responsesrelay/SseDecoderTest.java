@@ -3,13 +3,11 @@ package dev.responsesrelay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -18,17 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One test per wire quirk of {@code text/event-stream} (WHATWG "Interpreting an event stream",
- * DIALECTS.md §2 rules 1-3), in the style of OkHttp's ServerSentEventIteratorTest.
+ * docs/dialects.md §2 rules 1-3), in the style of OkHttp's ServerSentEventIteratorTest.
  */
 final class SseDecoderTest {
-    private static final Path DIALECTS = Path.of(
-                    Objects.requireNonNull(System.getProperty("relay.shared.dir"), "relay.shared.dir is not set"))
-            .resolve("data/dialects");
-
-    /** Real: Kimi writes data: with no space (DIALECTS.md §1.3). */
+    /** Real: Kimi writes data: with no space (docs/dialects.md §1.3). */
     private static final String KIMI = "kimi-for-coding-stream-excerpt-gomodel.sse";
 
-    /** Real: comment lines and multi-byte UTF-8 content (DIALECTS.md §1.8). */
+    /** Real: comment lines and multi-byte UTF-8 content (docs/dialects.md §1.8). */
     private static final String OPENROUTER = "openrouter-stream-processing-comments.sse";
 
     // Line endings
@@ -131,7 +125,7 @@ final class SseDecoderTest {
 
     @Test
     void errorFieldBecomesAnEventNamedError() {
-        // llama.cpp writes stream errors as an error: field (DIALECTS.md §1.16, rule 3).
+        // llama.cpp writes stream errors as an error: field (docs/dialects.md §1.16, rule 3).
         String json = "{\"code\":500,\"message\":\"the request exceeds the available context size\"}";
 
         assertThat(decode("error: " + json + "\n\n")).containsExactly(SseEvent.of("error", json));
@@ -202,7 +196,8 @@ final class SseDecoderTest {
 
     @Test
     void unterminatedLastEventIsDispatchedByFinish() {
-        // An upstream that ends with "data: [DONE]" and no line break (PEERS.md §3 item 8).
+        // An upstream that ends with "data: [DONE]" and no line break (synthetic.new does this:
+        // https://github.com/MetaFARS/codex-relay/issues/31).
         SseDecoder decoder = SseDecoder.create();
 
         assertThat(decoder.feed("data: [DONE]")).isEmpty();
@@ -390,8 +385,9 @@ final class SseDecoderTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] read(String file) throws IOException {
-        return Files.readAllBytes(DIALECTS.resolve(file));
+    /** A provider sample, {@code dialects/<file>} in relay-fixtures' {@link Samples}. */
+    private static byte[] read(String file) {
+        return Samples.bytes("dialects/" + file);
     }
 
     private static String escape(String lineEnding) {

@@ -3,13 +3,10 @@ package dev.responsesrelay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import dev.responsesrelay.fixtures.Samples;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,9 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The wire form {@link SseEncoder} writes, and that {@link SseDecoder} reads it back unchanged. */
 final class SseEncoderTest {
-    private static final Path CODEX_SSE = Path.of(
-                    Objects.requireNonNull(System.getProperty("relay.shared.dir"), "relay.shared.dir is not set"))
-            .resolve("data/codex-0.169.0/sse");
 
     @Test
     void singleLineEvent() {
@@ -213,18 +207,13 @@ final class SseEncoderTest {
     }
 
     @Test
-    void realCodexStreamsSurviveDecodeEncodeDecode() throws IOException {
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(CODEX_SSE)) {
-            files = listing.filter(path -> path.toString().endsWith(".sse"))
-                    .sorted()
-                    .toList();
-        }
+    void realCodexStreamsSurviveDecodeEncodeDecode() {
+        List<String> files = Samples.list("codex-0.169.0/sse/", ".sse");
         assertThat(files).isNotEmpty();
 
-        for (Path file : files) {
+        for (String file : files) {
             SseDecoder first = SseDecoder.create();
-            List<SseEvent> events = new ArrayList<>(first.feed(Files.readAllBytes(file)));
+            List<SseEvent> events = new ArrayList<>(first.feed(Samples.bytes(file)));
             events.addAll(first.finish());
             SseDecoder second = SseDecoder.create();
             List<SseEvent> again = new ArrayList<>();
@@ -233,8 +222,8 @@ final class SseEncoderTest {
             }
             again.addAll(second.finish());
 
-            assertThat(events).as(file.getFileName().toString()).isNotEmpty();
-            assertThat(again).as(file.getFileName().toString()).isEqualTo(events);
+            assertThat(events).as(file).isNotEmpty();
+            assertThat(again).as(file).isEqualTo(events);
         }
     }
 }

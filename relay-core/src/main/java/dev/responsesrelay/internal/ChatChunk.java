@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One upstream {@code chat.completion.chunk} (or a whole {@code chat.completion}), reduced to the
  * fields the translator reads. Nulls end here: {@link ChunkReader} maps explicit {@code null},
- * absent keys and empty identity strings to null (DIALECTS.md rules 7-9), and nothing past the
+ * absent keys and empty identity strings to null (docs/dialects.md rules 7-9), and nothing past the
  * stream machine sees a raw chunk.
  *
  * @param error whether the chunk is an error payload (a top-level {@code error}, vLLM's {@code
@@ -39,7 +39,7 @@ record ChatChunk(
      *     {@code delta.reasoning_details} (OpenRouter), joined
      * @param reasoningDetails every object entry of {@code reasoning_details} as it came (text,
      *     summary and encrypted ones), kept for the reasoning item's envelope (OpenRouter wants
-     *     them back verbatim, DIALECTS.md rule 24)
+     *     them back verbatim, docs/dialects.md rule 24)
      * @param refusal {@code delta.refusal} (OpenAI), shown as text
      * @param toolCalls {@code delta.tool_calls} in order, plus a legacy {@code function_call}
      * @param finishReason {@code finish_reason}; null when absent, null or empty
@@ -92,7 +92,7 @@ record ChatChunk(
      * @param argumentsNotString whether the arguments arrived as a JSON object or another non-string
      *     value and were serialised to text
      * @param thoughtSignature Gemini's {@code extra_content.google.thought_signature} on the call,
-     *     possibly in a delta of its own (DIALECTS.md rule 20), or null
+     *     possibly in a delta of its own (docs/dialects.md rule 20), or null
      */
     record ToolCallDelta(
             @Nullable Integer index,

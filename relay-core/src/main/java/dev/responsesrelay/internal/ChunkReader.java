@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * everything it does not translate ({@code obfuscation}, {@code logprobs}, {@code
  * content_filter_results}, {@code x_groq.id}, …) without building a tree: this runs once per token.
  *
- * <p>Every field is optional and may be {@code null} (DIALECTS.md rule 7); empty strings in identity
+ * <p>Every field is optional and may be {@code null} (docs/dialects.md rule 7); empty strings in identity
  * fields count as absent (rule 9). A known field of an impossible type (a number as {@code
  * content}) is not guessed at: it throws {@link ChunkFormatException}, and the response fails.
  */
@@ -378,7 +378,7 @@ final class ChunkReader {
             case VALUE_STRING -> d.content().append(p.getText());
             case START_ARRAY -> {
                 // Mistral Magistral: [{"type":"thinking","thinking":[{"type":"text","text":…}]},
-                // {"type":"text","text":…}] (DIALECTS.md rule 10).
+                // {"type":"text","text":…}] (docs/dialects.md rule 10).
                 d.contentBlocks = true;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
                     readContentBlock(p, d);
@@ -534,7 +534,7 @@ final class ChunkReader {
     }
 
     /**
-     * Gemini's {@code extra_content: {google: {thought_signature}}} on a tool call (DIALECTS.md
+     * Gemini's {@code extra_content: {google: {thought_signature}}} on a tool call (docs/dialects.md
      * §1.11); anything else in {@code extra_content} is skipped. Null when absent or not a string.
      */
     private static @Nullable String readThoughtSignature(JsonParser p) throws IOException {

@@ -12,8 +12,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Codex's "remote compaction v2" (CODEX-WIRE.md §3; docs/research/codex-websocket-and-remote-
- * compaction.md §3), done by the relay on a Chat upstream that has no such endpoint.
+ * Codex's "remote compaction v2" (docs/codex-wire.md §3;
+ * docs/research/codex-websocket-and-remote-compaction.md §3), done by the relay on a Chat upstream that has no such endpoint.
  *
  * <ul>
  *   <li>A request whose input ends with {@code {"type":"compaction_trigger"}} becomes an ordinary
@@ -49,7 +49,7 @@ public final class Compaction {
 
             Be concise, structured, and focused on helping the next LLM seamlessly continue the work.""";
 
-    /** What Codex's local compaction puts before a summary (summary_prefix.md, capture 06_003). */
+    /** What Codex's local compaction puts before a summary (codex-rs/prompts/templates/compact/summary_prefix.md, capture 06_003). */
     public static final String SUMMARY_PREFIX =
             "Another language model started to solve this problem and produced a summary of its thinking"
                     + " process. You also have access to the state of the tools that were used by that language"
@@ -164,7 +164,7 @@ public final class Compaction {
         return Optional.of(copy);
     }
 
-    /** The output item of a compaction answer (research §3.3: type, id, string encrypted_content). */
+    /** The output item of a compaction answer (docs/research/codex-websocket-and-remote-compaction.md §3.3: type, id, string encrypted_content). */
     static ObjectNode compactionItem(String id, String summary) {
         ObjectNode item = NODES.objectNode();
         item.put("type", "compaction");

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the human message, codes and statuses out of an upstream error body in any of the shapes
- * DIALECTS.md §H rule 40 lists. Never throws: a body it cannot read as JSON is plain text or HTML.
+ * docs/dialects.md §H rule 40 lists. Never throws: a body it cannot read as JSON is plain text or HTML.
  */
 final class ErrorBodies {
     /** Long enough for any real provider message, short enough not to flood a terminal. */

@@ -12,14 +12,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Maps upstream failures, in every provider's error shape, to the OpenAI errors Codex acts on.
  *
- * <p>The message is the provider's own (DIALECTS.md §H rule 40): it is the only hint a user gets,
+ * <p>The message is the provider's own (docs/dialects.md §H rule 40): it is the only hint a user gets,
  * for example Mistral's tool-call id rule or DeepSeek's {@code reasoning_content} demand. The
  * classification follows rule 42, first match wins, reading status and body together because
  * statuses lie (rule 44):
  *
  * <ol>
  *   <li>HTTP 402 or a quota marker → {@code insufficient_quota}, HTTP 429, no retry delay. Codex
- *       treats the code as fatal (CODEX-WIRE.md §2.3); OpenAI itself sends it with 429. A quota
+ *       treats the code as fatal (docs/codex-wire.md §2.3); OpenAI itself sends it with 429. A quota
  *       phrase next to a Google {@code RetryInfo} delay is a window that reopens, so it counts as a
  *       rate limit instead.
  *   <li>A context-overflow code or phrase → {@code context_length_exceeded}, HTTP 400: fatal in
@@ -47,7 +47,7 @@ public final class ErrorMapper {
             "insufficient_quota",
             "exceeded your current quota",
             "insufficient balance",
-            // Moonshot, from LiteLLM's exception mapping; not seen on the wire here (DIALECTS.md rule 42).
+            // Moonshot, from LiteLLM's exception mapping; not seen on the wire here (docs/dialects.md rule 42).
             "exceeded_current_quota_error");
 
     private static final List<String> CONTEXT_MARKERS = List.of(
@@ -209,7 +209,7 @@ public final class ErrorMapper {
     }
 
     /**
-     * Codex treats HTTP 400 as fatal and retries every other 4xx five times (CODEX-WIRE.md §2.3). An
+     * Codex treats HTTP 400 as fatal and retries every other 4xx five times (docs/codex-wire.md §2.3). An
      * upstream 4xx that is not about credentials or a missing model (Mistral's 422 for an unknown
      * field, a 413 for a body the provider will never take) fails the same way on every retry, so it
      * becomes a 400 and the user sees the provider's message at once. 401, 403 and 404 keep their
@@ -246,7 +246,7 @@ public final class ErrorMapper {
 
     /**
      * The delay the upstream's headers ask for: {@code retry-after-ms}, else {@code Retry-After}
-     * (DIALECTS.md §H rule 43), read as {@link #map} reads them. For callers that pass an OpenAI
+     * (docs/dialects.md §H rule 43), read as {@link #map} reads them. For callers that pass an OpenAI
      * upstream's error on as it is (the reverse direction), and so add none of the body phrases and
      * rate-limit reset headers that {@link #map} also falls back to.
      */

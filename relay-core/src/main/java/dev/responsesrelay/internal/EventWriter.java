@@ -199,7 +199,7 @@ final class EventWriter {
 
     /**
      * A {@code reasoning} item. {@code summary} null gives {@code summary: []}, which Codex needs
-     * present (CODEX-WIRE.md §2.1: a reasoning item without summary is dropped).
+     * present (docs/codex-wire.md §2.1: a reasoning item without summary is dropped).
      */
     String reasoningItem(String id, @Nullable CharSequence summary, @Nullable String encryptedContent) {
         try {
@@ -290,7 +290,7 @@ final class EventWriter {
                 EventTypes.CONTENT_PART_DONE),
         SUMMARY_TEXT(
                 "summary_text",
-                // Codex requires summary_index on summary deltas (CODEX-WIRE.md §2.1).
+                // Codex requires summary_index on summary deltas (docs/codex-wire.md §2.1).
                 "summary_index",
                 EventTypes.REASONING_SUMMARY_PART_ADDED,
                 EventTypes.REASONING_SUMMARY_TEXT_DELTA,

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Typed reads of request fields that fail with an {@link InvalidRequestException} naming the JSON
  * pointer of the bad value. JSON {@code null} counts as absent everywhere: Codex writes {@code
- * "content": null} and {@code "encrypted_content": null} on replayed reasoning items (CODEX-WIRE.md
+ * "content": null} and {@code "encrypted_content": null} on replayed reasoning items (docs/codex-wire.md
  * §1.3). Paths are only built when something is wrong, so the happy path allocates no strings.
  */
 final class JsonFields {

@@ -28,19 +28,19 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>One model turn is one assistant message: an assistant text item followed by {@code
  *       function_call} items becomes one message with {@code content} and {@code tool_calls}, and
- *       parallel calls share that message (providers reject split turns, PEERS.md §(a)).
+ *       parallel calls share that message (providers reject split turns).
  *   <li>Every tool call must be answered by a {@code tool} message right after its assistant
  *       message, in call order ("An assistant message with 'tool_calls' must be followed by tool
- *       messages", PEERS.md complaint 2). Codex sends all calls, then all outputs (CODEX-WIRE.md
+ *       messages", https://github.com/openai/codex/issues/22129). Codex sends all calls, then all outputs (docs/codex-wire.md
  *       §1.3); outputs are collected per turn and written in call order when the turn closes. A call
  *       left without output before the next user or assistant turn gets a synthesised tool message;
- *       an output whose call is missing becomes a user text message (PEERS.md idea 14).
+ *       an output whose call is missing becomes a user text message, not a provider 400.
  *   <li>System, developer, assistant and tool content is a plain string, and user content is an
- *       array of parts only when it carries images (DIALECTS.md rule 28). Tool messages cannot carry
+ *       array of parts only when it carries images (docs/dialects.md rule 28). Tool messages cannot carry
  *       images on most providers, so images a tool returned ({@code view_image}) go into one user
  *       message right after the turn's tool messages, and the tool message says so.
  *   <li>Item {@code id} and {@code status} and any other item field are never forwarded: messages
- *       are built from scratch (strict providers reject unknown keys, PEERS.md complaint 12).
+ *       are built from scratch (strict providers reject unknown keys: docs/dialects.md rule 31).
  *   <li>The profile shapes the rest: which images survive ({@link ProviderProfile#imageInput()}),
  *       how tool-call ids look ({@link ToolCallIdRewriter}), what a turn's reasoning items give
  *       back ({@link ReasoningEnvelope}, {@link ProviderProfile#reasoningReplayField()}, Gemini
@@ -79,7 +79,7 @@ final class MessageAssembler {
     /** Gemini's documented stand-in for a thought signature the history does not have. */
     static final String SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
 
-    /** Remote compaction v2 items (CODEX-WIRE.md §3.2), refused until the relay implements it. */
+    /** Remote compaction v2 items (docs/codex-wire.md §3.2), refused until the relay implements it. */
     static final Set<String> COMPACTION_ITEM_TYPES = Set.of("compaction_trigger", "compaction", "context_compaction");
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -179,7 +179,7 @@ final class MessageAssembler {
         messages.addAll(merged);
     }
 
-    /** Mistral refuses a {@code user} message right after a {@code tool} message (DIALECTS.md rule 30). */
+    /** Mistral refuses a {@code user} message right after a {@code tool} message (docs/dialects.md rule 30). */
     private void separateToolResultsFromUser() {
         for (int i = messages.size() - 1; i > 0; i--) {
             if ("user".equals(messages.get(i).path("role").textValue())
@@ -205,6 +205,9 @@ final class MessageAssembler {
             case "function_call" -> addFunctionCall(item, path);
             case "custom_tool_call" -> addCustomToolCall(item, path);
             case "function_call_output", "custom_tool_call_output" -> addOutput(item, path);
+            case "additional_tools" -> {
+                // Tool declarations (Codex's code mode): RequestMapper offered them upstream as tools.
+            }
             default -> {
                 if (COMPACTION_ITEM_TYPES.contains(type)) {
                     throw new InvalidRequestException(
@@ -232,7 +235,7 @@ final class MessageAssembler {
             case "assistant" -> addAssistantText(content, path);
             case "user" -> addPlainMessage("user", messageContent(content, path, true));
             case "system" -> addPlainMessage("system", messageContent(content, path, false));
-            // DIALECTS.md rule 27: most providers know no developer role (DeepSeek and DashScope
+            // docs/dialects.md rule 27: most providers know no developer role (DeepSeek and DashScope
             // answer 400), while they all read system the same way.
             case "developer" ->
                 addPlainMessage(profile.developerRole() ? "developer" : "system", messageContent(content, path, false));
@@ -380,7 +383,7 @@ final class MessageAssembler {
         if (hasCalls || closing.text.length() > 0) {
             ObjectNode assistant = messages.addObject();
             assistant.put("role", "assistant");
-            // DIALECTS.md rule 29: null content next to tool calls is what OpenAI sends and what
+            // docs/dialects.md rule 29: null content next to tool calls is what OpenAI sends and what
             // Mistral accepts; an empty string is refused there.
             if (closing.text.length() > 0) {
                 assistant.put("content", closing.text.toString());
@@ -400,7 +403,7 @@ final class MessageAssembler {
     }
 
     /**
-     * DIALECTS.md rule 24: thinking models want the turn's reasoning back on the assistant message,
+     * docs/dialects.md rule 24: thinking models want the turn's reasoning back on the assistant message,
      * in a field of their own (DeepSeek, Kimi: {@code reasoning_content}; vLLM, Ollama: {@code
      * reasoning}); OpenRouter wants its {@code reasoning_details} array; others must never see it.
      * The text comes from the relay's envelope where there is one, else the item's own text.
@@ -443,7 +446,7 @@ final class MessageAssembler {
     }
 
     /**
-     * DIALECTS.md rule 25: every call whose signature the history kept gets it back in {@code
+     * docs/dialects.md rule 25: every call whose signature the history kept gets it back in {@code
      * extra_content.google.thought_signature}; if the turn's first call has none (history from
      * another provider, or a lost envelope), it gets Gemini's documented skip value, since Gemini
      * validates the first call of each step.
@@ -594,7 +597,7 @@ final class MessageAssembler {
 
     /**
      * {@code input_image} → {@code {type: image_url, image_url: {url, detail?}}}, or a text
-     * placeholder where the profile refuses the image (DIALECTS.md rule 28: DeepSeek answers
+     * placeholder where the profile refuses the image (docs/dialects.md rule 28: DeepSeek answers
      * "unknown variant `image_url`", Ollama "image URLs are not currently supported"), so the model
      * at least learns an image was there.
      */

@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes the Responses {@code reasoning.effort} in the form each provider takes (DIALECTS.md rule
+ * Writes the Responses {@code reasoning.effort} in the form each provider takes (docs/dialects.md rule
  * 34): one method per {@link ReasoningControl}, and the model-family rules some of them need, all
  * in this one place.
  *
  * <p>Efforts a client may send: {@code none}, {@code minimal}, {@code low}, {@code medium}, {@code
  * high}, {@code xhigh}, {@code max} (Codex accepts all of them in {@code model_reasoning_effort},
- * CODEX-WIRE.md §4.1). Where a provider has fewer levels the nearest one is sent, and where a model
+ * docs/codex-wire.md §4.1). Where a provider has fewer levels the nearest one is sent, and where a model
  * takes none the field is dropped with a warning: an unknown value is a 400 at most providers.
  */
 final class ReasoningControls {
@@ -34,7 +34,7 @@ final class ReasoningControls {
     static void apply(
             ObjectNode chat, ProviderProfile profile, String model, @Nullable String effort, List<String> warnings) {
         if (effort == null) {
-            // Codex sends no effort for a model it has no metadata for (CODEX-WIRE.md §1.2): the
+            // Codex sends no effort for a model it has no metadata for (docs/codex-wire.md §1.2): the
             // provider's own default stands, also for thinking on or off.
             return;
         }

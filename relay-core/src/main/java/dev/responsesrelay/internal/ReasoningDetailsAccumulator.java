@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Assembles OpenRouter's streamed {@code reasoning_details} (DIALECTS.md §1.8) into the entries the
+ * Assembles OpenRouter's streamed {@code reasoning_details} (docs/dialects.md §1.8) into the entries the
  * provider wants back verbatim on the next request: each delta carries fragments of entries keyed
  * by {@code index} ({@code reasoning.text} text in pieces, the Anthropic {@code signature} on a
  * later fragment, {@code reasoning.encrypted} data usually whole). Fragments of the same index and

@@ -17,14 +17,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Provider state that must survive to the next request, carried by the client itself inside a
- * reasoning item's {@code encrypted_content}, so that no relay instance keeps any (PEERS.md idea 7).
+ * reasoning item's {@code encrypted_content}, so that no relay instance keeps any: Codex sends that
+ * item back verbatim (docs/codex-wire.md §6).
  *
  * <p>Thinking models refuse a follow-up turn whose tool-calling assistant message lacks its
  * reasoning (DeepSeek, Kimi: {@code reasoning_content}; vLLM, Ollama: {@code reasoning};
  * OpenRouter: {@code reasoning_details}), and Gemini refuses a replayed call without its thought
  * signature. Chat Completions clients keep such fields; Codex keeps none, but echoes every reasoning
  * item it received verbatim, {@code encrypted_content} included, on every later request
- * (CODEX-WIRE.md §1.3, §6). The stream side writes this envelope there; the request side reads it
+ * (docs/codex-wire.md §1.3, §6). The stream side writes this envelope there; the request side reads it
  * back and puts each part where the provider reads it.
  *
  * <p>Wire form: {@value #PREFIX} followed by the base64url (no padding) of a UTF-8 JSON object:

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code reasoning} input item as Codex replays it (CODEX-WIRE.md §1.3, §6: Codex echoes the item
+ * A {@code reasoning} input item as Codex replays it (docs/codex-wire.md §1.3, §6: Codex echoes the item
  * verbatim, {@code content} and {@code encrypted_content} included, or {@code null} where absent).
  *
  * <p>The request mapper only needs {@link #text()}; {@link #encryptedContent()} is kept so that
- * provider state the stream side stored there (an envelope of its own, PEERS.md idea 7) can be
+ * provider state the stream side stored there (an envelope of its own, {@link ReasoningEnvelope}) can be
  * decoded on the way back. Blobs the relay did not write must be left alone.
  *
  * @param text the raw reasoning ({@code content[].text}) if the item has any, else its summary

@@ -31,15 +31,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a Responses API request body to a Chat Completions request body: a table of explicit
- * per-field rules (STYLE.md §2.3), with input items handled by {@link MessageAssembler} and tools by
+ * per-field rules (each field says what it becomes, or why it is refused), with input items handled by {@link MessageAssembler} and tools by
  * {@link ToolMapper}.
  *
  * <ul>
  *   <li>Mapped: {@code model}, {@code instructions} and {@code input} → {@code messages}, {@code
- *       tools}, {@code tool_choice}, {@code parallel_tool_calls}, {@code reasoning.effort} → {@code
+ *       tools} (with those of {@code additional_tools} input items), {@code tool_choice}, {@code parallel_tool_calls}, {@code reasoning.effort} → {@code
  *       reasoning_effort}, {@code text.format} → {@code response_format}, {@code max_output_tokens}
  *       → the profile's token-limit field, {@code temperature}, {@code top_p}, {@code stream} (plus
- *       {@code stream_options.include_usage}, without which Codex never auto-compacts, CODEX-WIRE.md
+ *       {@code stream_options.include_usage}, without which Codex never auto-compacts, docs/codex-wire.md
  *       §2.2), and {@code user}/{@code safety_identifier} where the profile keeps them.
  *   <li>Dropped on purpose, silently: {@link #DROPPED_FIELDS}.
  *   <li>Refused, because they need state this relay does not keep: {@link #STATEFUL_FIELDS}.
@@ -56,7 +56,7 @@ public final class RequestMapper {
     /** Top-level Responses fields with no Chat Completions meaning, and why each is dropped. */
     static final Map<String, String> DROPPED_FIELDS = orderedMap(
             "store",
-            "the relay keeps no responses; Codex sends false (CODEX-WIRE.md §1.2)",
+            "the relay keeps no responses; Codex sends false (docs/codex-wire.md §1.2)",
             "include",
             "asks OpenAI for extra output such as encrypted reasoning; the stream side decides what"
                     + " reasoning items carry",
@@ -69,7 +69,7 @@ public final class RequestMapper {
             "truncation",
             "server-side truncation of stored conversations; the relay sends the whole input",
             "metadata",
-            "stored with an OpenAI response; Mistral rejects the Chat field of that name (DIALECTS.md §1.5)",
+            "stored with an OpenAI response; Mistral rejects the Chat field of that name (docs/dialects.md §1.5)",
             "stream_options",
             "the Responses options (include_obfuscation) differ from Chat's; the relay writes its own");
 
@@ -126,7 +126,7 @@ public final class RequestMapper {
         Objects.requireNonNull(ids, "ids == null");
         ObjectNode request = parse(responsesRequestUtf8);
         List<String> warnings = new ArrayList<>();
-        // Remote compaction v2 (CODEX-WIRE.md §3) rewrites input items before anything else reads them.
+        // Remote compaction v2 (docs/codex-wire.md §3) rewrites input items before anything else reads them.
         boolean compaction = Compaction.prepare(request);
 
         rejectStatefulFields(request);
@@ -135,7 +135,8 @@ public final class RequestMapper {
 
         ToolNames names = new ToolNames();
         ToolMapper tools = new ToolMapper(provider, names, warnings);
-        tools.mapTools(optionalArray(request, "tools", ""));
+        tools.mapTools(optionalArray(request, "tools", ""), "/tools");
+        hoistAdditionalTools(JsonFields.value(request, "input"), tools);
 
         // Tools first: declared tools claim their plain Chat names before history items ask.
         MessageAssembler messages = new MessageAssembler(provider, names, tools.declared(), warnings);
@@ -158,7 +159,7 @@ public final class RequestMapper {
         ObjectNode chat = NODES.objectNode();
         chat.put("model", model);
         chat.set("messages", chatMessages);
-        // Compaction requests send tools: [] with tool_choice "auto" (CODEX-WIRE.md §3.2, §7 item 4);
+        // Compaction requests send tools: [] with tool_choice "auto" (docs/codex-wire.md §3.2, §7 item 4);
         // several providers refuse tool_choice or parallel_tool_calls without tools.
         if (tools.hasChatTools()) {
             chat.set("tools", tools.chatTools());
@@ -182,7 +183,7 @@ public final class RequestMapper {
         copyNumber(request, "top_p", chat);
         applySamplingLimits(chat, provider, model, warnings);
         mapUserIdentifiers(request, provider, chat);
-        // DIALECTS.md rule 32: DashScope thinking and large Fireworks answers need a stream; the
+        // docs/dialects.md rule 32: DashScope thinking and large Fireworks answers need a stream; the
         // server then feeds the stream machine and answers the client with the whole response.
         boolean chatStreams = stream || provider.alwaysStream();
         chat.put("stream", chatStreams);
@@ -196,9 +197,9 @@ public final class RequestMapper {
             chat.remove(field);
         }
         provider.extraBodyJson().ifPresent(extra -> mergeInto(chat, parseExtraBody(extra)));
-        // The profile may have switched streaming on (a provider that needs it, DIALECTS.md rule 32)
+        // The profile may have switched streaming on (a provider that needs it, docs/dialects.md rule 32)
         // or off; the final body decides, and a stream without usage would starve Codex's
-        // auto-compaction (CODEX-WIRE.md §2.2).
+        // auto-compaction (docs/codex-wire.md §2.2).
         JsonNode upstreamStream = chat.get("stream");
         boolean upstreamStreams = upstreamStream != null && upstreamStream.isBoolean() && upstreamStream.booleanValue();
         if (upstreamStreams
@@ -220,6 +221,30 @@ public final class RequestMapper {
                 responseEcho(request),
                 messages.historyCallIds(),
                 compaction);
+    }
+
+    /**
+     * Codex's code mode (its default model with no {@code model} configured, docs/codex-wire.md
+     * §10) sends no {@code tools}; it declares them in an input item {@code {"type":
+     * "additional_tools","role":"developer","tools":[…]}}. Those tools are offered upstream like
+     * declared ones, wherever the item stands in the input; the item itself carries nothing else, so
+     * {@link MessageAssembler} writes no message for it.
+     */
+    private static void hoistAdditionalTools(@Nullable JsonNode input, ToolMapper tools) {
+        if (input == null || !input.isArray()) {
+            return; // MessageAssembler refuses a malformed input with its own path
+        }
+        for (int i = 0; i < input.size(); i++) {
+            if (input.get(i) instanceof ObjectNode item
+                    && "additional_tools".equals(item.path("type").textValue())) {
+                String path = "/input/" + i;
+                ArrayNode additional = optionalArray(item, "tools", path);
+                if (additional == null) {
+                    throw new InvalidRequestException("tools is required", path + "/tools");
+                }
+                tools.mapTools(additional, path + "/tools");
+            }
+        }
     }
 
     /**
@@ -285,14 +310,18 @@ public final class RequestMapper {
                 "/" + field);
     }
 
-    /** {@code reasoning.effort}, or null; {@code reasoning.summary} has no Chat meaning. */
+    /**
+     * {@code reasoning.effort}, or null; {@code reasoning.summary} and {@code reasoning.context}
+     * (Codex's code mode sends {@code "all_turns"}) have no Chat meaning: the relay replays every
+     * turn's reasoning the profile takes anyway.
+     */
     private static @Nullable String reasoningEffort(ObjectNode request) {
         ObjectNode reasoning = optionalObject(request, "reasoning", "");
         return reasoning == null ? null : optionalText(reasoning, "effort", "/reasoning");
     }
 
     /**
-     * DIALECTS.md rule 35: models that take only the default sampling (OpenAI reasoning models,
+     * docs/dialects.md rule 35: models that take only the default sampling (OpenAI reasoning models,
      * Kimi k2.5+) answer 400 to anything else, so other values are dropped; a temperature above the
      * provider's ceiling (Anthropic, Kimi: 1) is clamped.
      */
@@ -317,7 +346,7 @@ public final class RequestMapper {
         }
     }
 
-    /** DIALECTS.md rule 31: a strict provider (Mistral: 422 extra_forbidden) sees only known fields. */
+    /** docs/dialects.md rule 31: a strict provider (Mistral: 422 extra_forbidden) sees only known fields. */
     private static void applyAllowList(ObjectNode chat, ProviderProfile provider, List<String> warnings) {
         Set<String> allowed = provider.allowedFields();
         if (allowed.isEmpty()) {

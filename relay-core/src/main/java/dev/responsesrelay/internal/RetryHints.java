@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds how long an upstream asked us to wait (DIALECTS.md §H rule 43), and words it so Codex waits
- * exactly that long (CODEX-WIRE.md §2.3).
+ * Finds how long an upstream asked us to wait (docs/dialects.md §H rule 43), and words it so Codex waits
+ * exactly that long (docs/codex-wire.md §2.3).
  *
  * <p>Sources, most authoritative first: {@code retry-after-ms} (Azure; more precise than, and sent
  * beside, {@code Retry-After}), {@code Retry-After}, Google's {@code RetryInfo.retryDelay} in the
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 final class RetryHints {
     /**
      * The regex Codex 0.169 applies to the message of a {@code rate_limit_exceeded} failure
-     * (CODEX-WIRE.md §2.3). It takes the first match.
+     * (docs/codex-wire.md §2.3). It takes the first match.
      */
     static final Pattern CODEX_DELAY = Pattern.compile("(?i)try again in\\s*(\\d+(?:\\.\\d+)?)\\s*(s|ms|seconds?)");
 

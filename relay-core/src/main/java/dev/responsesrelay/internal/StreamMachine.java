@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * dev.responsesrelay.Translation#newStream()}. Single use, and not thread-safe: confine it to the
  * thread that reads the upstream.
  *
- * <p>A deterministic step function (STYLE.md §2.5): the same inputs, ids and clock give the same
+ * <p>A deterministic step function (the core does no I/O and takes ids and clock as inputs): the same inputs, ids and clock give the same
  * events. Its shape:
  *
  * <ul>
@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  *       and streams {@code function_call_arguments.delta} (or the raw {@code
  *       custom_tool_call_input.delta}); its {@code *.done} events and {@code output_item.done} wait
  *       until the stream is known to be complete (a finish reason, then {@code [DONE]} or a clean
- *       EOF), because Codex executes what it receives in {@code output_item.done} (CODEX-WIRE.md
- *       §2.1, §7.6). Whatever arrives while a call is open (more calls, text after the calls) is
+ *       EOF), because Codex executes what it receives in {@code output_item.done} (docs/codex-wire.md
+ *       §2.1, §7 item 6). Whatever arrives while a call is open (more calls, text after the calls) is
  *       queued in order and emitted whole at completion, so one item stays open at a time.
  *   <li><b>Fail closed.</b> A truncated stream, an in-stream error, an unreadable chunk or output
  *       after the finish reason ends in {@code response.failed}, with no {@code output_item.done}
@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class StreamMachine implements ResponsesStream {
-    /** Finish reasons that mean the upstream failed mid-answer (DIALECTS.md rules 38, 41). */
+    /** Finish reasons that mean the upstream failed mid-answer (docs/dialects.md rules 38, 41). */
     private static final Set<String> FAILED_FINISH_REASONS =
             Set.of("error", "insufficient_system_resource", "network_error", "abort");
 
@@ -155,7 +155,7 @@ public final class StreamMachine implements ResponsesStream {
         if (isTerminal()) {
             return List.of();
         }
-        // llama.cpp writes stream errors as an SSE field named error (DIALECTS.md rule 3); SseDecoder
+        // llama.cpp writes stream errors as an SSE field named error (docs/dialects.md rule 3); SseDecoder
         // hands it over as an event named "error", as it does `event: error`.
         if (upstreamEvent.event().equals("error")
                 && context.heal(HealingRule.SSE_ERROR_FIELD, "upstream SSE event named error")) {
@@ -304,7 +304,7 @@ public final class StreamMachine implements ResponsesStream {
             return;
         }
         // A 200 stream that carries an error object (OpenAI, Groq tool_use_failed, vLLM, SGLang,
-        // OpenRouter; DIALECTS.md rule 41): the answer so far stays as streamed.
+        // OpenRouter; docs/dialects.md rule 41): the answer so far stays as streamed.
         fail(streamError(data));
     }
 
@@ -425,7 +425,7 @@ public final class StreamMachine implements ResponsesStream {
     /**
      * Joins the reasoning fields of one delta, taking text that several fields repeat only once:
      * vLLM sent both reasoning and reasoning_content during its rename, OpenRouter sends reasoning
-     * and reasoning_details together (DIALECTS.md rule 13).
+     * and reasoning_details together (docs/dialects.md rule 13).
      */
     private static String distinctJoin(@Nullable String... candidates) {
         String first = null;
@@ -474,7 +474,7 @@ public final class StreamMachine implements ResponsesStream {
 
     /**
      * Groq fails a call its parser could not read with {@code tool_use_failed} and the model's text
-     * in {@code failed_generation} (DIALECTS.md §1.6, rule 23); with the markup repair on, calls read
+     * in {@code failed_generation} (docs/dialects.md §1.6, rule 23); with the markup repair on, calls read
      * from that text finish the answer instead of failing it.
      */
     private boolean rescueFailedGeneration(String payload) {
@@ -497,7 +497,7 @@ public final class StreamMachine implements ResponsesStream {
     }
 
     /**
-     * At the end of the answer, turns held-back tool markup into tool calls (DIALECTS.md rule 23),
+     * At the end of the answer, turns held-back tool markup into tool calls (docs/dialects.md rule 23),
      * or back into text when it is no call or the answer was cut off.
      */
     private void releaseMarkup(boolean parse) {
@@ -639,7 +639,7 @@ public final class StreamMachine implements ResponsesStream {
     private void announceReasoning(ReasoningItem item) {
         item.id = context.ids().newId("rs_");
         item.outputIndex = nextOutputIndex++;
-        // summary: [] when added; Codex drops a reasoning item without summary (CODEX-WIRE.md §2.1).
+        // summary: [] when added; Codex drops a reasoning item without summary (docs/codex-wire.md §2.1).
         out.outputItemAdded(item.outputIndex, out.reasoningItem(item.id, null, null));
     }
 
@@ -739,7 +739,7 @@ public final class StreamMachine implements ResponsesStream {
 
     /**
      * The raw input of a custom tool: the string parameter of the one-parameter function the
-     * request mapper declared (CODEX-WIRE.md §7.3). Codex rejects apply_patch as a function_call.
+     * request mapper declared (docs/codex-wire.md §7 item 3). Codex rejects apply_patch as a function_call.
      */
     private String customInput(CallItem item, String arguments) {
         if (arguments.isBlank()) {

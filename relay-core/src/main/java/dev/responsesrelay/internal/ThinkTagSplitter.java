@@ -2,7 +2,7 @@ package dev.responsesrelay.internal;
 
 /**
  * Splits reasoning written inline as {@code <think>…</think>} out of {@code delta.content}
- * (DIALECTS.md rule 14: LM Studio without reasoning separation, vLLM without a reasoning parser,
+ * (docs/dialects.md rule 14: LM Studio without reasoning separation, vLLM without a reasoning parser,
  * Groq {@code reasoning_format: raw}, llama.cpp {@code reasoning_format: none}, …). Stateful across
  * chunks: a tag split over chunks ({@code "<thi"}, {@code "nk>"}) is recognised, because the
  * longest suffix that could still start a tag is held back until the next fragment decides it.

@@ -11,7 +11,7 @@ import java.util.function.BiPredicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Assembles streamed {@code delta.tool_calls} entries into whole calls (DIALECTS.md rules 16-19).
+ * Assembles streamed {@code delta.tool_calls} entries into whole calls (docs/dialects.md rules 16-19).
  *
  * <p>The first delta of a call normally carries {@code index}, {@code id} and {@code
  * function.name}; later deltas carry the {@code index} and argument fragments only, restating the

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Rewrites replayed tool-call ids into the form the provider accepts (DIALECTS.md rule 26), the same
+ * Rewrites replayed tool-call ids into the form the provider accepts (docs/dialects.md rule 26), the same
  * way in {@code tool_calls[].id} and {@code tool_call_id}.
  *
  * <p>Stateless across requests: a rewritten id is a hash of the client's id, so every request

@@ -25,16 +25,19 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps Responses {@code tools} and {@code tool_choice} to their Chat Completions forms (CODEX-WIRE.md
+ * Maps Responses {@code tools} and {@code tool_choice} to their Chat Completions forms (docs/codex-wire.md
  * §1.4, §7 items 2-4):
  *
  * <ul>
  *   <li>{@code function} → {@code {type: function, function: {name, description, parameters,
- *       strict?}}}; {@code strict} only where the profile allows it (DIALECTS.md rule 37).
+ *       strict?}}}; {@code strict} only where the profile allows it (docs/dialects.md rule 37).
  *   <li>{@code custom} (freeform, e.g. Codex's {@code apply_patch} with a lark grammar) → a function
  *       with one required string parameter {@value #CUSTOM_INPUT_FIELD}; the grammar goes into the
  *       description, since Chat has no grammar-constrained tools outside OpenAI.
  *   <li>{@code namespace} → every nested tool flattened to its own function ({@link ToolNames}).
+ *   <li>The same rules apply to the tools of an {@code additional_tools} input item, which Codex's
+ *       code mode sends instead of {@code tools} (its freeform {@code exec} is a {@code custom}
+ *       tool in the {@code functions} namespace); they join the Chat tools after {@code tools}.
  *   <li>hosted tools ({@code web_search}, {@code tool_search}, {@code file_search}, …) run on
  *       OpenAI's servers and have no Chat form: dropped with a warning, as are unknown tool types
  *       (an offer the model cannot see can never be executed wrongly).
@@ -84,13 +87,19 @@ final class ToolMapper {
         return HOSTED_TOOL_TYPES.contains(type) || type.startsWith("web_search") || type.startsWith("computer_use");
     }
 
-    /** Maps the request's {@code tools} array ({@code /tools}); call once, before the history. */
-    void mapTools(@Nullable ArrayNode tools) {
+    /**
+     * Maps a tools array: the request's {@code tools} ({@code /tools}) and then the {@code tools}
+     * of every {@code additional_tools} input item (Codex's code mode, docs/codex-wire.md §10),
+     * all before the history, so that declared tools claim their plain Chat names first.
+     *
+     * @param basePath the JSON pointer of the array, for error messages and warnings
+     */
+    void mapTools(@Nullable ArrayNode tools, String basePath) {
         if (tools == null) {
             return;
         }
         for (int i = 0; i < tools.size(); i++) {
-            String path = "/tools/" + i;
+            String path = basePath + "/" + i;
             ObjectNode tool = requireObjectElement(tools.get(i), path);
             String type = requireText(tool, "type", path, true);
             switch (type) {
@@ -139,7 +148,7 @@ final class ToolMapper {
     }
 
     /**
-     * DIALECTS.md rule 36: the choice in a form the provider takes. Where a named function cannot be
+     * docs/dialects.md rule 36: the choice in a form the provider takes. Where a named function cannot be
      * forced by name, offering only that function means the same (with {@code any}) or nearly so.
      */
     private @Nullable JsonNode forProvider(JsonNode choice) {
@@ -307,7 +316,7 @@ final class ToolMapper {
         if (parameters != null
                 && !profile.allowedFields().isEmpty()
                 && (parameters.has("$schema") || parameters.has("$id"))) {
-            // DIALECTS.md rule 31: strict-schema providers (Mistral) refuse the JSON Schema meta
+            // docs/dialects.md rule 31: strict-schema providers (Mistral) refuse the JSON Schema meta
             // keywords; copied first, since the request echo shares this node.
             parameters = parameters.deepCopy();
             parameters.remove(List.of("$schema", "$id"));
@@ -344,7 +353,7 @@ final class ToolMapper {
 
     /**
      * The description of a custom tool as a function: its own description, how to pass the raw text,
-     * and the grammar (CODEX-WIRE.md §7 item 3: the model has no other way to learn the format).
+     * and the grammar (docs/codex-wire.md §7 item 3: the model has no other way to learn the format).
      */
     static String customDescription(@Nullable String description, @Nullable ObjectNode format, String path) {
         StringBuilder out = new StringBuilder(description == null ? 64 : description.length() + 256);

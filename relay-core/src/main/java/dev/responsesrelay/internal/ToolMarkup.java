@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tool-call markup that leaked into {@code content} because the server's tool parser missed it
- * (DIALECTS.md rule 23; {@link dev.responsesrelay.HealingRule#LEAKED_TOOL_MARKUP}, off by default).
+ * (docs/dialects.md rule 23; {@link dev.responsesrelay.HealingRule#LEAKED_TOOL_MARKUP}, off by default).
  * Recognised forms:
  *
  * <ul>
@@ -214,7 +214,7 @@ final class ToolMarkup {
 
     /**
      * The model's raw text from Groq's {@code tool_use_failed} error ({@code error.failed_generation},
-     * DIALECTS.md §1.6), which Groq also sends mid-stream; null for any other payload.
+     * docs/dialects.md §1.6), which Groq also sends mid-stream; null for any other payload.
      */
     static @Nullable String failedGeneration(String errorPayload) {
         JsonNode root = readJson(errorPayload.strip());

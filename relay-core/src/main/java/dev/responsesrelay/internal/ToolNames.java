@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A tool outside any namespace keeps its own name when that name is valid ({@code
  * exec_command}). A namespaced tool becomes {@code <namespace>__<name>} ({@code
- * mcp__echo__echo_text}): CODEX-WIRE.md §1.4, Codex only accepts a namespaced call back as {@code
+ * mcp__echo__echo_text}): docs/codex-wire.md §1.4, Codex only accepts a namespaced call back as {@code
  * function_call{namespace, name}}, so the stream side maps the flat name back through the {@link
  * ToolCatalog}, never by splitting the string. A name that is too long, has characters outside the
  * pattern, or is already taken by another identity is shortened and gets {@code _<8 hex>}, a hash

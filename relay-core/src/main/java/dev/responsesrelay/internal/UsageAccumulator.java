@@ -4,7 +4,7 @@ import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the usage an upstream reported, wherever it put it (DIALECTS.md rule 39): the last non-zero
+ * Keeps the usage an upstream reported, wherever it put it (docs/dialects.md rule 39): the last non-zero
  * usage object wins, because LocalAI sends an all-zero usage on every chunk and most providers send
  * the real one last. Not thread-safe.
  */

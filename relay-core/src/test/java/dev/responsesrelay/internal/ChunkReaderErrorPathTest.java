@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pointer of the offending value. The reader takes the pointer from the parser's own context when it
  * throws, instead of building path strings on every chunk; these messages are the ones the eager
  * path strings gave, recorded from the reader before that change, one case for each place it throws.
- * The chunks are synthetic, Chat Completions chunks (DIALECTS.md §1 OpenAI) with one value of an
+ * The chunks are synthetic, Chat Completions chunks (docs/dialects.md §1 OpenAI) with one value of an
  * impossible type each.
  */
 final class ChunkReaderErrorPathTest {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Synthetic upstream chunks, shaped after OpenAI's own stream (DIALECTS.md §0: {@code
+ * Synthetic upstream chunks, shaped after OpenAI's own stream (docs/dialects.md §0: {@code
  * chat.completion.chunk} with one choice, {@code delta}, {@code finish_reason} on its own chunk).
  * Tests that need another dialect's shape write the JSON inline and say which section it follows.
  */

@@ -21,9 +21,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Remote compaction v2 (CODEX-WIRE.md §3): the envelope, the request mapping of {@code
+ * Remote compaction v2 (docs/codex-wire.md §3): the envelope, the request mapping of {@code
  * compaction_trigger} and {@code compaction} items, and the single-item answer. Upstream chunks are
- * synthetic, shaped after DIALECTS.md §0 (OpenAI chunks, see {@link Chunks}).
+ * synthetic, shaped after docs/dialects.md §0 (OpenAI chunks, see {@link Chunks}).
  */
 class CompactionTest {
     private static final String TRIGGER_REQUEST = "{\"model\":\"m\",\"stream\":%s,\"tools\":[{\"type\":\"function\","

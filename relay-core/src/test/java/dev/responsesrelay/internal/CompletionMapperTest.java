@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
+import dev.responsesrelay.fixtures.Samples;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class CompletionMapperTest {
     }
 
     private static JsonNode mapSample(StreamContext context, String file) {
-        return map(context, SharedData.read("data/dialects/" + file));
+        return map(context, Samples.text("dialects/" + file));
     }
 
     @Test
@@ -149,7 +150,7 @@ class CompletionMapperTest {
 
     @Test
     void loneCloseTagInAWholeMessageSplitsReasoningFromTheAnswer() {
-        // Synthetic, shaped after DIALECTS.md §1.14/§1.15: the template opened <think> in the prompt.
+        // Synthetic, shaped after docs/dialects.md §1.14/§1.15: the template opened <think> in the prompt.
         String completion = "{\"choices\":[{\"message\":{\"role\":\"assistant\","
                 + "\"content\":\"The user says hi.\\n</think>\\n\\nHello!\"},\"finish_reason\":\"stop\"}]}";
         TestContexts contexts = TestContexts.builder();
@@ -195,7 +196,7 @@ class CompletionMapperTest {
 
     @Test
     void errorBodyGivesAFailedResponse() {
-        // LM Studio answers an unknown path with HTTP 200 and an error body (DIALECTS.md §1.14).
+        // LM Studio answers an unknown path with HTTP 200 and an error body (docs/dialects.md §1.14).
         JsonNode response =
                 map(TestContexts.plain(), "{\"error\":\"Unexpected endpoint or method. (POST /chat/completions)\"}");
 

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The classification order of DIALECTS.md §H rule 42 (first match wins), with status and body read
- * together (rule 44), and the codes Codex acts on (CODEX-WIRE.md §2.3).
+ * The classification order of docs/dialects.md §H rule 42 (first match wins), with status and body read
+ * together (rule 44), and the codes Codex acts on (docs/codex-wire.md §2.3).
  */
 final class ErrorMapperClassificationTest {
 
@@ -52,7 +52,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void moonshotQuotaCodeIsInsufficientQuota() {
-        // Synthetic, shaped after DIALECTS.md rule 42 ([unv] Moonshot exceeded_current_quota_error).
+        // Synthetic, shaped after docs/dialects.md rule 42 ([unv] Moonshot exceeded_current_quota_error).
         RelayError error = map(
                 429,
                 "{\"error\":{\"message\":\"Your account is suspended, please check your plan and billing details\","
@@ -63,7 +63,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void googleQuotaWordingWithRetryInfoIsARateLimit() {
-        // Synthetic, shaped after DIALECTS.md §1.11 Gemini 429 plus the RetryInfo detail of rule 43: Google
+        // Synthetic, shaped after docs/dialects.md §1.11 Gemini 429 plus the RetryInfo detail of rule 43: Google
         // words per-minute limits "You exceeded your current quota" and says when to retry.
         RelayError error = map(
                 429,
@@ -114,7 +114,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void everyContextPhraseOfRule42IsRecognised() {
-        // Synthetic one-liners, one per substring listed in DIALECTS.md rule 42, in mixed case.
+        // Synthetic one-liners, one per substring listed in docs/dialects.md rule 42, in mixed case.
         List<String> phrases = List.of(
                 "This model's Maximum Context Length is 8192 tokens",
                 "the model's context length is only 1024 tokens",
@@ -169,7 +169,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void resourceExhaustedIsARateLimitWhateverTheStatus() {
-        // Synthetic, shaped after DIALECTS.md §1.11 (Google status RESOURCE_EXHAUSTED) behind a proxy's 400.
+        // Synthetic, shaped after docs/dialects.md §1.11 (Google status RESOURCE_EXHAUSTED) behind a proxy's 400.
         RelayError error =
                 map(400, "{\"error\":{\"code\":400,\"message\":\"exhausted\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
 
@@ -178,7 +178,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void mistralServiceTierCapacityIsARateLimit() {
-        // Synthetic, shaped after DIALECTS.md §1.5 Mistral ("service tier capacity exceeded").
+        // Synthetic, shaped after docs/dialects.md §1.5 Mistral ("service tier capacity exceeded").
         RelayError error = map(
                 400,
                 "{\"object\":\"error\",\"message\":\"Service tier capacity exceeded for this model.\","
@@ -241,7 +241,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void upstream503StaysA503() {
-        // Synthetic, shaped after DIALECTS.md §1.16 llama.cpp "Loading model".
+        // Synthetic, shaped after docs/dialects.md §1.16 llama.cpp "Loading model".
         RelayError error =
                 map(503, "{\"error\":{\"code\":503,\"message\":\"Loading model\",\"type\":\"unavailable_error\"}}");
 
@@ -252,7 +252,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void requestTimeoutIsServerError() {
-        // Synthetic, shaped after DIALECTS.md §1.8 OpenRouter 408.
+        // Synthetic, shaped after docs/dialects.md §1.8 OpenRouter 408.
         RelayError error = map(408, "{\"error\":{\"code\":408,\"message\":\"Request timed out\"}}");
 
         assertThat(error.code()).contains("server_error");
@@ -278,7 +278,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void errorBodyOnHttp200WithoutStatusIsServerError() {
-        // Synthetic, shaped after DIALECTS.md §1.14 LM Studio (HTTP 200 with an error body, rule 44).
+        // Synthetic, shaped after docs/dialects.md §1.14 LM Studio (HTTP 200 with an error body, rule 44).
         RelayError error = map(200, "{\"error\":\"Unexpected endpoint or method. (POST /chat/completions)\"}");
 
         assertThat(error.code()).contains("server_error");
@@ -287,7 +287,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void errorBodyOnHttp200TakesTheStatusInTheBody() {
-        // Synthetic, shaped after DIALECTS.md §1.8 OpenRouter (numeric code = the real status).
+        // Synthetic, shaped after docs/dialects.md §1.8 OpenRouter (numeric code = the real status).
         RelayError error = map(200, "{\"error\":{\"code\":404,\"message\":\"No endpoints found for x/y.\"}}");
 
         assertThat(error.code()).isEmpty();
@@ -335,7 +335,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void unauthorizedIsAuthenticationError() {
-        // Synthetic, shaped after the OpenAI error body (DIALECTS.md §0).
+        // Synthetic, shaped after the OpenAI error body (docs/dialects.md §0).
         RelayError error = map(
                 401,
                 "{\"error\":{\"message\":\"Incorrect API key provided: sk-abc.\",\"type\":\"invalid_request_error\","
@@ -356,7 +356,7 @@ final class ErrorMapperClassificationTest {
 
     @Test
     void notFoundKeepsIts404() {
-        // Synthetic, shaped after DIALECTS.md §1.13 Ollama (type not_found_error).
+        // Synthetic, shaped after docs/dialects.md §1.13 Ollama (type not_found_error).
         RelayError error = map(
                 404,
                 "{\"error\":{\"message\":\"model \\\"llama9\\\" not found, try pulling it first\","

@@ -7,7 +7,7 @@ import dev.responsesrelay.UpstreamFailure;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** One test per error-body shape DIALECTS.md §H rule 40 lists: the provider's message comes out. */
+/** One test per error-body shape docs/dialects.md §H rule 40 lists: the provider's message comes out. */
 final class ErrorMapperExtractionTest {
 
     @Test
@@ -30,7 +30,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void errorAsPlainString() {
-        // Synthetic, shaped after DIALECTS.md §1.14 LM Studio: {"error":"<text>"} with HTTP 200.
+        // Synthetic, shaped after docs/dialects.md §1.14 LM Studio: {"error":"<text>"} with HTTP 200.
         RelayError error = map(200, "{\"error\":\"Unexpected endpoint or method. (POST /chat/completions)\"}");
 
         assertThat(error.message()).isEqualTo("Unexpected endpoint or method. (POST /chat/completions)");
@@ -46,7 +46,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void oldVllmTopLevelErrorWithNumericCode() {
-        // Synthetic, shaped after DIALECTS.md §1.15 vLLM (old top-level form).
+        // Synthetic, shaped after docs/dialects.md §1.15 vLLM (old top-level form).
         RelayError error = map(
                 404,
                 "{\"object\":\"error\",\"message\":\"The model `gpt-x` does not exist.\",\"type\":\"NotFoundError\","
@@ -79,7 +79,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void fastApiTopLevelDetailList() {
-        // Synthetic, shaped after DIALECTS.md §H rule 40 ("detail[] list"), FastAPI's default 422 body.
+        // Synthetic, shaped after docs/dialects.md §H rule 40 ("detail[] list"), FastAPI's default 422 body.
         RelayError error = map(
                 422,
                 "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\",\"model\"],\"msg\":\"Field required\","
@@ -99,7 +99,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void openRouterMetadataRawInsideErrorWrapper() {
-        // Synthetic, shaped after DIALECTS.md §1.8 OpenRouter: {"error":{"code":<status>,"message",
+        // Synthetic, shaped after docs/dialects.md §1.8 OpenRouter: {"error":{"code":<status>,"message",
         // "metadata":{"raw":"<upstream JSON>","provider_name"}}}.
         RelayError error = map(
                 400,
@@ -113,7 +113,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void openRouterRawThatIsNotJsonIsKeptAsText() {
-        // Synthetic, shaped after DIALECTS.md §1.8 OpenRouter, with a provider that answered in text.
+        // Synthetic, shaped after docs/dialects.md §1.8 OpenRouter, with a provider that answered in text.
         RelayError error = map(
                 502,
                 "{\"error\":{\"message\":\"Provider returned error\",\"code\":502,\"metadata\":{\"raw\":"
@@ -124,7 +124,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void geminiNativeArrayOfErrors() {
-        // Synthetic, shaped after DIALECTS.md §1.11 Gemini (native streaming error array).
+        // Synthetic, shaped after docs/dialects.md §1.11 Gemini (native streaming error array).
         RelayError error = map(
                 429,
                 "[{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted (e.g. check quota).\","
@@ -147,7 +147,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void leadingBlankLinesBeforeJsonAreTolerated() {
-        // Synthetic, shaped after DIALECTS.md §2 rule 4 (DeepSeek precedes bodies with blank lines).
+        // Synthetic, shaped after docs/dialects.md §2 rule 4 (DeepSeek precedes bodies with blank lines).
         RelayError error =
                 map(400, "\n\n\n{\"error\":{\"message\":\"bad things\",\"type\":\"invalid_request_error\"}}");
 
@@ -156,7 +156,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void htmlPageGivesItsTitleNotTheWholePage() {
-        // Synthetic, shaped after a reverse proxy's default error page (DIALECTS.md §H: never echo HTML).
+        // Synthetic, shaped after a reverse proxy's default error page (docs/dialects.md §H: never echo HTML).
         String page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>"
                 + "<style>body{font-family:x}</style></head><body><center><h1>502 Bad Gateway</h1></center>"
                 + "<hr><center>nginx</center>" + "<p>padding</p>".repeat(500) + "</body></html>";
@@ -216,7 +216,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void upstreamParamIsAddedWhenTheMessageDoesNotNameIt() {
-        // Synthetic, shaped after the OpenAI error body (DIALECTS.md §0) with a terse message.
+        // Synthetic, shaped after the OpenAI error body (docs/dialects.md §0) with a terse message.
         RelayError error = map(
                 400,
                 "{\"error\":{\"message\":\"Invalid value.\",\"type\":\"invalid_request_error\","
@@ -229,7 +229,7 @@ final class ErrorMapperExtractionTest {
 
     @Test
     void groqFailedGenerationIsAppendedShortened() {
-        // Synthetic, shaped after DIALECTS.md §1.6 Groq tool_use_failed.
+        // Synthetic, shaped after docs/dialects.md §1.6 Groq tool_use_failed.
         String generation = "<function=exec_command>{\"cmd\": \"ls\"" + " ".repeat(1000) + "</function>";
         RelayError error = map(
                 400,

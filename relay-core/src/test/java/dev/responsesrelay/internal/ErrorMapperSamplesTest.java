@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -17,14 +14,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every real error sample in {@code shared/data/dialects/} (provenance in its SOURCES.md), mapped
+ * Every real error sample in relay-fixtures' {@link Samples} {@code dialects/} (provenance in
+ * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/SOURCES.md), mapped
  * with the status the source reported. A new sample fails {@link #everyErrorSampleIsClassified()}
  * until it gets a row here.
  */
 final class ErrorMapperSamplesTest {
-    private static final Path DIALECTS = Path.of(
-                    Objects.requireNonNull(System.getProperty("relay.shared.dir"), "relay.shared.dir is not set"))
-            .resolve("data/dialects");
+    private static final String DIALECTS = "dialects/";
 
     /** One sample, the HTTP status it came with, and what the client must see. */
     record Row(
@@ -99,7 +95,7 @@ final class ErrorMapperSamplesTest {
                         "invalid_request_error",
                         null,
                         "unknown variant `developer`"),
-                // DIALECTS.md §1.2: DeepSeek serde errors come as 400 or 422; this one's status is not in
+                // docs/dialects.md §1.2: DeepSeek serde errors come as 400 or 422; this one's status is not in
                 // its source, so it stands for the 422 case.
                 new Row(
                         "deepseek-error-image-url.txt",
@@ -294,20 +290,18 @@ final class ErrorMapperSamplesTest {
     }
 
     @Test
-    void everyErrorSampleIsClassified() throws IOException {
-        List<String> files;
-        try (Stream<Path> listing = Files.list(DIALECTS)) {
-            files = listing.map(path -> path.getFileName().toString())
-                    .filter(name -> name.contains("error"))
-                    .sorted()
-                    .toList();
-        }
+    void everyErrorSampleIsClassified() {
+        List<String> files = Samples.list(DIALECTS, "").stream()
+                .map(path -> path.substring(DIALECTS.length()))
+                .filter(name -> name.contains("error"))
+                .sorted()
+                .toList();
 
         assertThat(files).isNotEmpty();
         assertThat(rows().stream().map(Row::file).sorted().toList()).isEqualTo(files);
     }
 
-    static String read(String file) throws IOException {
-        return Files.readString(DIALECTS.resolve(file), StandardCharsets.UTF_8);
+    static String read(String file) {
+        return Samples.text(DIALECTS + file);
     }
 }

@@ -7,12 +7,12 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Errors that arrive inside an HTTP 200 stream (DIALECTS.md §H rule 41). */
+/** Errors that arrive inside an HTTP 200 stream (docs/dialects.md §H rule 41). */
 final class ErrorMapperStreamPayloadTest {
 
     @Test
     void openAiStyleErrorChunkWithoutStatusIsServerError() {
-        // Synthetic, shaped after DIALECTS.md §0 "Mid-stream error" (top-level error, no choices).
+        // Synthetic, shaped after docs/dialects.md §0 "Mid-stream error" (top-level error, no choices).
         RelayError error = ErrorMapper.fromStreamPayload(
                 "{\"error\":{\"message\":\"The server had an error while processing your request.\","
                         + "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
@@ -24,7 +24,7 @@ final class ErrorMapperStreamPayloadTest {
 
     @Test
     void openRouterNumericCodeIsTheStatus() {
-        // Synthetic, shaped after DIALECTS.md §1.8 OpenRouter mid-stream error ({code,message,metadata}).
+        // Synthetic, shaped after docs/dialects.md §1.8 OpenRouter mid-stream error ({code,message,metadata}).
         RelayError error = ErrorMapper.fromStreamPayload(
                 "{\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"error\":{\"code\":429,\"message\":"
                         + "\"Provider rate limited\",\"metadata\":{\"error_type\":\"rate_limit\"}},"
@@ -36,7 +36,7 @@ final class ErrorMapperStreamPayloadTest {
 
     @Test
     void openRouterClientErrorCodeIsKept() {
-        // Synthetic, shaped after DIALECTS.md §1.8 OpenRouter mid-stream error with a 400 status.
+        // Synthetic, shaped after docs/dialects.md §1.8 OpenRouter mid-stream error with a 400 status.
         RelayError error = ErrorMapper.fromStreamPayload(
                 "{\"error\":{\"code\":400,\"message\":\"Invalid tool schema for tool 'shell'\"}}");
 
@@ -46,7 +46,7 @@ final class ErrorMapperStreamPayloadTest {
 
     @Test
     void vllmTopLevelObjectErrorChunk() {
-        // Synthetic, shaped after DIALECTS.md §1.15 vLLM (object:"error" chunk mid-stream).
+        // Synthetic, shaped after docs/dialects.md §1.15 vLLM (object:"error" chunk mid-stream).
         RelayError error = ErrorMapper.fromStreamPayload(
                 "{\"object\":\"error\",\"message\":\"Engine loop has died\",\"type\":\"InternalServerError\","
                         + "\"param\":null,\"code\":500}");
@@ -67,7 +67,7 @@ final class ErrorMapperStreamPayloadTest {
 
     @Test
     void llamaCppBareErrorObject() {
-        // Synthetic, shaped after DIALECTS.md §1.16: llama.cpp's error: field carries {code,message,type}.
+        // Synthetic, shaped after docs/dialects.md §1.16: llama.cpp's error: field carries {code,message,type}.
         RelayError error = ErrorMapper.fromStreamPayload(
                 "{\"code\":500,\"message\":\"the request exceeds the available context size\","
                         + "\"type\":\"exceed_context_size_error\"}");
@@ -77,7 +77,7 @@ final class ErrorMapperStreamPayloadTest {
 
     @Test
     void groqToolUseFailedMidStreamIsRetryableWithItsGeneration() {
-        // Synthetic, shaped after DIALECTS.md §1.6 Groq (tool_use_failed delivered as a data: chunk).
+        // Synthetic, shaped after docs/dialects.md §1.6 Groq (tool_use_failed delivered as a data: chunk).
         RelayError error = ErrorMapper.fromStreamPayload(
                 "{\"error\":{\"message\":\"Failed to call a function. Please adjust your prompt. See"
                         + " 'failed_generation' for more details.\",\"type\":\"invalid_request_error\","
@@ -98,7 +98,7 @@ final class ErrorMapperStreamPayloadTest {
 
     @Test
     void rateLimitMidStreamTakesItsDelayFromTheBody() {
-        // Synthetic, shaped after DIALECTS.md §1.11 Gemini (RetryInfo inside error.details), rule 43.
+        // Synthetic, shaped after docs/dialects.md §1.11 Gemini (RetryInfo inside error.details), rule 43.
         RelayError error = ErrorMapper.fromStreamPayload(
                 "[{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted.\",\"status\":"
                         + "\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * 0.169 bodies ({@code data/codex-0.169.0/}: {@code 02_function_call_002}, a function call with a
  * replayed reasoning item; {@code 12_image_input_and_view_image_output_002}, an image prompt and a
  * {@code view_image} result), changed where a test says so to fields Codex sends when configured
- * ({@code reasoning.effort}, CODEX-WIRE.md §1.2), or synthetic Codex-shaped requests ({@link
+ * ({@code reasoning.effort}, docs/codex-wire.md §1.2), or synthetic Codex-shaped requests ({@link
  * ProviderTestSupport#codexLikeRequest}) with the fields other Responses clients send.
  */
 class ProviderRequestShapesTest {

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.ProviderProfile;
+import dev.responsesrelay.fixtures.Samples;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each provider's stream through its own profile. Real samples come from {@code
- * shared/data/dialects/} (provenance in its SOURCES.md) and say when they are excerpts; where a test
- * appends synthetic chunks, or is wholly synthetic, it names the DIALECTS.md section the shape
+ * Each provider's stream through its own profile. Real samples come from relay-fixtures' copies in
+ * {@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/} (provenance in
+ * its SOURCES.md) and say when they are excerpts; where a test
+ * appends synthetic chunks, or is wholly synthetic, it names the docs/dialects.md section the shape
  * follows. What the profile changes on the answer side is asserted: which provider a reasoning
  * envelope names, whether {@code <think>} tags are split, and the repairs that fire.
  */
@@ -26,7 +28,7 @@ class ProviderStreamsTest {
     }
 
     private StreamRun.Result sample(ProviderProfile profile, TestContexts contexts, String file, String... tail) {
-        StringBuilder body = new StringBuilder(SharedData.read("data/dialects/" + file));
+        StringBuilder body = new StringBuilder(Samples.text("dialects/" + file));
         for (String chunk : tail) {
             body.append("data: ").append(chunk).append("\n\n");
         }
@@ -260,8 +262,8 @@ class ProviderStreamsTest {
         // gemini-openai-compat-stream-toolcall-thought-signature-fixture.json (a third-party test
         // fixture shaped after Gemini's stream): no index, extra_content on the call; a synthetic
         // stop follows, as Gemini ends tool-call streams (§1.11).
-        String chunk = JsonTestSupport.tree(SharedData.read(
-                        "data/dialects/gemini-openai-compat-stream-toolcall-thought-signature-fixture.json"))
+        String chunk = JsonTestSupport.tree(
+                        Samples.text("dialects/gemini-openai-compat-stream-toolcall-thought-signature-fixture.json"))
                 .toString();
         StreamRun.Result result =
                 chunks(ProviderProfile.GEMINI, TestContexts.builder().function("task"), chunk, STOP, "[DONE]");
@@ -310,7 +312,7 @@ class ProviderStreamsTest {
     void lmStudio() {
         // lmstudio-stream-think-in-content.json holds the first two chunks ("<think>", "\n\n");
         // synthetic chunks of the same shape continue it.
-        JsonNode first = JsonTestSupport.tree(SharedData.read("data/dialects/lmstudio-stream-think-in-content.json"));
+        JsonNode first = JsonTestSupport.tree(Samples.text("dialects/lmstudio-stream-think-in-content.json"));
         List<String> payloads = new ArrayList<>();
         first.forEach(c -> payloads.add(c.toString()));
         payloads.add(Chunks.text("Greeting.</think>\n\nHi there"));
@@ -327,7 +329,7 @@ class ProviderStreamsTest {
         // zen-vllm-stream-toolcall-null-continuations.json holds deltas only, each wrapped in a §0
         // chunk; a synthetic reasoning delta (vLLM 0.16+ field) leads, arguments and finish follow.
         JsonNode deltas =
-                JsonTestSupport.tree(SharedData.read("data/dialects/zen-vllm-stream-toolcall-null-continuations.json"));
+                JsonTestSupport.tree(Samples.text("dialects/zen-vllm-stream-toolcall-null-continuations.json"));
         List<String> payloads = new ArrayList<>();
         payloads.add(Chunks.reasoning("reasoning", "Compute."));
         deltas.forEach(d -> payloads.add(Chunks.delta(d.path("delta").toString())));
@@ -345,8 +347,8 @@ class ProviderStreamsTest {
     void llamaCpp() {
         // Synthetic, §1.16: reasoning_content, then the server writes its error as an SSE field
         // named error, with the body of llamacpp-error-exceed-context.json (real).
-        String error = SharedData.read("data/dialects/llamacpp-error-exceed-context.json")
-                .strip();
+        String error =
+                Samples.text("dialects/llamacpp-error-exceed-context.json").strip();
         String body = sse(Chunks.reasoning("reasoning_content", "Long.")) + "error: " + error + "\n\n";
         StreamRun.Result result = sse(ProviderProfile.LLAMACPP, TestContexts.builder(), body);
         assertThat(result.terminalType()).isEqualTo(EventTypes.FAILED);
@@ -368,8 +370,7 @@ class ProviderStreamsTest {
     void localAi() {
         // localai-stream-2024-toolcall-first-chunk.json, then synthetic chunks in LocalAI's shape
         // (finish_reason "" until the end, the completion id restated as call id, zero usage).
-        String first = JsonTestSupport.tree(
-                        SharedData.read("data/dialects/localai-stream-2024-toolcall-first-chunk.json"))
+        String first = JsonTestSupport.tree(Samples.text("dialects/localai-stream-2024-toolcall-first-chunk.json"))
                 .toString();
         String arguments = "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"finish_reason\":\"\","
                 + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"f5f63d03-9bd7-42ba-9e25-bfc35ed44f47\","

@@ -10,6 +10,7 @@ import dev.responsesrelay.ResponsesStream;
 import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
+import dev.responsesrelay.fixtures.Samples;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,7 +22,7 @@ import java.util.List;
  * the way a server does, with deterministic ids and clock.
  */
 final class ProviderTestSupport {
-    static final String CODEX_DIR = "data/codex-0.169.0/";
+    static final String CODEX_DIR = "codex-0.169.0/";
 
     private ProviderTestSupport() {}
 
@@ -39,7 +40,7 @@ final class ProviderTestSupport {
 
     /** A real Codex 0.169 request body, {@code data/codex-0.169.0/<name>_POST_v1_responses.body.json}. */
     static ObjectNode codexBody(String name) {
-        return (ObjectNode) JsonTestSupport.tree(SharedData.read(CODEX_DIR + name + "_POST_v1_responses.body.json"));
+        return (ObjectNode) JsonTestSupport.tree(Samples.text(CODEX_DIR + name + "_POST_v1_responses.body.json"));
     }
 
     static Translation translate(ProviderProfile profile, JsonNode body) {
@@ -73,7 +74,7 @@ final class ProviderTestSupport {
     }
 
     /**
-     * A minimal Codex-shaped request (CODEX-WIRE.md §1.2, §1.3; synthetic): a developer message, a
+     * A minimal Codex-shaped request (docs/codex-wire.md §1.2, §1.3; synthetic): a developer message, a
      * user prompt and Codex's {@code exec_command} function tool, streaming.
      */
     static ObjectNode codexLikeRequest(String model, String prompt) {
@@ -136,7 +137,7 @@ final class ProviderTestSupport {
     }
 
     /**
-     * The next request as Codex would send it (CODEX-WIRE.md §1.3, §6): the previous input, then
+     * The next request as Codex would send it (docs/codex-wire.md §1.3, §6): the previous input, then
      * every output item as received, then one {@code function_call_output} per call, in call order.
      */
     static ObjectNode nextTurn(ObjectNode previous, ArrayNode output, String toolResult) {

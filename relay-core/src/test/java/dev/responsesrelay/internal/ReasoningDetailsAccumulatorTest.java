@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Merging OpenRouter's streamed {@code reasoning_details} fragments. Fragments are synthetic, shaped
- * after DIALECTS.md §1.8 ({@code reasoning.text}, {@code reasoning.summary}, {@code
+ * after docs/dialects.md §1.8 ({@code reasoning.text}, {@code reasoning.summary}, {@code
  * reasoning.encrypted}, keyed by {@code index}).
  */
 class ReasoningDetailsAccumulatorTest {

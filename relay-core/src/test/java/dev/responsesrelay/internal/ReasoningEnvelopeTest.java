@@ -103,7 +103,7 @@ class ReasoningEnvelopeTest {
 
     @Test
     void aDamagedEnvelopeInARequestIsAWarningNotAnError() {
-        // Synthetic, shaped after a Codex reasoning echo (CODEX-WIRE.md §1.3) whose blob was cut.
+        // Synthetic, shaped after a Codex reasoning echo (docs/codex-wire.md §1.3) whose blob was cut.
         String request = "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":\"go\"},"
                 + "{\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"Plan.\"}],"
                 + "\"encrypted_content\":\"rrelay1:eyJwIjoiZGVlcHNl\"},"

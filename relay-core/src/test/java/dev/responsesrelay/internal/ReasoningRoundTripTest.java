@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The stateless reasoning round trip, per thinking provider: turn 1 streams through one {@link
  * dev.responsesrelay.ResponsesTranslator}; its output items go back as Codex sends them (the
- * reasoning and function_call items as received, then a function_call_output; CODEX-WIRE.md §1.3,
+ * reasoning and function_call items as received, then a function_call_output; docs/codex-wire.md §1.3,
  * §6) to a <em>new</em> translator, as after a restart or on another instance behind a load
  * balancer; turn 2's Chat body must still carry what the provider demands.
  *
- * <p>Upstream chunks are synthetic, each shaped after its provider's section of DIALECTS.md.
+ * <p>Upstream chunks are synthetic, each shaped after its provider's section of docs/dialects.md.
  */
 class ReasoningRoundTripTest {
     private static final String THOUGHT = "The user wants the files listed. I will run ls.";
@@ -269,7 +269,7 @@ class ReasoningRoundTripTest {
     @Test
     void reasoningFromOneProviderNeverReachesAStrictOne() {
         // Turn 1 on DeepSeek, turn 2 on Mistral (a user switching models): Mistral answers 422 to
-        // reasoning fields (DIALECTS.md §1.5), and Gemini must not get foreign signatures.
+        // reasoning fields (docs/dialects.md §1.5), and Gemini must not get foreign signatures.
         ObjectNode turnOne = codexLikeRequest("deepseek-reasoner", "list the files");
         ArrayNode items = output(stream(
                 translator(ProviderProfile.DEEPSEEK).translate(turnOne.toString()),

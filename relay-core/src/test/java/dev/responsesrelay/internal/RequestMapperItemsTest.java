@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Input item types beyond messages and tool calls. Inputs are synthetic, shaped after the
- * ResponseItem variants listed in CODEX-WIRE.md §1.3 and the remote-compaction items of §3.2.
+ * ResponseItem variants listed in docs/codex-wire.md §1.3 and the remote-compaction items of §3.2.
  */
 class RequestMapperItemsTest {
     private static final String USER = "{\"role\":\"user\",\"content\":\"go\"}";

@@ -11,15 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,12 +140,12 @@ class RequestMapperMalformedTest {
         List<String> failures = new ArrayList<>();
         int mapped = 0;
         int refused = 0;
-        for (Path source : codexBodies()) {
-            String name = source.getFileName().toString();
+        for (String source : codexBodies()) {
+            String name = source.substring(source.lastIndexOf('/') + 1);
             if (!name.endsWith("_002_POST_v1_responses.body.json") && !name.startsWith("10_")) {
                 continue; // the _001 requests hold the same shapes as the _002 ones, minus the history
             }
-            JsonNode original = shrink(Json.MAPPER.readTree(Files.readAllBytes(source)));
+            JsonNode original = shrink(Json.MAPPER.readTree(Samples.bytes(source)));
             List<String> slots = new ArrayList<>();
             collectSlots(original, "", slots);
             for (String slot : slots) {
@@ -262,9 +260,9 @@ class RequestMapperMalformedTest {
     @MethodSource("seeds")
     void damagedCodexRequestFailsOnlyWithInvalidRequest(long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
-        List<Path> bodies = codexBodies();
+        List<String> bodies = codexBodies();
         int pick = random.nextInt(bodies.size());
-        Path source = bodies.get(pick);
+        String source = bodies.get(pick);
         JsonNode request = parsedBodies().get(pick).deepCopy();
         for (int damage = 1 + random.nextInt(3); damage > 0; damage--) {
             damage(request, random);
@@ -273,12 +271,10 @@ class RequestMapperMalformedTest {
         try {
             MappedRequest mapped = RequestMapper.map(body, ProviderProfile.OPENAI, IdGenerator.sequential());
             assertThat(Json.MAPPER.readTree(mapped.chatJson()).isObject())
-                    .as("seed %d on %s", seed, source.getFileName())
+                    .as("seed %d on %s", seed, source)
                     .isTrue();
         } catch (InvalidRequestException expected) {
-            assertThat(expected.path())
-                    .as("seed %d on %s", seed, source.getFileName())
-                    .isNotNull();
+            assertThat(expected.path()).as("seed %d on %s", seed, source).isNotNull();
         }
     }
 
@@ -292,21 +288,17 @@ class RequestMapperMalformedTest {
         List<JsonNode> bodies = parsed;
         if (bodies == null) {
             bodies = new ArrayList<>();
-            for (Path path : codexBodies()) {
-                bodies.add(Json.MAPPER.readTree(Files.readAllBytes(path)));
+            for (String path : codexBodies()) {
+                bodies.add(Json.MAPPER.readTree(Samples.bytes(path)));
             }
             parsed = bodies;
         }
         return bodies;
     }
 
-    static List<Path> codexBodies() throws IOException {
-        Path dir = Path.of(System.getProperty("relay.shared.dir", "../../shared"), "data", "codex-0.169.0");
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".body.json"))
-                    .sorted()
-                    .toList();
-        }
+    /** Every real Codex 0.169 request body among relay-fixtures' {@link Samples}, by sample path. */
+    static List<String> codexBodies() {
+        return Samples.list("codex-0.169.0/", ".body.json");
     }
 
     /** Replaces or removes one randomly chosen node below the root. */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Message items and their content. Inputs are synthetic, shaped after the message items in
- * CODEX-WIRE.md §1.3 (developer/user/assistant messages, several input_text parts, an input_image
+ * docs/codex-wire.md §1.3 (developer/user/assistant messages, several input_text parts, an input_image
  * data URL with detail, an assistant output_text with annotations, echoed id and status).
  */
 class RequestMapperMessagesTest {
@@ -63,7 +63,7 @@ class RequestMapperMessagesTest {
 
     @Test
     void textPartsCollapseIntoOneStringJoinedByNewlines() {
-        // CODEX-WIRE.md §1.3: the second developer message carries two input_text parts.
+        // docs/codex-wire.md §1.3: the second developer message carries two input_text parts.
         JsonNode content = chat(withInput(
                         "[{\"type\":\"message\",\"role\":\"developer\",\"content\":["
                                 + "{\"type\":\"input_text\",\"text\":\"<skills_instructions>…</skills_instructions>\"},"

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Top-level request fields. Inputs are synthetic, shaped after the body fields of CODEX-WIRE.md §1.2
+ * Top-level request fields. Inputs are synthetic, shaped after the body fields of docs/codex-wire.md §1.2
  * (stream, reasoning, store, include, prompt_cache_key, text with json_schema, client_metadata,
  * service_tier) plus the Responses fields Codex never sends.
  */
@@ -42,7 +42,7 @@ class RequestMapperParametersTest {
 
     @Test
     void reasoningSummaryAloneSendsNothing() {
-        // Codex's default for a custom slug (CODEX-WIRE.md §1.2).
+        // Codex's default for a custom slug (docs/codex-wire.md §1.2).
         JsonNode chat = chat(request("\"reasoning\":{\"summary\":\"auto\"}"));
         assertThat(chat.has("reasoning_effort")).isFalse();
         assertThat(chat.has("reasoning")).isFalse();
@@ -60,7 +60,7 @@ class RequestMapperParametersTest {
 
     @Test
     void jsonSchemaFormatBecomesResponseFormat() {
-        // The --output-schema shape of CODEX-WIRE.md §1.2.
+        // The --output-schema shape of docs/codex-wire.md §1.2.
         String schema = "{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}},"
                 + "\"required\":[\"answer\"],\"additionalProperties\":false}";
         JsonNode chat = chat(request("\"text\":{\"format\":{\"type\":\"json_schema\",\"strict\":true,\"schema\":"

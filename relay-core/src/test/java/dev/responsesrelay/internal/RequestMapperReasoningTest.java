@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replayed reasoning items. Inputs are synthetic, shaped after the reasoning items Codex echoes
- * (CODEX-WIRE.md §1.3 and §6: summary, content of reasoning_text, encrypted_content, null where
+ * (docs/codex-wire.md §1.3 and §6: summary, content of reasoning_text, encrypted_content, null where
  * absent).
  */
 class RequestMapperReasoningTest {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tool calls and their outputs in the history. Inputs are synthetic, shaped after the
- * function_call / function_call_output / custom_tool_call items of CODEX-WIRE.md §1.3 (parallel
+ * function_call / function_call_output / custom_tool_call items of docs/codex-wire.md §1.3 (parallel
  * calls first, then outputs; namespaced calls; array outputs with input_text and input_image).
  */
 class RequestMapperToolCallsTest {
@@ -60,7 +60,7 @@ class RequestMapperToolCallsTest {
 
     @Test
     void assistantTextBeforeCallsSharesTheirMessage() {
-        // CODEX-WIRE.md §6 "parallel function calls": a text preamble, then two calls.
+        // docs/codex-wire.md §6 "parallel function calls": a text preamble, then two calls.
         JsonNode messages = messages(
                 USER,
                 "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"I'll run two commands.\"}]}",
@@ -146,7 +146,7 @@ class RequestMapperToolCallsTest {
 
     @Test
     void arrayOutputTextsAreJoinedByNewlines() {
-        // CODEX-WIRE.md §1.3: the MCP call output is an array of input_text parts.
+        // docs/codex-wire.md §1.3: the MCP call output is an array of input_text parts.
         JsonNode messages = messages(
                 USER,
                 call("call_mcp", "f", "{}"),
@@ -159,7 +159,7 @@ class RequestMapperToolCallsTest {
 
     @Test
     void outputImagesFollowTheToolMessagesInOneUserMessage() {
-        // CODEX-WIRE.md §1.3: view_image answers with an input_image part.
+        // docs/codex-wire.md §1.3: view_image answers with an input_image part.
         String image =
                 "{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,iVBORw0KGgo=\",\"detail\":\"high\"}";
         JsonNode messages = messages(

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 
-/** Retry hints of DIALECTS.md §H rule 43, and the sentence Codex parses (CODEX-WIRE.md §2.3). */
+/** Retry hints of docs/dialects.md §H rule 43, and the sentence Codex parses (docs/codex-wire.md §2.3). */
 final class RetryHintsTest {
     private static final String RATE_LIMITED = "{\"error\":{\"message\":\"Rate limit reached\"}}";
 
@@ -85,7 +85,7 @@ final class RetryHintsTest {
 
     @Test
     void rateLimitResetOfTheEmptyBudgetIsUsed() {
-        // Groq headers (DIALECTS.md §1.6): the tokens budget is the one that ran out.
+        // Groq headers (docs/dialects.md §1.6): the tokens budget is the one that ran out.
         Duration delay = delay(Map.of(
                 "x-ratelimit-reset-requests", "6s",
                 "x-ratelimit-reset-tokens", "1.57s",
@@ -111,7 +111,7 @@ final class RetryHintsTest {
 
     @Test
     void googleRetryInfoInErrorDetails() {
-        // Synthetic, shaped after DIALECTS.md rule 43 (RetryInfo.retryDelay inside error details).
+        // Synthetic, shaped after docs/dialects.md rule 43 (RetryInfo.retryDelay inside error details).
         RelayError error = ErrorMapper.map(UpstreamFailure.http(
                 429,
                 "{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted.\",\"status\":"
@@ -224,7 +224,7 @@ final class RetryHintsTest {
 
     @Test
     void codexRegexIsTheOneCodexUses() {
-        // CODEX-WIRE.md §2.3: (?i)try again in\s*(\d+(?:\.\d+)?)\s*(s|ms|seconds?)
+        // docs/codex-wire.md §2.3: (?i)try again in\s*(\d+(?:\.\d+)?)\s*(s|ms|seconds?)
         assertThat(RetryHints.CODEX_DELAY.pattern())
                 .isEqualTo("(?i)try again in\\s*(\\d+(?:\\.\\d+)?)\\s*(s|ms|seconds?)");
         assertThat(RetryHints.codexCanParse("…try again in 1.5s")).isTrue();

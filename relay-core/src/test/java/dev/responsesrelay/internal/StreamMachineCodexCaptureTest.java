@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.fixtures.Samples;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Replays the SSE streams Codex 0.169 accepted ({@code shared/data/codex-0.169.0/sse/}) through the
- * translator: each capture's deltas become a synthetic Chat upstream (DIALECTS.md §0 shape: text as
+ * Replays the SSE streams Codex 0.169 accepted ({@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/codex-0.169.0/sse/}) through the
+ * translator: each capture's deltas become a synthetic Chat upstream (docs/dialects.md §0 shape: text as
  * {@code content}, reasoning as {@code reasoning_content}, calls as {@code tool_calls} with the
  * capture's call ids, a finish chunk, a usage chunk with the capture's usage, {@code [DONE]}), and
  * the translation must produce the capture's event sequence and the same output items and usage.
@@ -37,7 +38,7 @@ class StreamMachineCodexCaptureTest {
                 "06_mcp_namespaced_function_call.sse"
             })
     void translationMatchesTheStreamCodexAccepted(String capture) {
-        List<JsonNode> captured = decode(SharedData.bytes("data/codex-0.169.0/sse/" + capture));
+        List<JsonNode> captured = decode(Samples.bytes("codex-0.169.0/sse/" + capture));
         TestContexts contexts = TestContexts.builder();
         List<String> upstream = new ArrayList<>();
         Map<String, Integer> callIndexByItem = new HashMap<>();

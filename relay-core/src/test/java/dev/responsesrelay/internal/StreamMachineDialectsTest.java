@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
+import dev.responsesrelay.fixtures.Samples;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real upstream samples from {@code shared/data/dialects/} (provenance in its SOURCES.md). Samples
+ * Real upstream samples from {@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/} (provenance in its SOURCES.md). Samples
  * that are excerpts of a longer stream are noted; where a test appends a synthetic ending, it says
  * so and what the ending follows.
  */
@@ -17,7 +18,7 @@ class StreamMachineDialectsTest {
     private static final String SYNTHETIC_STOP = Chunks.finish("stop");
 
     private static StreamRun.Result translateSample(String file, String... syntheticTail) {
-        StringBuilder body = new StringBuilder(SharedData.read("data/dialects/" + file));
+        StringBuilder body = new StringBuilder(Samples.text("dialects/" + file));
         for (String chunk : syntheticTail) {
             body.append("data: ").append(chunk).append("\n\n");
         }
@@ -110,7 +111,7 @@ class StreamMachineDialectsTest {
 
     @Test
     void sglangStreamWithExplicitNulls() {
-        // An excerpt from mid-stream; a synthetic stop (DIALECTS.md §0 shape) ends it.
+        // An excerpt from mid-stream; a synthetic stop (docs/dialects.md §0 shape) ends it.
         StreamRun.Result result = translateSample("sglang-stream-reasoning-content-explicit-nulls.sse", SYNTHETIC_STOP);
 
         assertThat(result.terminalType()).isEqualTo(EventTypes.COMPLETED);
@@ -185,7 +186,7 @@ class StreamMachineDialectsTest {
     void lmStudioThinkTagsInContent() {
         // lmstudio-stream-think-in-content.json holds the first two chunks ("<think>", "\n\n");
         // synthetic chunks of the same shape continue it.
-        JsonNode chunks = JsonTestSupport.tree(SharedData.read("data/dialects/lmstudio-stream-think-in-content.json"));
+        JsonNode chunks = JsonTestSupport.tree(Samples.text("dialects/lmstudio-stream-think-in-content.json"));
         List<String> payloads = new ArrayList<>();
         chunks.forEach(chunk -> payloads.add(chunk.toString()));
         payloads.add(Chunks.text("Greeting."));
@@ -202,8 +203,7 @@ class StreamMachineDialectsTest {
     void localAiToolCallChunkWithEmptyFinishReasonAndCompletionIdAsCallId() {
         // localai-stream-2024-toolcall-first-chunk.json, then a synthetic arguments chunk and finish
         // in LocalAI's shape (finish_reason "" until the end, the same id restated).
-        String first = JsonTestSupport.tree(
-                        SharedData.read("data/dialects/localai-stream-2024-toolcall-first-chunk.json"))
+        String first = JsonTestSupport.tree(Samples.text("dialects/localai-stream-2024-toolcall-first-chunk.json"))
                 .toString();
         String arguments = "{\"object\":\"chat.completion.chunk\",\"id\":\"f5f63d03-9bd7-42ba-9e25-bfc35ed44f47\","
                 + "\"choices\":[{\"index\":0,\"finish_reason\":\"\",\"delta\":{\"tool_calls\":[{\"index\":0,"
@@ -224,9 +224,9 @@ class StreamMachineDialectsTest {
     @Test
     void vllmGatewayToolCallContinuationsWithExplicitNulls() {
         // zen-vllm-stream-toolcall-null-continuations.json holds deltas only; each is wrapped in a
-        // chunk of the DIALECTS.md §0 shape, and synthetic argument deltas of the same shape follow.
+        // chunk of the docs/dialects.md §0 shape, and synthetic argument deltas of the same shape follow.
         JsonNode deltas =
-                JsonTestSupport.tree(SharedData.read("data/dialects/zen-vllm-stream-toolcall-null-continuations.json"));
+                JsonTestSupport.tree(Samples.text("dialects/zen-vllm-stream-toolcall-null-continuations.json"));
         List<String> payloads = new ArrayList<>();
         deltas.forEach(d -> payloads.add(Chunks.delta(d.path("delta").toString())));
         payloads.add(Chunks.delta("{\"role\":null,\"content\":\"\",\"tool_calls\":[{\"index\":0,\"id\":null,"
@@ -247,8 +247,8 @@ class StreamMachineDialectsTest {
         // gemini-openai-compat-stream-toolcall-thought-signature-fixture.json (a third-party test
         // fixture shaped after Gemini's stream): no tool-call index, extra_content on the call,
         // no finish reason; a synthetic stop follows, as Gemini streams end after calls.
-        String chunk = JsonTestSupport.tree(SharedData.read(
-                        "data/dialects/gemini-openai-compat-stream-toolcall-thought-signature-fixture.json"))
+        String chunk = JsonTestSupport.tree(
+                        Samples.text("dialects/gemini-openai-compat-stream-toolcall-thought-signature-fixture.json"))
                 .toString();
         TestContexts contexts = TestContexts.builder().function("task");
         StreamRun.Result result = StreamRun.translate(contexts.build(), chunk, SYNTHETIC_STOP, "[DONE]");

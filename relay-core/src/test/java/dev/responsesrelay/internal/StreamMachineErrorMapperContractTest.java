@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.fixtures.Samples;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The stream machine hands upstream failures and in-stream error payloads to {@link ErrorMapper}.
- * These tests hold the machine to the mapper's contract: the codes Codex acts on (CODEX-WIRE.md
- * §2.3, DIALECTS.md rule 42). The shape checks that do not depend on it live in {@link
+ * These tests hold the machine to the mapper's contract: the codes Codex acts on (docs/codex-wire.md
+ * §2.3, docs/dialects.md rule 42). The shape checks that do not depend on it live in {@link
  * StreamMachineTerminalTest}.
  */
 class StreamMachineErrorMapperContractTest {
@@ -19,7 +20,7 @@ class StreamMachineErrorMapperContractTest {
         StreamRun.Result result = StreamRun.of(TestContexts.plain())
                 .failure(UpstreamFailure.http(
                         429,
-                        SharedData.read("data/dialects/openai-error-429-request-too-large.json"),
+                        Samples.text("dialects/openai-error-429-request-too-large.json"),
                         Map.of("Retry-After", "2")))
                 .result();
 
@@ -32,7 +33,7 @@ class StreamMachineErrorMapperContractTest {
         StreamRun.Result result = StreamRun.translate(
                 TestContexts.plain(),
                 Chunks.text("Hi"),
-                JsonTestSupport.tree(SharedData.read("data/dialects/openai-error-context-length-exceeded.json"))
+                JsonTestSupport.tree(Samples.text("dialects/openai-error-context-length-exceeded.json"))
                         .toString());
 
         assertThat(result.response().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
@@ -41,7 +42,7 @@ class StreamMachineErrorMapperContractTest {
     @Test
     void llamaCppErrorEventWithContextOverflowFailsWithContextLengthExceeded() {
         StreamRun.Result result = StreamRun.of(TestContexts.plain())
-                .event(SseEvent.of("error", SharedData.read("data/dialects/llamacpp-error-exceed-context.json")))
+                .event(SseEvent.of("error", Samples.text("dialects/llamacpp-error-exceed-context.json")))
                 .end()
                 .result();
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The repairs added with the provider profiles: {@link HealingRule#REUSED_TOOL_CALL_ID} and {@link
  * HealingRule#LEAKED_TOOL_MARKUP} (off by default). Upstream chunks are synthetic, shaped after
- * DIALECTS.md §0 chunks and the markup of rule 23.
+ * docs/dialects.md §0 chunks and the markup of rule 23.
  */
 class StreamMachineIdAndMarkupRepairsTest {
     private final List<HealingRule> healed = new ArrayList<>();
@@ -67,7 +67,7 @@ class StreamMachineIdAndMarkupRepairsTest {
 
     @Test
     void twoCallsOfOneAnswerNeverShareACallId() {
-        // LocalAI 2024 restates the completion id as every call's id (DIALECTS.md §1.18).
+        // LocalAI 2024 restates the completion id as every call's id (docs/dialects.md §1.18).
         Translation translation = translator(ProviderProfile.LOCALAI)
                 .build()
                 .translate(codexLikeRequest("m", "go").toString());
@@ -163,7 +163,7 @@ class StreamMachineIdAndMarkupRepairsTest {
 
     @Test
     void groqsMidStreamToolUseFailedIsAnErrorByDefault() {
-        // Synthetic, shaped after DIALECTS.md §1.6 (groq-typescript #28): the error as a data chunk.
+        // Synthetic, shaped after docs/dialects.md §1.6 (groq-typescript #28): the error as a data chunk.
         Translation translation = translator(ProviderProfile.GROQ)
                 .build()
                 .translate(codexLikeRequest("m", "go").toString());

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every place reasoning arrives (DIALECTS.md rules 10, 13, 14). */
+/** Every place reasoning arrives (docs/dialects.md rules 10, 13, 14). */
 class StreamMachineReasoningTest {
     @ParameterizedTest
     @ValueSource(strings = {"reasoning_content", "reasoning", "thinking"})
@@ -29,7 +29,7 @@ class StreamMachineReasoningTest {
 
     @Test
     void sameTextInReasoningContentAndReasoningIsTakenOnce() {
-        // Synthetic, shaped after DIALECTS.md §1.15: vLLM sent both fields during the rename.
+        // Synthetic, shaped after docs/dialects.md §1.15: vLLM sent both fields during the rename.
         StreamRun.Result result = StreamRun.translate(
                 TestContexts.plain(),
                 Chunks.delta("{\"reasoning_content\":\"Hmm.\",\"reasoning\":\"Hmm.\"}"),
@@ -43,7 +43,7 @@ class StreamMachineReasoningTest {
 
     @Test
     void openRouterReasoningDetailsAreReadAndKeptInTheEnvelope() {
-        // Synthetic, shaped after DIALECTS.md §1.8 (OpenRouter reasoning + reasoning_details).
+        // Synthetic, shaped after docs/dialects.md §1.8 (OpenRouter reasoning + reasoning_details).
         String thinking = Chunks.delta("{\"reasoning\":\"Plan.\",\"reasoning_details\":[{\"type\":\"reasoning.text\","
                 + "\"text\":\"Plan.\",\"format\":\"anthropic-claude-v1\",\"index\":0}]}");
         String signature = Chunks.delta("{\"reasoning_details\":[{\"type\":\"reasoning.encrypted\","
@@ -64,7 +64,7 @@ class StreamMachineReasoningTest {
 
     @Test
     void mistralContentBlocksAreFlattened() {
-        // Synthetic, shaped after DIALECTS.md §1.5 (Magistral content arrays).
+        // Synthetic, shaped after docs/dialects.md §1.5 (Magistral content arrays).
         TestContexts contexts = TestContexts.builder();
         StreamRun.Result result = StreamRun.translate(
                 contexts.build(),
@@ -83,7 +83,7 @@ class StreamMachineReasoningTest {
 
     @Test
     void thinkTagsInContentBecomeReasoningEvenWhenSplitAcrossChunks() {
-        // Synthetic, shaped after lmstudio-stream-think-in-content.json (LM Studio, DIALECTS.md §1.14).
+        // Synthetic, shaped after lmstudio-stream-think-in-content.json (LM Studio, docs/dialects.md §1.14).
         TestContexts contexts = TestContexts.builder();
         StreamRun.Result result = StreamRun.translate(
                 contexts.build(),

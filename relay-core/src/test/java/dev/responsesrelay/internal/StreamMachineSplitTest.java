@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.fixtures.Samples;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Re-chunking (STYLE.md §2.10.2): an upstream body fed to {@link SseDecoder} in pieces of any size,
+ * Re-chunking (TCP and HTTP clients split a body anywhere): an upstream body fed to {@link SseDecoder} in pieces of any size,
  * with {@code \n}, {@code \r\n} or {@code \r} line endings, must translate to exactly the events of
  * the body fed whole. The whole-body translation passes both stream checks ({@link
  * StreamRun#check}); every split translation must equal it event for event, so it passes them too.
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StreamMachineSplitTest {
     private static final String[] LINE_ENDINGS = {"\n", "\r\n", "\r"};
 
-    /** A synthetic stream (DIALECTS.md §0 shape) with reasoning, text, think-free content and calls. */
+    /** A synthetic stream (docs/dialects.md §0 shape) with reasoning, text, think-free content and calls. */
     private static String syntheticToolStream() {
         String patch = "*** Begin Patch\n*** Add File: a.txt\n+\"quoted\" \\ é 😀\n*** End Patch\n";
         List<String> chunks = List.of(
@@ -58,7 +59,7 @@ class StreamMachineSplitTest {
                 "kimi-for-coding-stream-excerpt-gomodel.sse",
                 "moonshot-stream-usage-in-choice.sse",
                 "openrouter-stream-processing-comments.sse")) {
-            bodies.add(Arguments.of(file, SharedData.read("data/dialects/" + file)));
+            bodies.add(Arguments.of(file, Samples.text("dialects/" + file)));
         }
         bodies.add(Arguments.of("synthetic tool stream", syntheticToolStream()));
         return bodies.stream();
@@ -68,8 +69,7 @@ class StreamMachineSplitTest {
         return Stream.concat(
                 smallBodies(),
                 Stream.of(Arguments.of(
-                        "xai-stream-basic-gomodel.sse",
-                        SharedData.read("data/dialects/xai-stream-basic-gomodel.sse"))));
+                        "xai-stream-basic-gomodel.sse", Samples.text("dialects/xai-stream-basic-gomodel.sse"))));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.fixtures.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * How each way an upstream stream can end maps to a terminal event (DIALECTS.md rules 5, 6, 22, 38,
- * 41). Streams are synthetic, shaped after DIALECTS.md §0 unless a test names another section.
+ * How each way an upstream stream can end maps to a terminal event (docs/dialects.md rules 5, 6, 22, 38,
+ * 41). Streams are synthetic, shaped after docs/dialects.md §0 unless a test names another section.
  */
 class StreamMachineTerminalTest {
     @ParameterizedTest
@@ -83,7 +84,7 @@ class StreamMachineTerminalTest {
 
     @Test
     void openRouterNativeFinishReasonErrorFailsTheResponse() {
-        // Synthetic, shaped after DIALECTS.md §1.8 (OpenRouter): a benign finish_reason, but
+        // Synthetic, shaped after docs/dialects.md §1.8 (OpenRouter): a benign finish_reason, but
         // native_finish_reason reports the upstream failure.
         String chunk = "{\"id\":\"gen-1\",\"provider\":\"Google\",\"model\":\"google/gemini\","
                 + "\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},"
@@ -143,7 +144,7 @@ class StreamMachineTerminalTest {
     @Test
     void usageAndTrailingChunksAfterTheFinishReasonAreAccepted() {
         // The usage-only chunk (OpenAI include_usage), xAI's trailing empty-choices chunk, and an
-        // Azure content-filter chunk whose choice has no delta (DIALECTS.md rule 6, §1.1, §1.7).
+        // Azure content-filter chunk whose choice has no delta (docs/dialects.md rule 6, §1.1, §1.7).
         String azureFilter = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
                 + "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"finish_reason\":null,"
                 + "\"content_filter_offsets\":{\"check_offset\":0,\"start_offset\":0,\"end_offset\":2},"
@@ -201,7 +202,7 @@ class StreamMachineTerminalTest {
 
     @Test
     void errorObjectInsideTheStreamFails() {
-        // Synthetic, shaped after DIALECTS.md §0 "Mid-stream error" and §1.6 (Groq tool_use_failed).
+        // Synthetic, shaped after docs/dialects.md §0 "Mid-stream error" and §1.6 (Groq tool_use_failed).
         String error = "{\"error\":{\"message\":\"Failed to call a function. Please adjust your prompt.\","
                 + "\"type\":\"invalid_request_error\",\"code\":\"tool_use_failed\"}}";
         StreamRun.Result result = StreamRun.translate(TestContexts.plain(), Chunks.text("Hi"), error);
@@ -214,7 +215,7 @@ class StreamMachineTerminalTest {
 
     @Test
     void vllmTopLevelErrorObjectFails() {
-        // Synthetic, shaped after DIALECTS.md §1.15 (vLLM's old top-level error form).
+        // Synthetic, shaped after docs/dialects.md §1.15 (vLLM's old top-level error form).
         String error = "{\"object\":\"error\",\"message\":\"The model `x` does not exist.\","
                 + "\"type\":\"NotFoundError\",\"param\":null,\"code\":404}";
         StreamRun.Result result = StreamRun.translate(TestContexts.plain(), error);
@@ -225,12 +226,12 @@ class StreamMachineTerminalTest {
 
     @Test
     void llamaCppErrorEventFails() {
-        // Synthetic, shaped after DIALECTS.md §1.16 and llamacpp-error-exceed-context.json: llama.cpp
+        // Synthetic, shaped after docs/dialects.md §1.16 and llamacpp-error-exceed-context.json: llama.cpp
         // writes `error: {json}`, which SseDecoder delivers as an event named error.
         TestContexts contexts = TestContexts.builder();
         StreamRun.Result result = StreamRun.of(contexts.build())
                 .data(Chunks.text("Hi"))
-                .event(SseEvent.of("error", SharedData.read("data/dialects/llamacpp-error-exceed-context.json")))
+                .event(SseEvent.of("error", Samples.text("dialects/llamacpp-error-exceed-context.json")))
                 .end()
                 .result();
 
@@ -269,7 +270,7 @@ class StreamMachineTerminalTest {
 
     @Test
     void stopAfterToolCallsIsTreatedAsToolCalls() {
-        // Gemini streams and forced tool_choice finish with stop after calls (DIALECTS.md rule 22).
+        // Gemini streams and forced tool_choice finish with stop after calls (docs/dialects.md rule 22).
         TestContexts contexts = TestContexts.builder().function("f");
         StreamRun.Result result = StreamRun.translate(
                 contexts.build(), Chunks.toolCall(0, "c1", "f", "{}"), Chunks.finish("stop"), "[DONE]");

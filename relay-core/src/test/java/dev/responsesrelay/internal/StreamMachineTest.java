@@ -9,7 +9,7 @@ import dev.responsesrelay.SseEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The basic lifecycle and item rules, on synthetic streams shaped after DIALECTS.md §0 (OpenAI). */
+/** The basic lifecycle and item rules, on synthetic streams shaped after docs/dialects.md §0 (OpenAI). */
 class StreamMachineTest {
     @Test
     void startEmitsCreatedAndInProgressAtOnceAndOnlyOnce() {

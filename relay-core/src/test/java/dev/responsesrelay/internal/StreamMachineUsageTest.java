@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.HealingRule;
+import dev.responsesrelay.fixtures.Samples;
 import org.junit.jupiter.api.Test;
 
-/** Usage from wherever the upstream puts it (DIALECTS.md rule 39, CODEX-WIRE.md §2.2). */
+/** Usage from wherever the upstream puts it (docs/dialects.md rule 39, docs/codex-wire.md §2.2). */
 class StreamMachineUsageTest {
     private static JsonNode usageOf(StreamRun.Result result) {
         return result.response().path("usage");
@@ -48,7 +49,7 @@ class StreamMachineUsageTest {
 
     @Test
     void deepSeekCacheHitTokensBecomeCachedTokens() {
-        // Synthetic, shaped after DIALECTS.md §1.2 (prompt_cache_hit_tokens / _miss_tokens).
+        // Synthetic, shaped after docs/dialects.md §1.2 (prompt_cache_hit_tokens / _miss_tokens).
         String usageChunk =
                 "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"deepseek-chat\","
                         + "\"choices\":[],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":10,\"total_tokens\":910,"
@@ -63,8 +64,8 @@ class StreamMachineUsageTest {
     @Test
     void usageInsideTheChoiceIsFoundAndRecorded() {
         TestContexts contexts = TestContexts.builder();
-        JsonNode usage = usageOf(StreamRun.translateSse(
-                contexts.build(), SharedData.read("data/dialects/moonshot-stream-usage-in-choice.sse")));
+        JsonNode usage = usageOf(
+                StreamRun.translateSse(contexts.build(), Samples.text("dialects/moonshot-stream-usage-in-choice.sse")));
 
         assertThat(usage.path("input_tokens").asLong()).isEqualTo(19);
         assertThat(usage.path("output_tokens").asLong()).isEqualTo(13);
@@ -76,7 +77,7 @@ class StreamMachineUsageTest {
     void usageElsewhereIsIgnoredWhenThatRepairIsDisabled() {
         JsonNode usage = usageOf(StreamRun.translateSse(
                 TestContexts.builder().disable(HealingRule.USAGE_ELSEWHERE).build(),
-                SharedData.read("data/dialects/moonshot-stream-usage-in-choice.sse")));
+                Samples.text("dialects/moonshot-stream-usage-in-choice.sse")));
 
         assertThat(usage.path("total_tokens").asLong(-1)).isZero();
     }
@@ -85,7 +86,7 @@ class StreamMachineUsageTest {
     void groqXGroqUsageIsFound() {
         // groq-stream-final-chunk-x_groq-usage-2024.json (Groq 2024: usage only under x_groq).
         String finalChunk = JsonTestSupport.tree(
-                        SharedData.read("data/dialects/groq-stream-final-chunk-x_groq-usage-2024.json"))
+                        Samples.text("dialects/groq-stream-final-chunk-x_groq-usage-2024.json"))
                 .toString();
         JsonNode usage = usageOf(StreamRun.translate(TestContexts.plain(), Chunks.text("Hello"), finalChunk, "[DONE]"));
 

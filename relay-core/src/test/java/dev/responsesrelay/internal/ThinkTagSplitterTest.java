@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The {@code <think>} splitter (DIALECTS.md rule 14), fragment by fragment. */
+/** The {@code <think>} splitter (docs/dialects.md rule 14), fragment by fragment. */
 class ThinkTagSplitterTest {
     /** Records the split as "R:" and "T:" runs, merging adjacent pieces of one kind. */
     static final class Recorder implements ThinkTagSplitter.Sink {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Property (STYLE.md §2.6): any split of the argument stream, in any of the delta styles providers
+ * Property (docs/dialects.md rule 18): any split of the argument stream, in any of the delta styles providers
  * use, gives identical final arguments, in the accumulator and through the whole stream machine.
  */
 class ToolCallAccumulatorSplitTest {

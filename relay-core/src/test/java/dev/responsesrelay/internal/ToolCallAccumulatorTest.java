@@ -10,7 +10,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
-/** Tool-call assembly rules (DIALECTS.md rules 16-19), delta by delta. */
+/** Tool-call assembly rules (docs/dialects.md rules 16-19), delta by delta. */
 class ToolCallAccumulatorTest {
     private final List<HealingRule> healed = new ArrayList<>();
     private final ToolCallAccumulator accumulator = new ToolCallAccumulator((rule, detail) -> healed.add(rule));
@@ -81,7 +81,7 @@ class ToolCallAccumulatorTest {
 
     @Test
     void withoutIndexANewIdStartsANewCall() {
-        // Gemini omits tool_calls[].index (DIALECTS.md §1.11).
+        // Gemini omits tool_calls[].index (docs/dialects.md §1.11).
         accumulator.accept(delta(null, "a", "f", "{\"q\":"));
         accumulator.accept(delta(null, null, null, "1}"));
         accumulator.accept(delta(null, "b", "f", "{\"q\":2}"));

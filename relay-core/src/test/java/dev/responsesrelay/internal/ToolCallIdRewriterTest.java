@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Deterministic tool-call id rewriting (DIALECTS.md rule 26). Ids are synthetic, shaped after the
+ * Deterministic tool-call id rewriting (docs/dialects.md rule 26). Ids are synthetic, shaped after the
  * ids the documents name: Responses {@code fc_…} (53 characters, openai-error-tool-call-id-too-long
  * .json), OpenAI {@code call_…}, Kimi {@code functions.name:idx}, Mistral 9-character ids.
  */

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tools and tool_choice. Inputs are synthetic, shaped after the tool declarations in CODEX-WIRE.md
+ * Tools and tool_choice. Inputs are synthetic, shaped after the tool declarations in docs/codex-wire.md
  * §1.4 (function with strict and additionalProperties, namespace, custom apply_patch with a lark
  * grammar, web_search and tool_search).
  */
@@ -150,7 +150,7 @@ class ToolMapperTest {
 
     @Test
     void emptyToolsArrayLeavesToolChoiceOut() {
-        // The local compaction request: tools [] with tool_choice auto (CODEX-WIRE.md §3.2).
+        // The local compaction request: tools [] with tool_choice auto (docs/codex-wire.md §3.2).
         JsonNode chat = chat(request(""));
         assertThat(chat.has("tools")).isFalse();
         assertThat(chat.has("tool_choice")).isFalse();

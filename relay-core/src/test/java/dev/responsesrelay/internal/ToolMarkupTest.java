@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Leaked tool-call markup (DIALECTS.md rule 23). Inputs are synthetic, shaped after the markers the
+ * Leaked tool-call markup (docs/dialects.md rule 23). Inputs are synthetic, shaped after the markers the
  * document names: Kimi's {@code <|tool_calls_section_begin|>} (vllm PR #32146, sglang PR #21377),
  * Hermes/Qwen {@code <tool_call>}, and {@code <function=…>}.
  */
@@ -55,7 +55,7 @@ class ToolMarkupTest {
 
     @Test
     void groqsFailedGenerationWithoutTheClosingBracket() {
-        // Shaped after Groq's tool_use_failed (DIALECTS.md §1.6): the model's raw text.
+        // Shaped after Groq's tool_use_failed (docs/dialects.md §1.6): the model's raw text.
         String payload = "{\"error\":{\"message\":\"Failed to call a function. Please adjust your prompt. See"
                 + " 'failed_generation' for more details.\",\"type\":\"invalid_request_error\","
                 + "\"code\":\"tool_use_failed\",\"failed_generation\":"

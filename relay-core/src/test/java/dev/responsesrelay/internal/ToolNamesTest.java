@@ -12,7 +12,7 @@ class ToolNamesTest {
 
     @Test
     void namespacedNameJoinsWithDoubleUnderscore() {
-        // CODEX-WIRE.md §1.4: MCP servers arrive as namespace mcp__<server>.
+        // docs/codex-wire.md §1.4: MCP servers arrive as namespace mcp__<server>.
         assertThat(new ToolNames().chatName("mcp__echo", "echo_text")).isEqualTo("mcp__echo__echo_text");
     }
 

@@ -316,7 +316,7 @@ class ChatCompletionStreamTest {
         ChatCompletionStream stream = Fixtures.streaming().newStream();
         List<String> payloads =
                 new ArrayList<>(stream.onData(ResponsesEvents.stream().data().get(0)));
-        // synthetic, shaped after llama.cpp-style "event: error" framing (DIALECTS.md §1.16)
+        // synthetic, shaped after llama.cpp-style "event: error" framing (docs/dialects.md §1.16)
         payloads.addAll(stream.onEvent(SseEvent.of("error", "{\"message\":\"upstream overloaded\"}")));
 
         ChatStreamCheck.Outcome outcome = ChatStreamCheck.read(payloads, REASONING);

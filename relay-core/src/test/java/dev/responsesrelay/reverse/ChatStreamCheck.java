@@ -17,9 +17,6 @@ import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,15 +82,6 @@ final class ChatStreamCheck {
             return choice().message().toolCalls().orElse(List.of()).stream()
                     .map(ChatCompletionMessageToolCall::asFunction)
                     .toList();
-        }
-    }
-
-    /** Feeds a stored Responses stream (an .sse file) to {@code stream}, then reads the result. */
-    static Outcome replay(ChatCompletionStream stream, Path sseFile, String reasoningField) {
-        try {
-            return replay(stream, Files.readString(sseFile, StandardCharsets.UTF_8), reasoningField);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,13 +3,12 @@ package dev.responsesrelay.reverse;
 import dev.responsesrelay.ChatCompletionsTranslator;
 import dev.responsesrelay.ChatTranslation;
 import dev.responsesrelay.IdGenerator;
-import java.nio.file.Path;
+import dev.responsesrelay.fixtures.Samples;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Objects;
 
-/** Deterministic translators and the shared reference data. */
+/** Deterministic translators and the copied Codex captures. */
 final class Fixtures {
     static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_780_000_000L), ZoneOffset.UTC);
 
@@ -31,10 +30,8 @@ final class Fixtures {
         return translator().translate(STREAMING_REQUEST);
     }
 
-    /** {@code <shared>/data/codex-0.169.0/sse/<name>}: Responses streams Codex 0.169 accepted. */
-    static Path codexSse(String name) {
-        String shared = Objects.requireNonNull(
-                System.getProperty("relay.shared.dir"), "the relay.shared.dir system property (surefire sets it)");
-        return Path.of(shared, "data", "codex-0.169.0", "sse", name);
+    /** Sample {@code codex-0.169.0/sse/<name>} (relay-fixtures): a Responses stream Codex 0.169 accepted. */
+    static String codexSse(String name) {
+        return Samples.text("codex-0.169.0/sse/" + name);
     }
 }

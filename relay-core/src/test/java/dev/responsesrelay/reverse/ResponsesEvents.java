@@ -10,7 +10,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds synthetic Responses streams, shaped after the Responses streaming events of CODEX-WIRE.md
+ * Builds synthetic Responses streams, shaped after the Responses streaming events of docs/codex-wire.md
  * §6 and the stored streams in {@code codex-0.169.0/sse/}. Each event is checked against openai-java's
  * {@link ResponseStreamEvent} model ({@code validate()}: every required field present and well
  * typed) as it is built, so a synthetic event is one a real server could send. {@link #raw} adds an

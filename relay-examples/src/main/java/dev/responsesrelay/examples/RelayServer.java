@@ -336,7 +336,7 @@ public final class RelayServer implements AutoCloseable {
             server.setHandler(new GracefulHandler(handler) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-                    // Codex retries a 503 (CODEX-WIRE.md §2.3); keep the OpenAI error shape.
+                    // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.
                     Answers.error(
                             response,
                             callback,

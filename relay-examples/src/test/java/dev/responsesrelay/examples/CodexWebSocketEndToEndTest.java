@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * second turn.
  */
 class CodexWebSocketEndToEndTest {
-    /** Synthetic stream shaped after DIALECTS.md §0 (OpenAI chunks, usage chunk last). */
+    /** Synthetic stream shaped after docs/dialects.md §0 (OpenAI chunks, usage chunk last). */
     private static final String ANSWER =
             chunk("{\"role\":\"assistant\",\"content\":\"Hello from the scripted upstream.\"}", "null")
                     + chunk("{}", "\"stop\"")

@@ -72,7 +72,7 @@ class RelayServerStreamingTest {
                     .startsWith("response.created", "response.in_progress")
                     .contains("response.output_text.delta")
                     .endsWith("response.completed");
-            // CODEX-WIRE.md §2.1: Codex reads data.type; every event's data must carry it.
+            // docs/codex-wire.md §2.1: Codex reads data.type; every event's data must carry it.
             for (SseEvent event : events) {
                 assertThat(JSON.readTree(event.data()).path("type").asText()).isEqualTo(event.event());
             }
@@ -92,7 +92,7 @@ class RelayServerStreamingTest {
         RelayServer server = start();
 
         try (Response response = client(server).postResponses(Samples.codexPlainRequest())) {
-            // CODEX-WIRE.md §2.3: Codex retries an HTTP 429 after Retry-After; a 200 stream with
+            // docs/codex-wire.md §2.3: Codex retries an HTTP 429 after Retry-After; a 200 stream with
             // response.failed would be retried on its own schedule instead.
             assertThat(response.code()).isEqualTo(429);
             assertThat(response.header("Retry-After")).isEqualTo("7");
@@ -178,7 +178,7 @@ class RelayServerStreamingTest {
 
     @Test
     void failureAfterStreamingBeganIsResponseFailed() throws Exception {
-        // 200 with an event stream, then a chunk with a top-level error object (DIALECTS.md §0,
+        // 200 with an event stream, then a chunk with a top-level error object (docs/dialects.md §0,
         // "Mid-stream error"; synthetic, OpenAI error shape).
         upstream.enqueue(FakeUpstream.eventStream(TEXT_CHUNK
                 + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\","

@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The Responses WebSocket transport on {@code /v1/responses}, driven by the JDK's WebSocket client
  * against a real relay server and a mockwebserver Chat upstream. Requests are the real Codex 0.169
  * capture 01 turned into {@code response.create} messages (research §2.1: the flat create body plus
- * {@code "type"}).
+ * {@code "type"}; "research" is docs/research/codex-websocket-and-remote-compaction.md).
  */
 class ResponsesWebSocketTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Synthetic chunk shaped after DIALECTS.md §0 (OpenAI chat.completion.chunk). */
+    /** Synthetic chunk shaped after docs/dialects.md §0 (OpenAI chat.completion.chunk). */
     private static final String TEXT_CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"},\"finish_reason\":null}]}\n\n";
 

@@ -1,26 +1,12 @@
 package dev.responsesrelay.examples;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-/** Reads the shared reference data (real Codex captures and provider samples). */
+/** The real Codex captures and provider samples these tests use, from relay-fixtures' copies. */
 final class Samples {
     private Samples() {}
 
-    /** A file under {@code data/}, for example {@code dialects/openai-stream-basic-gomodel.sse}. */
+    /** A copied sample, for example {@code dialects/openai-stream-basic-gomodel.sse}. */
     static String data(String relativePath) {
-        String dir = System.getProperty("relay.shared.dir");
-        if (dir == null) {
-            throw new IllegalStateException("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        try {
-            return Files.readString(Path.of(dir, "data").resolve(relativePath), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.responsesrelay.fixtures.Samples.text(relativePath);
     }
 
     /** Real request body: Codex 0.169 asking a custom-slug model to say hello (01_plain_custom_model). */

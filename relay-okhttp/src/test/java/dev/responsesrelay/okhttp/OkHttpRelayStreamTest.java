@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class OkHttpRelayStreamTest {
     /**
-     * Synthetic tool-call chunks, shaped after DIALECTS.md §0 "Tool-call deltas" (OpenAI): the first
+     * Synthetic tool-call chunks, shaped after docs/dialects.md §0 "Tool-call deltas" (OpenAI): the first
      * delta brings index, id, type, name and empty arguments; the next brings a fragment only.
      */
     private static final String TOOL_CALL_START = ""
@@ -249,7 +249,7 @@ class OkHttpRelayStreamTest {
         listener.awaitClosed();
 
         assertThat(listener.eventTypes()).endsWith("response.failed").doesNotContain("response.completed");
-        // CODEX-WIRE.md §2.1: Codex executes what arrives in output_item.done; a cut-off
+        // docs/codex-wire.md §2.1: Codex executes what arrives in output_item.done; a cut-off
         // "rm -rf bu…" must never get there.
         assertThat(listener.events)
                 .filteredOn(e -> e.event().equals("response.output_item.done"))
@@ -314,7 +314,7 @@ class OkHttpRelayStreamTest {
 
     @Test
     void errorObjectWithHttp200IsReportedLikeAnHttpError() throws Exception {
-        // DIALECTS.md §1.14: LM Studio answers an unknown path with HTTP 200 and a JSON error.
+        // docs/dialects.md §1.14: LM Studio answers an unknown path with HTTP 200 and a JSON error.
         server.enqueue(new MockResponse.Builder()
                 .setHeader("Content-Type", "application/json")
                 .body("{\"error\":\"Unexpected endpoint or method. (POST /chat/completions)\"}")
@@ -331,7 +331,7 @@ class OkHttpRelayStreamTest {
 
     @Test
     void errorAsFirstStreamEventIsReportedLikeAnHttpError() throws Exception {
-        // DIALECTS.md §1.16: llama.cpp writes stream errors in an SSE field named "error"; the
+        // docs/dialects.md §1.16: llama.cpp writes stream errors in an SSE field named "error"; the
         // body is the real llama.cpp context-overflow sample.
         String llamaError =
                 Samples.data("dialects/llamacpp-error-exceed-context.json").strip();

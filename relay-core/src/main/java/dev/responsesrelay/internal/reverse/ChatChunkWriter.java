@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * Writes {@code chat.completion.chunk} payloads. The one place that knows the chunk's wire form:
  * every chunk carries the same {@code id}, {@code created} and {@code model}, and {@code
  * choices[0]} with {@code index: 0}, {@code delta}, {@code logprobs: null} and {@code
- * finish_reason}, in the field order OpenAI uses (DIALECTS.md §0: later chunks carry only the
+ * finish_reason}, in the field order OpenAI uses (docs/dialects.md §0: later chunks carry only the
  * changed delta keys, and the finish reason comes on a chunk of its own with an empty delta).
  */
 final class ChatChunkWriter {

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Items are tracked by {@code item_id}, falling back to {@code output_index}, so events of
  * several items may interleave. Each {@code function_call} and {@code custom_tool_call} gets its own
  * Chat {@code index} (0, 1, 2… in the order the calls are announced), never the output index and
- * never shared: PEERS.md pitfall 15 (LiteLLM #21331 sent all parallel calls with index 0). Text that
+ * never shared: LiteLLM sent all parallel calls with index 0
+ * (https://github.com/BerriAI/litellm/issues/21331). Text that
  * reaches the upstream's {@code *.done} events or the finished item without deltas is still sent,
  * once (LiteLLM #27144): every piece of text is reconciled against what was already sent.
  *
@@ -109,7 +110,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         if (isTerminal()) {
             return List.of();
         }
-        // CODEX-WIRE.md §2.3: a Responses stream is complete only with response.completed (or
+        // docs/codex-wire.md §2.3: a Responses stream is complete only with response.completed (or
         // response.incomplete); EOF before it means the answer was cut off.
         fail(ReverseErrors.protocol("upstream stream ended before response.completed"));
         return drain();
@@ -163,7 +164,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
     }
 
     private void handle(JsonNode event, String eventName) {
-        // The data's own "type" is what counts (CODEX-WIRE.md §2.1: event: lines are optional).
+        // The data's own "type" is what counts (docs/codex-wire.md §2.1: event: lines are optional).
         String type = event.path("type").isTextual() ? event.path("type").textValue() : eventName;
         switch (type) {
             case "response.created", "response.in_progress", "response.queued" -> ensureStarted();

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * The text of one output item as sent to the client so far, part by part ({@code content_index} or
  * {@code summary_index}), so that a {@code *.done} event or the finished item can be reconciled with
  * what the deltas already delivered: only the part of the final text not yet sent goes out.
- * Responses servers may skip deltas altogether (PEERS.md pitfall 15: arguments or text only in a
- * done event), and that text must still reach the client exactly once.
+ * Responses servers may skip deltas altogether (arguments or text only in a done event: LiteLLM
+ * lost such arguments, https://github.com/BerriAI/litellm/issues/27144), and that text must still reach the client exactly once.
  */
 final class PartedText {
     private final String separator;

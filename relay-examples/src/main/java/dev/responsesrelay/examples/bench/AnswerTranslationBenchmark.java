@@ -71,7 +71,7 @@ public class AnswerTranslationBenchmark {
     /**
      * A typical agent turn as a reasoning model streams it: reasoning, text, one tool call whose
      * arguments arrive in fragments, the finish reason, the usage chunk and {@code [DONE]}, in that
-     * order. Synthetic, built from the {@link ChunkKind} chunks (OpenAI and Kimi shapes, DIALECTS.md
+     * order. Synthetic, built from the {@link ChunkKind} chunks (OpenAI and Kimi shapes, docs/dialects.md
      * §1), with a finish chunk shaped after openai-stream-basic-gomodel.sse.
      */
     static List<String> answer() {

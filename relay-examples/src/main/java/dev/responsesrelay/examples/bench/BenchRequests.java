@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 public final class BenchRequests {
     /**
      * A small streaming request declaring one function tool, {@code exec_command}. Synthetic, shaped
-     * after Codex 0.169's requests (CODEX-WIRE.md §1), cut down so that opening a stream (whose
+     * after Codex 0.169's requests (docs/codex-wire.md §1), cut down so that opening a stream (whose
      * {@code response.created} echoes the request's tools) costs little next to the chunks fed
      * through it.
      */
@@ -23,7 +23,7 @@ public final class BenchRequests {
 
     /**
      * A real request of Codex CLI 0.169.0 (46 KB: instructions, 9 tools, the environment context),
-     * copied from /work/shared/data/codex-0.169.0/01_plain_custom_model_001_POST_v1_responses.body.json.
+     * copied from fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/codex-0.169.0/01_plain_custom_model_001_POST_v1_responses.body.json.
      */
     public static final String CODEX_RESOURCE = "codex-0.169.0-request.json";
 

@@ -12,7 +12,7 @@ import java.util.List;
 public enum ChunkKind {
     /**
      * A text delta continuing an open message. Real: the second and third chunks of
-     * /work/shared/data/dialects/openai-stream-basic-gomodel.sse (OpenAI gpt-4o-mini).
+     * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/openai-stream-basic-gomodel.sse (OpenAI gpt-4o-mini).
      */
     TEXT(
             List.of(
@@ -32,7 +32,7 @@ public enum ChunkKind {
 
     /**
      * A {@code reasoning_content} delta continuing open reasoning. Real: the first chunks of
-     * /work/shared/data/dialects/kimi-for-coding-stream-excerpt-gomodel.sse (Kimi; DeepSeek, xAI and
+     * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/kimi-for-coding-stream-excerpt-gomodel.sse (Kimi; DeepSeek, xAI and
      * SGLang use the same field).
      */
     REASONING(
@@ -49,7 +49,7 @@ public enum ChunkKind {
 
     /**
      * An argument fragment continuing an open tool call. Synthetic, shaped after OpenAI's streamed
-     * tool calls (DIALECTS.md §1 OpenAI: the first delta carries index, id, type and name with
+     * tool calls (docs/dialects.md §1 OpenAI: the first delta carries index, id, type and name with
      * {@code arguments:""}, later deltas only index and an argument fragment), in the envelope of
      * openai-stream-basic-gomodel.sse. The function is the one {@link BenchRequests#SMALL} declares.
      */
@@ -69,9 +69,9 @@ public enum ChunkKind {
 
     /**
      * The usage chunk. Synthetic, shaped after OpenAI's {@code stream_options.include_usage} chunk
-     * (DIALECTS.md §1 OpenAI: {@code choices:[]} plus {@code usage}, with the token details OpenAI
+     * (docs/dialects.md §1 OpenAI: {@code choices:[]} plus {@code usage}, with the token details OpenAI
      * sends). It makes no event; the translator keeps the last non-zero usage for the terminal
-     * event (DIALECTS.md rule 39).
+     * event (docs/dialects.md rule 39).
      */
     USAGE(
             List.of(),

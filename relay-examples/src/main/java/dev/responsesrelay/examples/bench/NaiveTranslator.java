@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
  * beyond the sequence number, validates nothing and closes no items, so it is a floor, not a rival
  * implementation: the translator is meant to cost no more than this.
  *
- * <p>The events it writes have the fields the core writes for the same chunk (CODEX-WIRE.md §2.1),
+ * <p>The events it writes have the fields the core writes for the same chunk (docs/codex-wire.md §2.1),
  * so both sides produce the same amount of JSON. For a usage chunk, which the core answers with no
  * event, it writes the Responses {@code usage} object the terminal event will carry.
  */

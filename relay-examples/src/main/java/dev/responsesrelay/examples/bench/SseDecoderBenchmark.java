@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * gc}'s {@code gc.alloc.rate.norm} is bytes per event.
  *
  * <p>The stream is {@value #STREAM_RESOURCE}, a byte-for-byte copy of
- * /work/shared/data/dialects/xai-stream-basic-gomodel.sse: xAI's OpenAI-compatible Chat
+ * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects/xai-stream-basic-gomodel.sse: xAI's OpenAI-compatible Chat
  * Completions stream of grok-3-mini (recorded by GoModel), 66 KB in {@value #EVENTS} {@code data:}
  * events of 206 to 239 bytes of JSON, the last one {@code [DONE]}. It is the longest real OpenAI-shaped
  * stream in the shared data; {@code openai-stream-basic-gomodel.sse} has only 7 events.

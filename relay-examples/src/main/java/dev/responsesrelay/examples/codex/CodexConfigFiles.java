@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * Builds the two files Codex needs: the model catalog ({@code model_catalog_json}) and {@code
  * config.toml}. Pure functions of the options and the model list.
  *
- * <p>Why a catalog at all: it is the only way to give Codex 0.169 per-model metadata (CODEX-WIRE.md
+ * <p>Why a catalog at all: it is the only way to give Codex 0.169 per-model metadata (docs/codex-wire.md
  * §4.2). Without an entry Codex warns "Model metadata for X not found", assumes a 272k context, and
  * offers no {@code apply_patch} tool.
  */
@@ -37,7 +37,7 @@ final class CodexConfigFiles {
 
     /**
      * Auto-compaction fires at this share of the context window. Codex clamps the limit to 90 % and
-     * counts tokens partly by estimate (CODEX-WIRE.md §2.2), so 85 % leaves room for the estimate's
+     * counts tokens partly by estimate (docs/codex-wire.md §2.2), so 85 % leaves room for the estimate's
      * error and for the reply itself.
      */
     static final int AUTO_COMPACT_PERCENT = 85;
@@ -89,7 +89,7 @@ final class CodexConfigFiles {
 
     /**
      * The catalog JSON, {@code {"models":[…]}}, with every field Codex 0.169 requires (found by
-     * strict parsing, CODEX-WIRE.md §4.2) plus the ones that matter for a relay.
+     * strict parsing, docs/codex-wire.md §4.2) plus the ones that matter for a relay.
      */
     static String catalogJson(List<CatalogModel> models, String baseInstructions) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -105,13 +105,13 @@ final class CodexConfigFiles {
                             + model.contextSource() + ")");
             // No default_reasoning_level: with one, Codex sends reasoning.effort on every request, which
             // the relay forwards as reasoning_effort; not every Chat upstream takes that, and strict ones
-            // answer 422 to fields they do not know (Mistral, DIALECTS.md §1.5). Without it Codex sends
+            // answer 422 to fields they do not know (Mistral, docs/dialects.md §1.5). Without it Codex sends
             // none unless the user sets model_reasoning_effort or picks a level (observed with 0.169).
             ArrayNode levels = entry.putArray("supported_reasoning_levels");
             for (String level : List.of("low", "medium", "high")) {
                 levels.addObject().put("effort", level).put("description", level);
             }
-            // Codex 0.169 always offers exec_command whatever this says (CODEX-WIRE.md §1.4).
+            // Codex 0.169 always offers exec_command whatever this says (docs/codex-wire.md §1.4).
             entry.put("shell_type", "default");
             entry.put("visibility", "list");
             entry.put("supported_in_api", true);
@@ -123,13 +123,13 @@ final class CodexConfigFiles {
             entry.put("support_verbosity", false);
             entry.putNull("default_verbosity");
             // Makes Codex offer apply_patch as a custom (freeform) tool, which the relay turns into a
-            // one-string-argument function and back (CODEX-WIRE.md §1.4, §7 item 3).
+            // one-string-argument function and back (docs/codex-wire.md §1.4, §7 item 3).
             entry.put("apply_patch_tool_type", "freeform");
             ObjectNode truncation = entry.putObject("truncation_policy");
             truncation.put("mode", "tokens");
             truncation.put("limit", 10_000);
             entry.put("context_window", model.contextWindow());
-            // model_context_window can only lower the window below this (CODEX-WIRE.md §1.2).
+            // model_context_window can only lower the window below this (docs/codex-wire.md §1.2).
             entry.put("max_context_window", model.contextWindow());
             entry.put("auto_compact_token_limit", model.autoCompactTokenLimit());
             entry.put("effective_context_window_percent", 95);
@@ -139,7 +139,7 @@ final class CodexConfigFiles {
             if (model.acceptsImages()) {
                 modalities.add("image");
             }
-            // The tool_search tool has no Chat Completions counterpart (CODEX-WIRE.md §7 item 4).
+            // The tool_search tool has no Chat Completions counterpart (docs/codex-wire.md §7 item 4).
             entry.put("supports_search_tool", false);
         }
         try {

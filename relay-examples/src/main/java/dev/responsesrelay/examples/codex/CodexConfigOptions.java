@@ -39,7 +39,7 @@ record CodexConfigOptions(
     /**
      * Provider ids Codex 0.169 refuses to see redefined ("model_providers contains reserved built-in
      * provider IDs", observed), and names it takes for OpenAI's own service: {@code OpenAI} and
-     * {@code azure} switch it to remote compaction, which a Chat upstream cannot serve (CODEX-WIRE.md
+     * {@code azure} switch it to remote compaction, which a Chat upstream cannot serve (docs/codex-wire.md
      * §3.2). Derived names and ids always carry a relay suffix, so these can only be reached by a bug.
      */
     private static final Set<String> RESERVED = Set.of("openai", "azure", "ollama", "lmstudio", "amazon-bedrock");

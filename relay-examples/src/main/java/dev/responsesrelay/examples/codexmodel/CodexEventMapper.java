@@ -189,7 +189,7 @@ final class CodexEventMapper {
         pendingAnswer = null;
         if (answer != null) {
             // The tool-call answer was the turn's last message: announce the calls. Only now, at the
-            // end of a completed turn, since a client acts on output_item.done (CODEX-WIRE.md §2.1).
+            // end of a completed turn, since a client acts on output_item.done (docs/codex-wire.md §2.1).
             for (ToolCallAnswer.ToolCall call : answer.calls()) {
                 out.functionCall(ids.newId("fc_"), ids.newId("call_"), call.name(), call.arguments());
             }

@@ -245,7 +245,7 @@ record CodexPrompt(
         return text.toString();
     }
 
-    /** A tool output: a string, or an array of content parts (CODEX-WIRE.md §1.3). */
+    /** A tool output: a string, or an array of content parts (docs/codex-wire.md §1.3). */
     private static String outputText(JsonNode output, String path) {
         if (output.isTextual()) {
             return output.asText();

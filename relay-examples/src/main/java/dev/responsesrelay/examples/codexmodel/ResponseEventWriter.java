@@ -13,8 +13,8 @@ import java.util.List;
  * ever open, and exactly one terminal event ({@code response.completed} or {@code response.failed})
  * comes last, carrying {@code output[]} equal to the items announced done.
  *
- * <p>Event shapes follow the real streams Codex 0.169 accepted (CODEX-WIRE.md §6 and
- * {@code shared/data/codex-0.169.0/sse/*.sse}), with the optional {@code in_progress}, {@code
+ * <p>Event shapes follow the real streams Codex 0.169 accepted (docs/codex-wire.md §6 and
+ * {@code fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/codex-0.169.0/sse/*.sse}), with the optional {@code in_progress}, {@code
  * content_part.*} and {@code *.done} events included so that strict SDK accumulators are satisfied
  * too. Single use and not thread-safe.
  */
@@ -80,7 +80,7 @@ final class ResponseEventWriter {
     }
 
     /**
-     * Writes a complete reasoning item with one summary paragraph. CODEX-WIRE.md §2.1: a reasoning
+     * Writes a complete reasoning item with one summary paragraph. docs/codex-wire.md §2.1: a reasoning
      * item without {@code summary} is dropped by Codex, so the added item carries {@code "summary":[]}.
      */
     void reasoning(String itemId, String summaryText) {
@@ -130,7 +130,7 @@ final class ResponseEventWriter {
     }
 
     /**
-     * Writes {@code response.completed}. CODEX-WIRE.md §2.1: {@code usage} needs {@code
+     * Writes {@code response.completed}. docs/codex-wire.md §2.1: {@code usage} needs {@code
      * input_tokens}, {@code output_tokens} and {@code total_tokens}; {@code usage} is built by the
      * caller.
      */

@@ -28,7 +28,7 @@ public final class Answers {
 
     /**
      * Answers with {@code error}: its status, its body and its {@code Retry-After} (Codex retries an
-     * HTTP 429 after that many seconds and treats a 429 without it as fatal, CODEX-WIRE.md §2.3).
+     * HTTP 429 after that many seconds and treats a 429 without it as fatal, docs/codex-wire.md §2.3).
      */
     public static void error(Response response, Callback callback, RelayError error) {
         json(

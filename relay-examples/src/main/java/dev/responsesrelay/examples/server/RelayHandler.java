@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
 public final class RelayHandler extends ApiHandler {
     /**
      * Codex sends images inline as base64 data URLs, so bodies can be large; 2 MiB caps in peer
-     * relays turned screenshots into "transport errors" (PEERS.md, codex-relay #2). 64 MiB is
+     * relays turned screenshots into "transport errors"
+     * (https://github.com/MetaFARS/codex-relay/issues/2). 64 MiB is
      * generous, and still bounded.
      */
     public static final int MAX_BODY_BYTES = 64 * 1024 * 1024;

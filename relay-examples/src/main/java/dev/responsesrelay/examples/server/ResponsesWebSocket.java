@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One Responses WebSocket connection on {@code GET /v1/responses} (OpenAI "WebSocket mode",
  * developers.openai.com/api/docs/guides/websocket-mode; what Codex 0.169's built-in OpenAI provider
- * speaks, docs/research/codex-websocket-and-remote-compaction.md §2).
+ * speaks, research §2; "research" is docs/research/codex-websocket-and-remote-compaction.md).
  *
  * <ul>
  *   <li>Client → server: flat {@code {"type":"response.create", …the POST /v1/responses body…}}

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>When the HTTP status is decided.</b> A client must get bytes quickly, but an upstream
  * failure that happens before anything was streamed should keep its HTTP meaning: Codex treats HTTP
  * 400 as fatal and retries HTTP 429 after its {@code Retry-After}, while a {@code response.failed}
- * event is retried with backoff (CODEX-WIRE.md §2.3). So the answer starts {@linkplain State#HOLDING
+ * event is retried with backoff (docs/codex-wire.md §2.3). So the answer starts {@linkplain State#HOLDING
  * holding}: {@code response.created} and {@code response.in_progress} are kept back for up to the
  * first-byte window. If the upstream answers 2xx (or sends its first event) within it, the relay
  * commits HTTP 200 and streams; if it answers with an error, the client gets that error's status,

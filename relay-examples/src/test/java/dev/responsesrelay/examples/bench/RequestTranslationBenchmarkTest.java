@@ -4,24 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.Translation;
+import dev.responsesrelay.fixtures.Samples;
 import dev.responsesrelay.internal.Json;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The request benchmark translates the real Codex request it says it does. */
 class RequestTranslationBenchmarkTest {
     @Test
-    void benchmarkRequestIsTheSharedCodexCaptureByteForByte() throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        Path capture =
-                Path.of(shared, "data", "codex-0.169.0", "01_plain_custom_model_001_POST_v1_responses.body.json");
+    void benchmarkRequestIsTheCodexCaptureByteForByte() {
+        // The checksum recorded when the capture was copied into relay-fixtures (fixtures/VERSIONS.md).
+        String recorded = Samples.recordedSha256("codex-0.169.0/01_plain_custom_model_001_POST_v1_responses.body.json");
 
-        assertThat(BenchRequests.codexRequest()).isEqualTo(Files.readAllBytes(capture));
+        assertThat(Sha256.hex(BenchRequests.codexRequest())).isEqualTo(recorded);
     }
 
     @Test

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.responsesrelay.fixtures.Samples;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,14 +12,11 @@ import org.junit.jupiter.api.Test;
 /** The decoder benchmark decodes the real stream it says it does, into the events it counts. */
 class SseDecoderBenchmarkTest {
     @Test
-    void benchmarkStreamIsTheSharedXaiCaptureByteForByte() throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        Path capture = Path.of(shared, "data", "dialects", "xai-stream-basic-gomodel.sse");
+    void benchmarkStreamIsTheXaiCaptureByteForByte() {
+        // The checksum recorded when the capture was copied into relay-fixtures (fixtures/VERSIONS.md).
+        String recorded = Samples.recordedSha256("dialects/xai-stream-basic-gomodel.sse");
 
-        assertThat(SseDecoderBenchmark.recordedStream()).isEqualTo(Files.readAllBytes(capture));
+        assertThat(Sha256.hex(SseDecoderBenchmark.recordedStream())).isEqualTo(recorded);
     }
 
     @Test

@@ -71,7 +71,7 @@ public final class CodexFixtureCapture {
     private static final Duration CODEX_TIMEOUT = Duration.ofMinutes(2);
 
     /**
-     * Codex retries a broken stream five times and the transport four (CODEX-WIRE.md §2.3); a capture
+     * Codex retries a broken stream five times and the transport four (docs/codex-wire.md §2.3); a capture
      * wants every request to be one the script answers, so a failure shows at once.
      */
     private static final List<String> NO_RETRIES = List.of(

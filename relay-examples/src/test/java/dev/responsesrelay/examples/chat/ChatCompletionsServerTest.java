@@ -10,9 +10,9 @@ import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.examples.RelayServer;
 import dev.responsesrelay.examples.ServerOptions;
 import dev.responsesrelay.examples.chat.ScriptedHttpUpstream.Answer;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class ChatCompletionsServerTest {
 
     /**
      * Synthetic, shaped after the Responses API {@code response} object (the non-streamed answer of
-     * POST /v1/responses; CODEX-WIRE.md §2 shows the same object inside response.completed).
+     * POST /v1/responses; docs/codex-wire.md §2 shows the same object inside response.completed).
      */
     private static final String COMPLETED_RESPONSE = "{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1,"
             + "\"status\":\"completed\",\"model\":\"gpt-5\",\"output\":[{\"type\":\"message\",\"id\":\"msg_1\","
@@ -124,7 +124,7 @@ class ChatCompletionsServerTest {
 
     @Test
     void upstream429BeforeTheFirstChunkKeepsItsStatusBodyAndRetryAfter() throws Exception {
-        // Synthetic, shaped after OpenAI's rate-limit error body (DIALECTS.md, section on errors).
+        // Synthetic, shaped after OpenAI's rate-limit error body (docs/dialects.md, section on errors).
         String limited = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"rate_limit_error\","
                 + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
         ScriptedHttpUpstream upstream =
@@ -401,11 +401,8 @@ class ChatCompletionsServerTest {
         return out.toString();
     }
 
-    static String sharedSse(String name) throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        return Files.readString(Path.of(shared, "data", "codex-0.169.0", "sse", name), StandardCharsets.UTF_8);
+    /** Sample {@code codex-0.169.0/sse/<name>} (relay-fixtures): a Responses stream Codex 0.169 accepted. */
+    static String sharedSse(String name) {
+        return Samples.text("codex-0.169.0/sse/" + name);
     }
 }

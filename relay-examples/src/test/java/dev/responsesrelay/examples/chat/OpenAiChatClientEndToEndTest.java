@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 class OpenAiChatClientEndToEndTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Synthetic, shaped after OpenAI's Chat Completions stream (DIALECTS.md §A, OpenAI baseline). */
+    /** Synthetic, shaped after OpenAI's Chat Completions stream (docs/dialects.md §A, OpenAI baseline). */
     private static final String TEXT_STREAM = chunk("{\"role\":\"assistant\",\"content\":\"\"}", null)
             + chunk("{\"content\":\"Sunny in \"}", null)
             + chunk("{\"content\":\"Paris.\"}", null)

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Synthetic {@code chat.completion.chunk} payloads for the scripted upstream, shaped after the OpenAI
- * stream (DIALECTS.md §0, {@code openai-stream-basic-gomodel.sse}); reasoning uses DeepSeek's {@code
- * reasoning_content} delta (DIALECTS.md §1.2).
+ * stream (docs/dialects.md §0, {@code openai-stream-basic-gomodel.sse}); reasoning uses DeepSeek's {@code
+ * reasoning_content} delta (docs/dialects.md §1.2).
  */
 public final class ChatChunks {
     private static final ObjectMapper MAPPER = new ObjectMapper();

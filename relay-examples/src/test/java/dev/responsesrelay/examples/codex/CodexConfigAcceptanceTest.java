@@ -35,7 +35,8 @@ class CodexConfigAcceptanceTest {
                                 workDir,
                                 "any-value",
                                 Duration.ofSeconds(60),
-                                // A 404 is retried at turn level only (CODEX-WIRE.md §2.3): no retries, one request.
+                                // A 404 is retried at turn level only (docs/codex-wire.md §2.3): no retries, one
+                                // request.
                                 List.of("-m", model, "-c", "model_providers.relay.stream_max_retries=0"),
                                 "Say hello");
 
@@ -55,7 +56,7 @@ class CodexConfigAcceptanceTest {
             });
             assertThat(posts.get(0).body()).contains("\"model\":\"deepseek-chat\"");
             assertThat(posts.get(1).body()).contains("\"model\":\"kimi-k2-0905-preview\"");
-            // The catalog's freeform apply_patch arrives as a custom tool (CODEX-WIRE.md §1.4).
+            // The catalog's freeform apply_patch arrives as a custom tool (docs/codex-wire.md §1.4).
             assertThat(posts.get(0).body()).contains("\"type\":\"custom\",\"name\":\"apply_patch\"");
         }
     }

@@ -77,7 +77,7 @@ class CodexConfigCommandTest {
 
         run("--upstream", upstream.baseUrl(), "--out", dir.toString());
 
-        // CODEX-WIRE.md §4.2: strict parsing needs these, plus base_instructions.
+        // docs/codex-wire.md §4.2: strict parsing needs these, plus base_instructions.
         JsonNode entry = catalog().get("models").get(0);
         for (String field : List.of(
                 "slug",
@@ -287,7 +287,7 @@ class CodexConfigCommandTest {
 
     @Test
     void upstreamErrorStatusIsReportedWithItsBody() {
-        // Synthetic 401, shaped after the OpenAI error body (DIALECTS.md §0).
+        // Synthetic 401, shaped after the OpenAI error body (docs/dialects.md §0).
         upstream.modelsReply(ScriptedReply.json(
                 401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"code\":\"invalid_api_key\"}}"));
 

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.responsesrelay.examples.RelayServer;
+import dev.responsesrelay.fixtures.Samples;
 import dev.responsesrelay.fixtures.ScriptedChatUpstream;
 import dev.responsesrelay.fixtures.ScriptedRecordedRequest;
 import dev.responsesrelay.fixtures.ScriptedReply;
@@ -40,7 +41,7 @@ class CodexEndToEndTest {
 
     /**
      * Keeps failing scenarios short: Codex retries a broken stream once instead of five times, and
-     * never at the transport layer (CODEX-WIRE.md §2.3).
+     * never at the transport layer (docs/codex-wire.md §2.3).
      */
     private static final List<String> FEW_RETRIES = List.of(
             "-c", "model_providers.relay.stream_max_retries=1",
@@ -88,7 +89,7 @@ class CodexEndToEndTest {
         assertThat(chat.path("stream").asBoolean()).isTrue();
         List<String> roles = new ArrayList<>();
         chat.path("messages").forEach(message -> roles.add(message.path("role").asText()));
-        // Codex's developer messages (base prompt, permissions) become system (CODEX-WIRE.md §7 item 1).
+        // Codex's developer messages (base prompt, permissions) become system (docs/codex-wire.md §7 item 1).
         assertThat(roles).doesNotContain("developer").startsWith("system");
         assertThat(text(chat.path("messages").get(0)))
                 .startsWith("You are a coding agent working in the user's workspace through Codex CLI.");
@@ -254,8 +255,8 @@ class CodexEndToEndTest {
 
     @Test
     void upstreamContextOverflowIsReportedAsSuch() throws Exception {
-        Path overflow = sharedDir().resolve("data/dialects/openai-error-context-length-exceeded.json");
-        upstream.replyWhenQueueEmpty(ScriptedReply.jsonFile(400, overflow));
+        String overflow = Samples.text("dialects/openai-error-context-length-exceeded.json");
+        upstream.replyWhenQueueEmpty(ScriptedReply.json(400, overflow));
 
         CodexRun run = codex("Summarise everything");
 
@@ -263,13 +264,13 @@ class CodexEndToEndTest {
         assertThat(run.errors())
                 .as(run.transcript())
                 .anySatisfy(error -> assertThat(error).contains("ran out of room in the model's context window"));
-        // context_length_exceeded is fatal for Codex: no retry (CODEX-WIRE.md §2.3).
+        // context_length_exceeded is fatal for Codex: no retry (docs/codex-wire.md §2.3).
         assertThat(upstream.chatRequests()).hasSize(1);
     }
 
     @Test
     void rateLimitWithRetryAfterIsWaitedOutAndRetried() throws Exception {
-        // Synthetic 429, shaped after DIALECTS.md §0 (OpenAI rate_limit_exceeded) plus Retry-After.
+        // Synthetic 429, shaped after docs/dialects.md §0 (OpenAI rate_limit_exceeded) plus Retry-After.
         String rateLimited = "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
                 + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
         upstream.enqueue(
@@ -282,7 +283,7 @@ class CodexEndToEndTest {
         assertThat(run.exitCode()).as(run.transcript()).isZero();
         assertThat(run.agentMessages()).as(run.transcript()).containsExactly("Made it.");
         assertThat(upstream.chatRequests()).hasSize(2);
-        // Codex honours Retry-After only on an HTTP 429 (CODEX-WIRE.md §2.3): the relay passed it on.
+        // Codex honours Retry-After only on an HTTP 429 (docs/codex-wire.md §2.3): the relay passed it on.
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
@@ -327,11 +328,5 @@ class CodexEndToEndTest {
         StringBuilder text = new StringBuilder();
         content.forEach(part -> text.append(part.path("text").asText()));
         return text.toString();
-    }
-
-    private static Path sharedDir() {
-        String dir = System.getProperty("relay.shared.dir");
-        assertThat(dir).as("system property relay.shared.dir (set by surefire)").isNotNull();
-        return Path.of(dir);
     }
 }

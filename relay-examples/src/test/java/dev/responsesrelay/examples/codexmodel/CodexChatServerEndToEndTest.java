@@ -13,9 +13,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
 import dev.responsesrelay.examples.RelayServer;
 import dev.responsesrelay.examples.codex.CodexCli;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.responsesrelay.fixtures.Samples;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -108,7 +106,7 @@ class CodexChatServerEndToEndTest {
                         "90",
                         "--codex-config",
                         "model_provider=\"fake\"",
-                        // No retries: a failing fake upstream should fail the turn at once (CODEX-WIRE.md §2.3).
+                        // No retries: a failing fake upstream should fail the turn at once (docs/codex-wire.md §2.3).
                         "--codex-config",
                         "model_providers.fake={name=\"Fake\",base_url=\"" + upstream.baseUrl()
                                 + "\",wire_api=\"responses\",supports_websockets=false,"
@@ -121,11 +119,8 @@ class CodexChatServerEndToEndTest {
                 .build();
     }
 
-    private static String sharedSse(String name) throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        return Files.readString(Path.of(shared, "data", "codex-0.169.0", "sse", name), StandardCharsets.UTF_8);
+    /** Sample {@code codex-0.169.0/sse/<name>} (relay-fixtures): a Responses stream Codex 0.169 accepted. */
+    private static String sharedSse(String name) {
+        return Samples.text("codex-0.169.0/sse/" + name);
     }
 }

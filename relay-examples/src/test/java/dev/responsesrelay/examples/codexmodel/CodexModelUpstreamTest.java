@@ -11,9 +11,8 @@ import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.examples.codex.CodexCli;
+import dev.responsesrelay.fixtures.Samples;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +99,7 @@ class CodexModelUpstreamTest {
         CodexExecution execution = start(codex(upstream, Duration.ofSeconds(60)), HELLO_REQUEST, new Recorder());
         assertThat(execution.awaitFinished(Duration.ofSeconds(60))).isTrue();
 
-        // Codex tells the model its working directory in <environment_context> (CODEX-WIRE.md §1.3).
+        // Codex tells the model its working directory in <environment_context> (docs/codex-wire.md §1.3).
         Matcher cwd = Pattern.compile("<cwd>([^<]+)</cwd>")
                 .matcher(upstream.requestBodies().get(0));
         assertThat(cwd.find()).isTrue();
@@ -273,7 +272,7 @@ class CodexModelUpstreamTest {
                 .model("fake-model")
                 .environment("CODEX_HOME", codexHome.toString())
                 .configOverride("model_provider", "\"fake\"")
-                // No retries: a failing fake upstream should fail the turn at once (CODEX-WIRE.md §2.3).
+                // No retries: a failing fake upstream should fail the turn at once (docs/codex-wire.md §2.3).
                 .configOverride(
                         "model_providers.fake",
                         "{name=\"Fake\",base_url=\"" + upstream.baseUrl() + "\",wire_api=\"responses\","
@@ -289,12 +288,9 @@ class CodexModelUpstreamTest {
         return upstream;
     }
 
-    private static String sharedSse(String name) throws IOException {
-        String shared = System.getProperty("relay.shared.dir");
-        if (shared == null) {
-            throw new AssertionError("system property relay.shared.dir is not set (surefire sets it)");
-        }
-        return Files.readString(Path.of(shared, "data", "codex-0.169.0", "sse", name), StandardCharsets.UTF_8);
+    /** Sample {@code codex-0.169.0/sse/<name>} (relay-fixtures): a Responses stream Codex 0.169 accepted. */
+    private static String sharedSse(String name) {
+        return Samples.text("codex-0.169.0/sse/" + name);
     }
 
     /** Records events; wakes waiters on the terminal event. */

@@ -23,7 +23,7 @@ final class Streams {
     private Streams() {}
 
     /**
-     * Checks the Responses event contract Codex relies on (CODEX-WIRE.md §2) with the shared checker
+     * Checks the Responses event contract Codex relies on (docs/codex-wire.md §2) with the shared checker
      * of {@code relay-fixtures}, which lists every broken rule.
      */
     static void assertValid(List<SseEvent> events) {

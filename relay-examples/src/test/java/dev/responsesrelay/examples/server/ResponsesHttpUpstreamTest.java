@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class ResponsesHttpUpstreamTest {
     /**
-     * Synthetic, shaped after the Responses streaming events of CODEX-WIRE.md §2 (type in both the
+     * Synthetic, shaped after the Responses streaming events of docs/codex-wire.md §2 (type in both the
      * event name and the data); small enough to arrive in one read on loopback.
      */
     private static final String STREAM = """

@@ -91,7 +91,7 @@ public final class CompletionExchange implements RelayCall, Callback {
                                 UpstreamFailure.transport("the upstream's answer is larger than "
                                         + Bodies.MAX_JSON_BODY_BYTES + " bytes")))
                         // DeepSeek precedes non-streamed bodies with blank lines under load
-                        // (DIALECTS.md §1.2, rule 4).
+                        // (docs/dialects.md §1.2, rule 4).
                         : RelayResponse.success(
                                 translation.toResponseJson(body.text().strip()));
             }

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * feeds a {@link ResponsesStream}, handing the events to a {@link ResponsesListener}.
  *
  * <p>The core decoder is used rather than okhttp-sse because okhttp-sse follows the WHATWG
- * algorithm strictly and drops llama.cpp's {@code error: {json}} field (DIALECTS.md rule 3), which
+ * algorithm strictly and drops llama.cpp's {@code error: {json}} field (docs/dialects.md rule 3), which
  * would turn a reported error into a silent truncation.
  *
  * <p>Thread confinement: {@link #startAsync()} runs on the caller's thread and emits {@code
@@ -191,7 +191,7 @@ public final class StreamingExchange implements RelayCall, Callback {
             Batch batch = translate(upstreamEvents);
             if (n == -1) {
                 if (!stream.isTerminal()) {
-                    // EOF: the stream decides whether a finish reason was seen (DIALECTS.md rule 5).
+                    // EOF: the stream decides whether a finish reason was seen (docs/dialects.md rule 5).
                     batch.add(stream.onEnd());
                 }
                 deliver(batch.events(), true);
@@ -247,7 +247,7 @@ public final class StreamingExchange implements RelayCall, Callback {
 
     /**
      * A 2xx JSON body to a streaming request: an error object (LM Studio answers HTTP 200 with
-     * {@code {"error": …}}, DIALECTS.md rule 4/44), or a server that ignored {@code stream: true}.
+     * {@code {"error": …}}, docs/dialects.md rule 4/44), or a server that ignored {@code stream: true}.
      * It is fed to the stream as one data payload, which fails the response on an error object; any
      * other JSON fails it too, since a complete answer without a stream is not what was asked for.
      */

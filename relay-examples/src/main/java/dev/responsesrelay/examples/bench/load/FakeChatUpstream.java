@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Every stream has the shape of OpenAI's (openai-stream-basic-gomodel.sse in
- * /work/shared/data/dialects): a role chunk, content chunks whose text is {@code t<i> } (the client
+ * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects): a role chunk, content
+ * chunks whose text is {@code t<i> } (the client
  * reads {@code i} back for latency), a {@code finish_reason: stop} chunk, a usage chunk and {@code
  * [DONE]}. {@code GET /v1/models} lists one model, for the relay's start-up check.
  */
