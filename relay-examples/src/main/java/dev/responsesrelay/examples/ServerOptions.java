@@ -200,9 +200,10 @@ public final class ServerOptions {
                 codex-config writes Codex's configuration for this relay; its own options
                 (java -jar relay-server.jar codex-config --help): --upstream URL, --api-key KEY,
                 --port N, --model M, --context-window N, --provider NAME, --out DIR (a separate
-                CODEX_HOME).
-                codex exec runs read-only by default: pass --sandbox workspace-write (or
-                --full-auto) to let it write files in its working directory.
+                CODEX_HOME), --profile NAME (writes NAME.config.toml next to your config.toml,
+                which stays as it is; run codex --profile NAME).
+                codex exec runs read-only by default: pass --sandbox workspace-write (-s) to let
+                it write files in its working directory.
 
                 codex runs an agent on this machine, with the relay user's files (read-only
                 sandbox by default) and Codex login, for every request: the relay refuses to bind
