@@ -15,6 +15,7 @@ import dev.responsesrelay.examples.server.ClientKeys;
 import dev.responsesrelay.examples.server.CodexChatUpstream;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
 import dev.responsesrelay.examples.server.JsonErrorHandler;
+import dev.responsesrelay.examples.server.LocalAccessGuard;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
@@ -333,7 +334,7 @@ public final class RelayServer implements AutoCloseable {
                 OkHttpClient client,
                 ServerOptions options)
                 throws Exception {
-            server.setHandler(new GracefulHandler(handler) {
+            GracefulHandler graceful = new GracefulHandler(handler) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {
                     // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.
@@ -343,7 +344,10 @@ public final class RelayServer implements AutoCloseable {
                             Answers.relayError(
                                     503, "server_error", "server_is_shutting_down", "the relay is shutting down"));
                 }
-            });
+            };
+            // Issue 13 §1: one guard in front of every endpoint, WebSocket upgrades included.
+            server.setHandler(
+                    new LocalAccessGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), graceful));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
             server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams

@@ -48,6 +48,10 @@ public final class ServerOptions {
     private final @Nullable String upstreamCorrection;
     private final AccessLog.Format accessLog;
 
+    // Issue 13 (hardening): who may use a local relay.
+    private final List<String> allowedHosts;
+    private final List<String> allowedOrigins;
+
     private ServerOptions(Parser p) {
         this.host = p.host;
         this.port = p.port;
@@ -68,6 +72,9 @@ public final class ServerOptions {
         this.upstreamApi = p.resolvedApi();
         this.codex = new CodexSettings(
                 p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
+        // Issue 13 (hardening)
+        this.allowedHosts = List.copyOf(p.allowedHosts.effective());
+        this.allowedOrigins = List.copyOf(p.allowedOrigins.effective());
     }
 
     /**
@@ -195,6 +202,12 @@ public final class ServerOptions {
                                        route, model, status, upstream status, ms to first byte
                                        and in all, tokens; never content or keys
                                        [RELAY_ACCESS_LOG]
+                  --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
+                                       host name) when bound to a loopback address; repeatable
+                                       [RELAY_ALLOWED_HOSTS, comma-separated]
+                  --allowed-origin URL serve requests carrying Origin: URL (a web app or a desktop
+                                       app's web view you trust); every other Origin is refused
+                                       with 403; repeatable [RELAY_ALLOWED_ORIGINS, comma-separated]
                   --help               show this text
 
                 codex-config writes Codex's configuration for this relay; its own options
@@ -208,6 +221,12 @@ public final class ServerOptions {
                 codex runs an agent on this machine, with the relay user's files (read-only
                 sandbox by default) and Codex login, for every request: the relay refuses to bind
                 beyond localhost with it unless --require-key is given.
+
+                Web pages: bound to a loopback address (the default), the relay serves only
+                requests whose Host is localhost, 127.x.x.x or [::1] (or an --allowed-host), so a
+                site cannot reach it by rebinding its DNS name; on any address it refuses
+                requests and WebSocket upgrades that carry an Origin not given with
+                --allowed-origin. Codex, the SDKs and curl send no Origin.
 
                 Streams: the relay waits up to %d ms for the upstream's status line before it
                 answers. An upstream error within that window keeps its HTTP status (429 with
@@ -285,6 +304,21 @@ public final class ServerOptions {
         return keepAlive;
     }
 
+    // ---- Issue 13 (hardening): who may use a local relay.
+
+    /**
+     * Host names served besides loopback ones when the relay is bound to a loopback address (a
+     * reverse proxy's name); see {@link dev.responsesrelay.examples.server.LocalAccessGuard}.
+     */
+    public List<String> allowedHosts() {
+        return allowedHosts;
+    }
+
+    /** The {@code Origin}s whose requests are served; requests with any other Origin are refused. */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
@@ -337,6 +371,9 @@ public final class ServerOptions {
         List<String> codexConfig = new ArrayList<>();
 
         AccessLog.Format accessLog = AccessLog.Format.TEXT;
+        // Issue 13 (hardening)
+        final ListOption allowedHosts = new ListOption();
+        final ListOption allowedOrigins = new ListOption();
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -439,6 +476,9 @@ public final class ServerOptions {
                     codexConfig.add(value);
                 }
                 case ACCESS_LOG -> accessLog = AccessLog.Format.byName(value, source);
+                // Issue 13 (hardening)
+                case ALLOWED_HOST -> allowedHosts.add(value, source);
+                case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
             }
         }
 
@@ -503,6 +543,31 @@ public final class ServerOptions {
         }
     }
 
+    /**
+     * A repeatable option whose variable holds a comma-separated list: flags, when given, replace
+     * the variable's list as a whole (as {@code --require-key} does).
+     */
+    private static final class ListOption {
+        private final List<String> fromEnvironment = new ArrayList<>();
+        private final List<String> fromFlags = new ArrayList<>();
+
+        void add(String value, String source) {
+            List<String> target = source.startsWith("--") ? fromFlags : fromEnvironment;
+            for (String piece : value.split(",", -1)) {
+                if (!piece.isBlank()) {
+                    target.add(piece.strip());
+                }
+            }
+            if (source.startsWith("--") && value.isBlank()) {
+                throw new IllegalArgumentException(source + " needs a non-blank value");
+            }
+        }
+
+        List<String> effective() {
+            return fromFlags.isEmpty() ? fromEnvironment : fromFlags;
+        }
+    }
+
     /** The options, with their flag and environment variable. */
     private enum Flag {
         HOST("--host", "RELAY_HOST"),
@@ -522,7 +587,10 @@ public final class ServerOptions {
         CODEX_HOME("--codex-home", "RELAY_CODEX_HOME"),
         CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
         // Issue 17 (first hour) and 16 (operations): one line per request.
-        ACCESS_LOG("--access-log", "RELAY_ACCESS_LOG");
+        ACCESS_LOG("--access-log", "RELAY_ACCESS_LOG"),
+        // Issue 13 (hardening)
+        ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
+        ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS");
 
         final String flag;
         final String env;

@@ -79,6 +79,11 @@ final class NodeClients {
      * @throws AssertionError if the script does not finish within {@link #SCRIPT_TIMEOUT}
      */
     NodeRun run(String script, String scenario, String baseUrl, String apiKey) {
+        return run(script, scenario, baseUrl, apiKey, Map.of());
+    }
+
+    /** {@link #run(String, String, String, String)} with more environment variables for the script. */
+    NodeRun run(String script, String scenario, String baseUrl, String apiKey, Map<String, String> extraEnv) {
         try {
             Path scripts = dir.resolve("scripts");
             Files.createDirectories(scripts);
@@ -104,6 +109,7 @@ final class NodeClients {
                 env.put("OPENAI_BASE_URL", baseUrl);
                 env.put("OPENAI_API_KEY", apiKey);
                 env.put("OPENAI_AGENTS_DISABLE_TRACING", "1");
+                env.putAll(extraEnv);
                 Process process = builder.start();
                 process.getOutputStream().close();
                 if (!process.waitFor(SCRIPT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

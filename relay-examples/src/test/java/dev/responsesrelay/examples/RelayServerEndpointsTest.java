@@ -171,7 +171,7 @@ class RelayServerEndpointsTest {
         // answer from the Content-Length alone.
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/responses HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n"
+            out.write(("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                             + "Content-Length: " + (64 * 1024 * 1024 + 1) + "\r\n\r\n{\"model\":")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -188,7 +188,7 @@ class RelayServerEndpointsTest {
 
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write("GET /healthz HTTP/1.1\r\nHost: relay\r\nNo colon in this header\r\n\r\n"
+            out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon in this header\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String answer = readHttpAnswer(socket.getInputStream());

@@ -4,7 +4,7 @@
 // Tests: AgentsSdkEndToEndTest.
 import { Agent, run, tool } from '@openai/agents';
 import { z } from 'zod';
-import { MODEL, main } from './lib.mjs';
+import { MODEL, eachVariant, main } from './lib.mjs';
 
 const getWeather = tool({
   name: 'get_weather',
@@ -33,6 +33,22 @@ await main({
     }
     await result.completed;
     return { finalOutput: result.finalOutput, lastResponseId: result.lastResponseId, items: itemsOf(result), eventTypes };
+  },
+
+  // One streamed run per stream variant the test serves (IdleEventCandidatesTest).
+  async idle() {
+    const plain = new Agent({ name: 'Assistant', instructions: 'Answer briefly.', model: MODEL });
+    return eachVariant(async (prompt) => {
+      const result = await run(plain, prompt, { stream: true });
+      for await (const event of result) {
+        // drain
+      }
+      await result.completed;
+      if (result.error) {
+        throw result.error;
+      }
+      return { text: result.finalOutput };
+    });
   },
 
   // Turn 2 continues turn 1 through the server's state.

@@ -5,7 +5,7 @@
 import { openai } from '@ai-sdk/openai';
 import { ToolLoopAgent, generateText, streamText, tool } from 'ai';
 import { z } from 'zod';
-import { MODEL, main } from './lib.mjs';
+import { MODEL, eachVariant, main } from './lib.mjs';
 
 const tools = {
   get_weather: tool({
@@ -39,6 +39,26 @@ await main({
       partTypes.push(part.type);
     }
     return { text: await result.text, partTypes, steps: stepsOf({ steps: await result.steps }) };
+  },
+
+  // One streamText per stream variant the test serves (IdleEventCandidatesTest). streamText does
+  // not throw on a stream error: it reports an `error` part, so those are collected too.
+  async idle() {
+    return eachVariant(async (prompt) => {
+      const result = streamText({ model: openai(MODEL), prompt, onError: () => {} });
+      const partTypes = [];
+      const errors = [];
+      for await (const part of result.fullStream) {
+        partTypes.push(part.type);
+        if (part.type === 'error') {
+          errors.push(String(part.error?.message ?? part.error));
+        }
+      }
+      if (errors.length) {
+        throw new Error(`stream error part(s): ${errors.join('; ')}`);
+      }
+      return { text: await result.text, finishReason: await result.finishReason, partTypes };
+    });
   },
 
   // The default multi-step loop, non-streamed: a tool call, the tool run, the answer.

@@ -4,7 +4,7 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { MODEL, main } from './lib.mjs';
+import { MODEL, eachVariant, main } from './lib.mjs';
 
 const model = new ChatOpenAI({ model: MODEL, useResponsesApi: true });
 
@@ -28,6 +28,17 @@ await main({
       chunks++;
     }
     return { text, chunks };
+  },
+
+  // One stream per stream variant the test serves (IdleEventCandidatesTest).
+  async idle() {
+    return eachVariant(async (prompt) => {
+      let text = '';
+      for await (const chunk of await model.stream(prompt)) {
+        text += chunk.text;
+      }
+      return { text };
+    });
   },
 
   // The loop an app writes by hand: the call, the tool run, the whole history sent back.

@@ -61,3 +61,21 @@ export function describe(error) {
 function print(value) {
   process.stdout.write(JSON.stringify(value) + '\n');
 }
+
+/**
+ * Runs `attempt(prompt)` once per stream variant the test serves (IdleEventCandidatesTest): the
+ * prompt names the variant, so the server picks the stream by what it reads, not by arrival order
+ * (a client's retry cannot shift the variants). Each outcome is {ok, value} or {ok:false, error}.
+ */
+export async function eachVariant(attempt) {
+  const count = Number(process.env.RELAY_TEST_VARIANTS ?? '0');
+  const outcomes = [];
+  for (let variant = 0; variant < count; variant++) {
+    try {
+      outcomes.push({ variant, ok: true, value: await attempt(`variant ${variant}`) });
+    } catch (error) {
+      outcomes.push({ variant, ok: false, error: describe(error) });
+    }
+  }
+  return outcomes;
+}

@@ -1,7 +1,7 @@
 // openai-node (npm `openai`) against the relay, with the client's defaults: `new OpenAI()` reads
 // OPENAI_BASE_URL and OPENAI_API_KEY. Scenarios are named in the tests (OpenAiNodeEndToEndTest).
 import OpenAI from 'openai';
-import { MODEL, main } from './lib.mjs';
+import { MODEL, eachVariant, main } from './lib.mjs';
 
 const client = new OpenAI();
 
@@ -47,6 +47,19 @@ await main({
       }
     }
     return { eventTypes, deltas, final: summary(await stream.finalResponse()) };
+  },
+
+  // One streamed answer per stream variant the test serves (IdleEventCandidatesTest).
+  async idle() {
+    return eachVariant(async (prompt) => {
+      const stream = client.responses.stream({ model: MODEL, input: prompt });
+      const eventTypes = [];
+      for await (const event of stream) {
+        eventTypes.push(event.type);
+      }
+      const final = await stream.finalResponse();
+      return { eventTypes, text: final.output_text, status: final.status, output_types: final.output.map((item) => item.type) };
+    });
   },
 
   // A function call, run by the script, and its output sent back with the whole history.
