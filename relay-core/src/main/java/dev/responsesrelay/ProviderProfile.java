@@ -124,6 +124,7 @@ public final class ProviderProfile {
 
     /** OpenAI's own Chat Completions API (docs/dialects.md §0). */
     public static final ProviderProfile OPENAI = builder("openai")
+            .replayReasoningAsReceived(false)
             .developerRole(true)
             .tokenLimitField("max_completion_tokens")
             .toolStrict(true)
@@ -164,6 +165,7 @@ public final class ProviderProfile {
 
     /** Alibaba Qwen on DashScope compatible-mode (§1.4). */
     public static final ProviderProfile QWEN = builder("qwen")
+            .replayReasoningAsReceived(false)
             .thinkTagsInContent(false)
             .reasoningControl(ReasoningControl.ENABLE_THINKING)
             // "parameter.enable_thinking must be set to false for non-streaming calls".
@@ -172,6 +174,7 @@ public final class ProviderProfile {
 
     /** Mistral La Plateforme (§1.5): strict schema, 9-character ids, role order. */
     public static final ProviderProfile MISTRAL = builder("mistral")
+            .replayReasoningAsReceived(false)
             .thinkTagsInContent(false)
             .streamOptions(false)
             .reasoningControl(ReasoningControl.NONE)
@@ -201,11 +204,14 @@ public final class ProviderProfile {
             .build();
 
     /** Groq (§1.6). */
-    public static final ProviderProfile GROQ =
-            builder("groq").reasoningControl(ReasoningControl.GROQ).build();
+    public static final ProviderProfile GROQ = builder("groq")
+            .reasoningControl(ReasoningControl.GROQ)
+            .replayReasoningAsReceived(false)
+            .build();
 
     /** xAI Grok (§1.7). */
     public static final ProviderProfile XAI = builder("xai")
+            .replayReasoningAsReceived(false)
             .thinkTagsInContent(false)
             .reasoningControl(ReasoningControl.XAI)
             .build();
@@ -219,21 +225,27 @@ public final class ProviderProfile {
             .build();
 
     /** Together AI (§1.9). */
-    public static final ProviderProfile TOGETHER =
-            builder("together").reasoningControl(ReasoningControl.TOGETHER).build();
+    public static final ProviderProfile TOGETHER = builder("together")
+            .reasoningControl(ReasoningControl.TOGETHER)
+            .replayReasoningAsReceived(false)
+            .build();
 
     /** Fireworks AI (§1.10): "Requests with max_tokens > 4096 must have stream=true". */
-    public static final ProviderProfile FIREWORKS =
-            builder("fireworks").alwaysStream(true).build();
+    public static final ProviderProfile FIREWORKS = builder("fireworks")
+            .alwaysStream(true)
+            .replayReasoningAsReceived(false)
+            .build();
 
     /** Google Gemini's OpenAI-compatible endpoint (§1.11): thought signatures ride along. */
     public static final ProviderProfile GEMINI = builder("gemini")
+            .replayReasoningAsReceived(false)
             .reasoningControl(ReasoningControl.GEMINI)
             .thoughtSignatures(true)
             .build();
 
     /** Anthropic's OpenAI SDK compatibility endpoint (§1.12). */
     public static final ProviderProfile ANTHROPIC = builder("anthropic")
+            .replayReasoningAsReceived(false)
             .thinkTagsInContent(false)
             .reasoningControl(ReasoningControl.NONE)
             // Tool-use ids must match ^[a-zA-Z0-9_-]+$.
@@ -328,6 +340,7 @@ public final class ProviderProfile {
     private final ReasoningControl reasoningControl;
     private final @Nullable String reasoningReplayField;
     private final boolean reasoningOnToolCalls;
+    private final boolean replayReasoningAsReceived;
     private final boolean thoughtSignatures;
     private final ToolCallIdRule toolCallIds;
     private final ToolChoiceSupport toolChoice;
@@ -352,6 +365,7 @@ public final class ProviderProfile {
         this.reasoningControl = b.reasoningControl;
         this.reasoningReplayField = b.reasoningReplayField;
         this.reasoningOnToolCalls = b.reasoningOnToolCalls;
+        this.replayReasoningAsReceived = b.replayReasoningAsReceived;
         this.thoughtSignatures = b.thoughtSignatures;
         this.toolCallIds = b.toolCallIds;
         this.toolChoice = b.toolChoice;
@@ -392,6 +406,7 @@ public final class ProviderProfile {
         b.reasoningControl = reasoningControl;
         b.reasoningReplayField = reasoningReplayField;
         b.reasoningOnToolCalls = reasoningOnToolCalls;
+        b.replayReasoningAsReceived = replayReasoningAsReceived;
         b.thoughtSignatures = thoughtSignatures;
         b.toolCallIds = toolCallIds;
         b.toolChoice = toolChoice;
@@ -513,6 +528,19 @@ public final class ProviderProfile {
     }
 
     /**
+     * Whether, when this profile names no {@link #reasoningReplayField()}, a turn's reasoning goes
+     * back in the field the upstream itself streamed it in ({@code reasoning_content}, {@code
+     * reasoning}, or {@code reasoning_details} for a profile of the name that produced them), as
+     * the relay's reasoning envelope records it. On by default and for {@link #GENERIC}: an unknown
+     * DeepSeek-style server (a gateway, a self-hosted model) refuses turn 2 of a tool loop without
+     * its {@code reasoning_content}, and a server that sent a field reads it back. Off for the
+     * built-in hosted providers that send no reasoning back or refuse it (docs/PROVIDERS.md).
+     */
+    public boolean replayReasoningAsReceived() {
+        return replayReasoningAsReceived;
+    }
+
+    /**
      * Whether tool calls carry Gemini thought signatures ({@code
      * extra_content.google.thought_signature}) that must be replayed (docs/dialects.md rules 20, 25).
      */
@@ -603,6 +631,53 @@ public final class ProviderProfile {
         return "ProviderProfile{" + name + "}";
     }
 
+    /**
+     * Profiles are values: two built separately with the same settings are equal (a server that
+     * reads its configuration twice, OkHttpRelay comparing its translator's profile with its
+     * upstream's). Patterns compare by their source and flags.
+     */
+    @Override
+    public boolean equals(@Nullable Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof ProviderProfile o)) {
+            return false;
+        }
+        return name.equals(o.name)
+                && developerRole == o.developerRole
+                && tokenLimitField.equals(o.tokenLimitField)
+                && streamOptions == o.streamOptions
+                && alwaysStream == o.alwaysStream
+                && toolStrict == o.toolStrict
+                && thinkTagsInContent == o.thinkTagsInContent
+                && reasoningControl == o.reasoningControl
+                && Objects.equals(reasoningReplayField, o.reasoningReplayField)
+                && reasoningOnToolCalls == o.reasoningOnToolCalls
+                && replayReasoningAsReceived == o.replayReasoningAsReceived
+                && thoughtSignatures == o.thoughtSignatures
+                && toolCallIds == o.toolCallIds
+                && toolChoice == o.toolChoice
+                && imageInput == o.imageInput
+                && mergeSystemMessages == o.mergeSystemMessages
+                && assistantBetweenToolAndUser == o.assistantBetweenToolAndUser
+                && Objects.equals(patternKey(fixedSamplingModels), patternKey(o.fixedSamplingModels))
+                && Objects.equals(maxTemperature, o.maxTemperature)
+                && keepUserIdentifiers == o.keepUserIdentifiers
+                && allowedFields.equals(o.allowedFields)
+                && dropFields.equals(o.dropFields)
+                && Objects.equals(extraBodyJson, o.extraBodyJson);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, reasoningControl, reasoningReplayField, toolCallIds, patternKey(fixedSamplingModels));
+    }
+
+    private static @Nullable String patternKey(@Nullable Pattern pattern) {
+        return pattern == null ? null : pattern.flags() + "/" + pattern.pattern();
+    }
+
     /** Builds a {@link ProviderProfile}. Every setter overrides one field; see its accessor. */
     public static final class Builder {
         private final String name;
@@ -615,6 +690,7 @@ public final class ProviderProfile {
         private ReasoningControl reasoningControl = ReasoningControl.REASONING_EFFORT;
         private @Nullable String reasoningReplayField;
         private boolean reasoningOnToolCalls = false;
+        private boolean replayReasoningAsReceived = true;
         private boolean thoughtSignatures = false;
         private ToolCallIdRule toolCallIds = ToolCallIdRule.VERBATIM;
         private ToolChoiceSupport toolChoice = ToolChoiceSupport.FULL;
@@ -693,6 +769,12 @@ public final class ProviderProfile {
                 throw new IllegalArgumentException("reasoningReplayField must not be blank");
             }
             this.reasoningReplayField = reasoningReplayField;
+            return this;
+        }
+
+        /** See {@link ProviderProfile#replayReasoningAsReceived()}. */
+        public Builder replayReasoningAsReceived(boolean replayReasoningAsReceived) {
+            this.replayReasoningAsReceived = replayReasoningAsReceived;
             return this;
         }
 

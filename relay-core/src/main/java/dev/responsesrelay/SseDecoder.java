@@ -69,6 +69,28 @@ public final class SseDecoder {
      */
     private char pendingHighSurrogate;
 
+    /**
+     * A line or event grew beyond the decoder's size limit: the upstream sent more than the caller
+     * agreed to hold in memory. Its own type, so that a caller can tell it from misuse ({@link
+     * #feed} after {@link #finish()}), which is a plain {@link IllegalStateException}; it extends
+     * that type so that code written against the earlier contract still catches it.
+     */
+    public static final class EventTooLargeException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        private final int maxEventBytes;
+
+        EventTooLargeException(String message, int maxEventBytes) {
+            super(message);
+            this.maxEventBytes = maxEventBytes;
+        }
+
+        /** The limit that was exceeded, in bytes. */
+        public int maxEventBytes() {
+            return maxEventBytes;
+        }
+    }
+
     private SseDecoder(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
         this.line = new byte[Math.min(INITIAL_LINE_BYTES, maxEventBytes)];
@@ -120,8 +142,8 @@ public final class SseDecoder {
     /**
      * Feeds {@code length} bytes from {@code offset} and returns the events they complete.
      *
-     * @throws IllegalStateException if a line or event grows beyond the size limit, or after {@link
-     *     #finish()}
+     * @throws EventTooLargeException if a line or event grows beyond the size limit
+     * @throws IllegalStateException after {@link #finish()}
      */
     public List<SseEvent> feed(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
@@ -222,7 +244,7 @@ public final class SseDecoder {
 
     private void checkLineLength(long length) {
         if (length > maxEventBytes) {
-            throw new IllegalStateException("SSE line longer than " + maxEventBytes + " bytes");
+            throw new EventTooLargeException("SSE line longer than " + maxEventBytes + " bytes", maxEventBytes);
         }
     }
 
@@ -278,7 +300,7 @@ public final class SseDecoder {
         // Counted in UTF-8 bytes, as the limit is documented, not in chars.
         dataBytes += (hasData ? 1 : 0) + valueBytes;
         if (dataBytes > maxEventBytes) {
-            throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
+            throw new EventTooLargeException("SSE event larger than " + maxEventBytes + " bytes", maxEventBytes);
         }
         byte[] first = firstData;
         if (first == null) {

@@ -234,7 +234,9 @@ final class SseDecoderTest {
         SseDecoder decoder = SseDecoder.create();
         decoder.finish();
 
-        assertThatThrownBy(() -> decoder.feed("data: a\n\n")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> decoder.feed("data: a\n\n"))
+                .isInstanceOf(IllegalStateException.class)
+                .isNotInstanceOf(SseDecoder.EventTooLargeException.class);
     }
 
     // Size limit
@@ -252,7 +254,7 @@ final class SseDecoderTest {
         SseDecoder decoder = SseDecoder.create(16);
 
         assertThatThrownBy(() -> decoder.feed("event: " + "x".repeat(30) + "\n"))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(SseDecoder.EventTooLargeException.class)
                 .hasMessageContaining("16");
     }
 
@@ -261,7 +263,7 @@ final class SseDecoderTest {
         SseDecoder decoder = SseDecoder.create(64);
 
         assertThatThrownBy(() -> decoder.feed("data: " + "x".repeat(40) + "\ndata: " + "y".repeat(40) + "\n"))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(SseDecoder.EventTooLargeException.class);
     }
 
     @Test
@@ -271,7 +273,7 @@ final class SseDecoderTest {
         String twentyTwoByteChars = "é".repeat(20);
 
         assertThatThrownBy(() -> decoder.feed("data: " + twentyTwoByteChars + "\ndata: " + twentyTwoByteChars + "\n"))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(SseDecoder.EventTooLargeException.class);
     }
 
     @Test

@@ -410,6 +410,9 @@ final class MessageAssembler {
      */
     private void attachReasoning(ObjectNode assistant, List<TurnReasoning> reasoning, boolean hasCalls) {
         String field = profile.reasoningReplayField().orElse(null);
+        if (field == null && profile.replayReasoningAsReceived()) {
+            field = fieldAsReceived(reasoning);
+        }
         if (field == null) {
             return;
         }
@@ -443,6 +446,23 @@ final class MessageAssembler {
             // history lost the reasoning, a blank one is accepted (LiteLLM's documented workaround).
             assistant.put(field, " ");
         }
+    }
+
+    /**
+     * Issue 13 §4: a profile that does not know its upstream's replay field (the generic one, for
+     * a host the relay does not recognise) sends the reasoning back in the field the upstream
+     * streamed it in, as the turn's envelope recorded it; DeepSeek-style servers refuse a tool-call
+     * turn without it. Null when no envelope of the turn says, for example reasoning that came in
+     * {@code <think>} tags or from another relay.
+     */
+    private static @Nullable String fieldAsReceived(List<TurnReasoning> reasoning) {
+        for (TurnReasoning r : reasoning) {
+            ReasoningEnvelope envelope = r.envelope();
+            if (envelope != null && envelope.sourceField() != null) {
+                return envelope.sourceField();
+            }
+        }
+        return null;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,12 +40,31 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code rd}: OpenRouter's {@code reasoning_details} entries, merged by index as streamed;
  *       left out beyond {@value #MAX_DETAILS_CHARS} characters of JSON.
  *   <li>{@code sig}: Gemini thought signatures by {@code call_id}.
+ *   <li>{@code f}: the Chat field the upstream streamed the reasoning in ({@code
+ *       reasoning_content}, {@code reasoning} or {@code reasoning_details}), for profiles that
+ *       replay reasoning where it came from ({@link
+ *       dev.responsesrelay.ProviderProfile#replayReasoningAsReceived()}). Only these three names
+ *       are read back: the envelope comes from the client, and must not choose an arbitrary
+ *       field of the upstream message.
  * </ul>
  *
  * <p>Blobs without the prefix (a real OpenAI {@code gAAAA…}) are not ours and pass untouched.
  */
 public record ReasoningEnvelope(
-        String provider, @Nullable String reasoningText, ArrayNode details, Map<String, String> signatures) {
+        String provider,
+        @Nullable String reasoningText,
+        ArrayNode details,
+        Map<String, String> signatures,
+        @Nullable String sourceField) {
+
+    /** The Chat fields reasoning is streamed in and replayed to, as {@code f} may name them. */
+    public static final Set<String> SOURCE_FIELDS = Set.of("reasoning_content", "reasoning", "reasoning_details");
+
+    /** An envelope that does not say which field its reasoning came in. */
+    public ReasoningEnvelope(
+            String provider, @Nullable String reasoningText, ArrayNode details, Map<String, String> signatures) {
+        this(provider, reasoningText, details, signatures, null);
+    }
 
     /** Marks a blob as ours, and its format version. */
     public static final String PREFIX = "rrelay1:";
@@ -96,6 +116,9 @@ public record ReasoningEnvelope(
                     g.writeFieldName("rd");
                     g.writeRawValue(json);
                 }
+            }
+            if (sourceField != null) {
+                g.writeStringField("f", sourceField);
             }
             if (!signatures.isEmpty()) {
                 g.writeObjectFieldStart("sig");
@@ -167,8 +190,20 @@ public record ReasoningEnvelope(
                 signatures.put(e.getKey(), e.getValue().textValue());
             }
         }
+        JsonNode field = root.get("f");
+        String sourceField = null;
+        if (field != null && !field.isNull()) {
+            if (!field.isTextual() || !SOURCE_FIELDS.contains(field.textValue())) {
+                throw new MalformedEnvelopeException("relay envelope f names no reasoning field");
+            }
+            sourceField = field.textValue();
+        }
         return new ReasoningEnvelope(
-                provider.textValue(), text == null || text.isNull() ? null : text.textValue(), details, signatures);
+                provider.textValue(),
+                text == null || text.isNull() ? null : text.textValue(),
+                details,
+                signatures,
+                sourceField);
     }
 
     /** For tests and logs: the JSON inside a blob of ours. */

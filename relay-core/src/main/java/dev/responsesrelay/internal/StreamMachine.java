@@ -90,6 +90,13 @@ public final class StreamMachine implements ResponsesStream {
     private @Nullable String finishReason;
     private boolean usageOnlyChunkSeen;
     private boolean reasoningSeparated;
+
+    /**
+     * The Chat field the upstream streamed its reasoning in, recorded in the envelope so that a
+     * profile that replays reasoning as received can send it back there (issue 13 §4).
+     */
+    private @Nullable String reasoningSourceField;
+
     private boolean thinkTagsReported;
     private boolean usageElsewhereReported;
     private boolean contentBlocksReported;
@@ -300,7 +307,14 @@ public final class StreamMachine implements ResponsesStream {
     }
 
     private void failOnErrorChunk(String data) {
-        if (rescueFailedGeneration(data)) {
+        try {
+            if (rescueFailedGeneration(data)) {
+                return;
+            }
+        } catch (UpstreamProtocolException e) {
+            // The rescued calls go through the same rules as streamed ones (UNKNOWN_TOOL...), but
+            // outside step()'s guard: a refusal must still end the response (issue 13 §6).
+            fail(protocolError(e.getMessage()));
             return;
         }
         // A 200 stream that carries an error object (OpenAI, Groq tool_use_failed, vLLM, SGLang,
@@ -383,8 +397,28 @@ public final class StreamMachine implements ResponsesStream {
         }
         // The provider separates reasoning itself, so <think> in its content is text (rule 14).
         reasoningSeparated = true;
+        if (reasoningSourceField == null) {
+            reasoningSourceField = reasoningSourceField(choice);
+        }
         flushThinkTags();
         appendReasoning(text, choice.reasoningDetails());
+    }
+
+    /**
+     * The field one delta's reasoning came in, or null when it came in none that can be replayed
+     * (Mistral's thinking blocks, {@code thinking}). {@code reasoning_details} first: a server that
+     * sends both it and a text field (OpenRouter) keeps more in the structured array.
+     */
+    private static @Nullable String reasoningSourceField(Choice choice) {
+        if (!choice.reasoningDetails().isEmpty()) {
+            return "reasoning_details";
+        }
+        String content = choice.reasoningContent();
+        if (content != null && !content.isEmpty()) {
+            return "reasoning_content";
+        }
+        String reasoning = choice.reasoning();
+        return reasoning != null && !reasoning.isEmpty() ? "reasoning" : null;
     }
 
     /**
@@ -809,7 +843,8 @@ public final class StreamMachine implements ResponsesStream {
                 context.provider().name(),
                 reasoning.text.toString(),
                 reasoning.details.toArray(),
-                reasoning.signatures);
+                reasoning.signatures,
+                reasoningSourceField);
         return envelope.isEmpty() ? null : envelope.encode();
     }
 

@@ -307,7 +307,8 @@ class ReasoningRoundTripTest {
         String envelope = items.get(0).path("encrypted_content").asText();
         assertThat(envelope.length()).isLessThan(200);
         assertThat(ReasoningEnvelope.decode(envelope))
-                .isEqualTo(new ReasoningEnvelope("deepseek", null, Json.MAPPER.createArrayNode(), Map.of()));
+                .isEqualTo(new ReasoningEnvelope(
+                        "deepseek", null, Json.MAPPER.createArrayNode(), Map.of(), "reasoning_content"));
 
         JsonNode chat = chat(translator(ProviderProfile.DEEPSEEK)
                 .translate(nextTurn(turnOne, items, "ok").toString()));

@@ -187,6 +187,25 @@ class StreamMachineIdAndMarkupRepairsTest {
     }
 
     @Test
+    void aRescuedCallTheRulesRefuseFailsTheResponseInsteadOfEscaping() {
+        // Issue 13 §6: the rescue runs from the error-chunk path, outside step()'s guard; a call of
+        // an undeclared function with UNKNOWN_TOOL off used to throw out of onData, leaving the
+        // client without a terminal event.
+        String undeclared = GROQ_TOOL_USE_FAILED.replace("exec_command", "not_declared");
+        Translation translation = translator(ProviderProfile.GROQ)
+                .enableHealing(HealingRule.LEAKED_TOOL_MARKUP)
+                .disableHealing(HealingRule.UNKNOWN_TOOL)
+                .build()
+                .translate(codexLikeRequest("m", "go").toString());
+
+        List<SseEvent> events = stream(translation, Chunks.role(), undeclared);
+
+        SseEvent last = events.get(events.size() - 1);
+        assertThat(last.event()).isEqualTo(EventTypes.FAILED);
+        assertThat(last.data()).contains("not_declared", "UNKNOWN_TOOL");
+    }
+
+    @Test
     void disablingWinsOverEnabling() {
         Translation translation = translator(ProviderProfile.VLLM)
                 .enableHealing(HealingRule.LEAKED_TOOL_MARKUP)

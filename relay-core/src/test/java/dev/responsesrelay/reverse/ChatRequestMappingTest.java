@@ -334,6 +334,15 @@ class ChatRequestMappingTest {
     }
 
     @Test
+    void contentAfterTheJsonValueIsRefusedLikeTheForwardMapperDoes() {
+        // Issue 13 §6: Jackson's readTree stops after the first value, so the rest was ignored.
+        InvalidRequestException e =
+                refused("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} {\"x\":1}");
+
+        assertThat(e.getMessage()).contains("content after the JSON value");
+    }
+
+    @Test
     void malformedBodiesAreRefused() {
         assertThat(refused("{\"model\":").path()).isNull();
         assertThat(refused("[1,2]").path()).isNull();

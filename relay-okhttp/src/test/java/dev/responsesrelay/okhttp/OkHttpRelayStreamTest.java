@@ -379,6 +379,34 @@ class OkHttpRelayStreamTest {
     }
 
     @Test
+    void noEventsAfterCancelReturnsEvenForBytesAlreadyRead() throws Exception {
+        // Issue 13 §6: the read loop checked for cancellation only right after each read, so the
+        // events of bytes read before cancel() still went out after it returned.
+        TrickleBody body = new TrickleBody(TEXT_CHUNK, 10_000, Duration.ofMillis(50));
+        server.enqueue(new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream")
+                .body(body)
+                .build());
+        OkHttpRelay relay = relay(Duration.ofSeconds(10));
+        RecordingListener listener = new RecordingListener();
+        List<String> callbacksAtCancel = new java.util.ArrayList<>();
+        listener.onBytesHook = call -> {
+            if (!call.isCanceled()) {
+                call.cancel();
+                callbacksAtCancel.addAll(listener.callbacks);
+            }
+        };
+
+        relay.stream(relay.translator().translate(Samples.codexPlainRequest()), listener);
+        listener.awaitClosed();
+
+        assertThat(callbacksAtCancel).isNotEmpty();
+        assertThat(listener.callbacks.subList(callbacksAtCancel.size(), listener.callbacks.size()))
+                .as("callbacks after cancel() returned; all: %s", listener.callbacks)
+                .containsExactly("closed");
+    }
+
+    @Test
     void listenerThatThrowsCancelsTheUpstream() throws Exception {
         TrickleBody body = new TrickleBody(TEXT_CHUNK, 10_000, Duration.ofMillis(50));
         server.enqueue(new MockResponse.Builder()

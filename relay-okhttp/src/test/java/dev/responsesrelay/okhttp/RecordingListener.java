@@ -29,6 +29,8 @@ final class RecordingListener extends ResponsesListener {
     volatile @Nullable Thread firstEventsThread;
     /** Runs on every onEvents call after recording; may throw or cancel. */
     volatile Consumer<List<SseEvent>> onEventsHook = events -> {};
+    /** Runs on every onUpstreamBytes call after recording; may cancel the call. */
+    volatile Consumer<RelayCall> onBytesHook = call -> {};
 
     @Override
     public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
@@ -44,6 +46,7 @@ final class RecordingListener extends ResponsesListener {
             bytes.get(copy);
             upstreamBytes.write(copy, 0, copy.length);
         }
+        onBytesHook.accept(call);
     }
 
     @Override

@@ -120,6 +120,31 @@ class UpstreamTest {
     }
 
     @Test
+    void translatorWithAnEqualProfileBuiltSeparatelyIsAccepted() {
+        // Issue 13 §6: profiles were compared by identity, so a profile read twice from the same
+        // configuration (two toBuilder().build() calls) was refused as another provider's.
+        ProviderProfile forUpstream = ProviderProfile.DEEPSEEK.toBuilder().build();
+        ProviderProfile forTranslator = ProviderProfile.DEEPSEEK.toBuilder().build();
+        Upstream upstream =
+                Upstream.builder("http://x.invalid/v1").provider(forUpstream).build();
+
+        OkHttpRelay relay = OkHttpRelay.builder(client, upstream)
+                .translator(dev.responsesrelay.ResponsesTranslator.builder()
+                        .provider(forTranslator)
+                        .build())
+                .build();
+
+        assertThat(relay.translator().provider()).isEqualTo(forUpstream);
+        assertThatThrownBy(() -> OkHttpRelay.builder(client, upstream)
+                        .translator(dev.responsesrelay.ResponsesTranslator.builder()
+                                .provider(forUpstream.toBuilder()
+                                        .reasoningReplayField(null)
+                                        .build())
+                                .build()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void baseUrlMustBeHttp() {
         assertThatThrownBy(() -> Upstream.builder("ftp://x.invalid/v1")).isInstanceOf(IllegalArgumentException.class);
     }

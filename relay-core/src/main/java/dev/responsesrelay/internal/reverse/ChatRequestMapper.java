@@ -1,5 +1,6 @@
 package dev.responsesrelay.internal.reverse;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -225,8 +226,12 @@ public final class ChatRequestMapper {
 
     private static JsonNode parse(byte[] body) {
         JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
+        try (JsonParser parser = Json.FACTORY.createParser(body)) {
+            root = Json.MAPPER.readTree(parser);
+            // readTree stops after the first value; the forward mapper refuses what follows it too.
+            if (root != null && parser.nextToken() != null) {
+                throw new InvalidRequestException("request body has content after the JSON value", null);
+            }
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage(), null, e);
         } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -44,6 +45,12 @@ public final class StreamingExchange implements RelayCall, Callback {
     private final ResponsesListener listener;
     private final Duration idleTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Held while the listener is called, so that {@link #cancel()} can wait for a call in progress
+     * on the reading thread: {@link RelayCall#cancel()} promises no events once it returns.
+     */
+    private final ReentrantLock delivering = new ReentrantLock();
 
     /** Whether any event beyond start()'s went out; after that an HTTP status can't be sent. */
     private boolean sentBeyondStart;
@@ -82,6 +89,22 @@ public final class StreamingExchange implements RelayCall, Callback {
     @Override
     public void cancel() {
         call.cancel();
+        // Every listener call checks the flag under this lock first, so once a call in progress on
+        // the reading thread has returned, nothing more reaches the listener. From inside a
+        // listener callback (same thread, lock held) there is nothing to wait for.
+        if (!delivering.isHeldByCurrentThread()) {
+            awaitDeliveryInProgress();
+        }
+    }
+
+    /** Returns once no listener call is running on another thread. */
+    private void awaitDeliveryInProgress() {
+        delivering.lock();
+        try {
+            // Nothing to do: holding the lock once is the wait.
+        } finally {
+            delivering.unlock();
+        }
     }
 
     @Override
@@ -181,7 +204,7 @@ public final class StreamingExchange implements RelayCall, Callback {
                 // At EOF the decoder still holds a last line without a line break, which can be the
                 // one that takes an event past the size limit.
                 upstreamEvents = n == -1 ? decoder.finish() : decoder.feed(buffer, 0, n);
-            } catch (IllegalStateException tooLarge) {
+            } catch (SseDecoder.EventTooLargeException tooLarge) {
                 fail(UpstreamFailure.transport(
                         "the upstream sent an SSE event too large to handle: " + tooLarge.getMessage()));
                 return;
@@ -315,13 +338,19 @@ public final class StreamingExchange implements RelayCall, Callback {
     }
 
     private void invokeListener(Runnable callback) {
+        delivering.lock();
         try {
+            if (call.isCanceled()) {
+                return; // cancel() promised no more events; the read loop stops at its next read
+            }
             callback.run();
         } catch (RuntimeException | Error e) {
             // The listener's own failure (typically: its client went away). Stop the upstream at
             // once: every token it streams from now on would be billed and thrown away.
             call.cancel();
             throw new ListenerFailed(e);
+        } finally {
+            delivering.unlock();
         }
     }
 
