@@ -47,7 +47,13 @@ public final class Translation {
         return request.model();
     }
 
-    /** Things the mapper dropped or changed on purpose (for example a hosted tool with no Chat form). */
+    /**
+     * Things the mapper dropped or changed on purpose (for example a hosted tool with no Chat form),
+     * one line each, ready to log: each names the JSON path and the type, tool name or field it is
+     * about, never message content, tool input or keys. Items whose loss would change what the model
+     * sees of the conversation are never among them: those are refused with an {@link
+     * InvalidRequestException} instead (issue 13 §5).
+     */
     public List<String> warnings() {
         return request.warnings();
     }

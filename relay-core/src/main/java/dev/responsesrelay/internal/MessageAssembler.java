@@ -53,25 +53,43 @@ import org.jspecify.annotations.Nullable;
  */
 final class MessageAssembler {
     /**
-     * Items for hosted tools or server-side state that Codex may replay but that have no Chat form.
-     * Dropping them loses only context the upstream model could not have produced anyway.
+     * Items of tools that OpenAI runs on its servers (hosted tools), which Codex may replay but which
+     * have no Chat form. Dropping them, with a warning, loses only context the upstream model could
+     * not have produced anyway.
      */
     static final Set<String> DROPPED_ITEM_TYPES = Set.of(
             "web_search_call",
-            "local_shell_call",
-            "local_shell_call_output",
             "tool_search_call",
             "tool_search_output",
             "image_generation_call",
-            "item_reference",
             "file_search_call",
-            "computer_call",
-            "computer_call_output",
             "code_interpreter_call",
             "mcp_call",
             "mcp_list_tools",
             "mcp_approval_request",
             "mcp_approval_response");
+
+    /**
+     * Items whose loss would change what the model sees of the conversation (issue 13 §5): a
+     * reference to a stored item (resolved before translation where the server keeps state), and
+     * the calls and outputs of tools the client itself ran, whose tool is never offered upstream.
+     * Refused with a 400 naming the item, never dropped.
+     */
+    static final Map<String, String> REFUSED_ITEM_TYPES = Map.of(
+            "item_reference",
+            "it points at an item stored on the server, and this translation has no store: send the item" + " itself",
+            "local_shell_call",
+            "the local_shell tool has no Chat Completions form, and dropping its call would hide from the"
+                    + " model what it ran; declare the shell as a function tool instead",
+            "local_shell_call_output",
+            "the local_shell tool has no Chat Completions form, and dropping its output would hide from"
+                    + " the model what the command returned; declare the shell as a function tool instead",
+            "computer_call",
+            "the computer tool has no Chat Completions form, and dropping its call would hide from the"
+                    + " model what it did",
+            "computer_call_output",
+            "the computer tool has no Chat Completions form, and dropping its output would hide from the"
+                    + " model what it saw");
 
     /** Text of the assistant message put between tool results and a user message (Mistral). */
     static final String TOOL_RESULTS_ACKNOWLEDGED = "(tool results received)";
@@ -216,11 +234,16 @@ final class MessageAssembler {
                                     + " locally",
                             path + "/type");
                 }
+                String refused = REFUSED_ITEM_TYPES.get(type);
+                if (refused != null) {
+                    throw new InvalidRequestException(
+                            "input item type " + type + " is not supported: " + refused, path + "/type");
+                }
                 if (!DROPPED_ITEM_TYPES.contains(type)) {
                     throw new InvalidRequestException("unknown input item type " + type, path + "/type");
                 }
                 warnings.add("dropped input item " + type + " at " + path
-                        + ": it belongs to a hosted tool or to server-side state and has no Chat form");
+                        + ": it belongs to a hosted tool and has no Chat form");
             }
         }
     }

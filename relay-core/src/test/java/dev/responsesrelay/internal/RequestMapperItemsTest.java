@@ -22,17 +22,37 @@ class RequestMapperItemsTest {
     @ValueSource(
             strings = {
                 "{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"q\"}}",
-                "{\"type\":\"local_shell_call\",\"call_id\":\"c\",\"action\":{\"type\":\"exec\",\"command\":[\"ls\"]}}",
                 "{\"type\":\"tool_search_call\",\"call_id\":\"c\",\"arguments\":{}}",
                 "{\"type\":\"tool_search_output\",\"call_id\":\"c\",\"tools\":[]}",
                 "{\"type\":\"image_generation_call\",\"id\":\"ig_1\",\"result\":\"AA==\"}",
-                "{\"type\":\"item_reference\",\"id\":\"msg_1\"}"
+                "{\"type\":\"mcp_list_tools\",\"id\":\"mcpl_1\",\"server_label\":\"s\",\"tools\":[]}"
             })
     void itemWithoutChatFormIsDroppedWithWarning(String item) {
         MappedRequest mapped = map(withInput("[" + USER + "," + item + "]"));
 
         assertThat(tree(mapped.chatJson()).at("/messages").size()).isEqualTo(1);
         assertThat(mapped.warnings()).singleElement().asString().contains("at /input/1");
+    }
+
+    /**
+     * Issue 13 §5: no silent drops. An item that stands for conversation content (a reference to a
+     * stored item) or for a tool the client itself ran (its call or its output) would vanish from
+     * what the model sees; the request is refused with the item's path instead.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"type\":\"item_reference\",\"id\":\"msg_1\"}",
+                "{\"type\":\"local_shell_call\",\"call_id\":\"c\",\"action\":{\"type\":\"exec\",\"command\":[\"ls\"]}}",
+                "{\"type\":\"local_shell_call_output\",\"call_id\":\"c\",\"output\":\"a.txt\"}",
+                "{\"type\":\"computer_call\",\"call_id\":\"c\",\"action\":{\"type\":\"click\",\"x\":1,\"y\":2}}",
+                "{\"type\":\"computer_call_output\",\"call_id\":\"c\",\"output\":{\"type\":\"computer_screenshot\"}}"
+            })
+    void itemWhoseLossWouldChangeTheConversationIsRefusedWithItsPath(String item) {
+        InvalidRequestException error = invalid(withInput("[" + USER + "," + item + "]"));
+
+        assertThat(error.path()).isEqualTo("/input/1/type");
+        assertThat(error.error().httpStatus()).isEqualTo(400);
     }
 
     @Test

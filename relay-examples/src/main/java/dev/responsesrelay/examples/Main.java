@@ -1,5 +1,6 @@
 package dev.responsesrelay.examples;
 
+import dev.responsesrelay.doctor.DoctorCommand;
 import dev.responsesrelay.examples.codex.CodexConfigCommand;
 import java.util.Arrays;
 import java.util.logging.Level;
@@ -16,6 +17,10 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("codex-config")) {
             System.exit(CodexConfigCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("doctor")) {
+            System.exit(DoctorCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             return;
         }
         configureLogging();

@@ -16,6 +16,7 @@ import dev.responsesrelay.examples.server.CodexChatUpstream;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
 import dev.responsesrelay.examples.server.JsonErrorHandler;
 import dev.responsesrelay.examples.server.LocalAccessGuard;
+import dev.responsesrelay.examples.server.PassThroughRelays;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
@@ -23,6 +24,13 @@ import dev.responsesrelay.examples.server.ResponsesWebSocket;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
+import dev.responsesrelay.server.config.ConfigException;
+import dev.responsesrelay.server.config.RelayConfig;
+import dev.responsesrelay.server.config.UpstreamConfig;
+import dev.responsesrelay.server.metrics.RelayMetrics;
+import dev.responsesrelay.server.routing.ModelRouter;
+import dev.responsesrelay.server.routing.Readiness;
+import dev.responsesrelay.server.routing.RelayChooser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,6 +141,10 @@ public final class RelayServer implements AutoCloseable {
         if (options.upstreamApi() != ServerOptions.UpstreamApi.CHAT) {
             return startChatCompletions(options);
         }
+        Path configFile = options.config().orElse(null);
+        if (configFile != null) {
+            return startRouted(options, configFile);
+        }
         ProviderProfile provider = Providers.resolve(options.provider(), options.upstream());
         Upstream.Builder upstream = Upstream.builder(options.upstream()).provider(provider);
         // Azure OpenAI takes its key in an api-key header rather than as a bearer token.
@@ -153,11 +165,56 @@ public final class RelayServer implements AutoCloseable {
                 .translator(translator)
                 .idleTimeout(options.idleTimeout())
                 .build();
+        RelayChooser chooser = PassThroughRelays.chooser(relay, options.apiKey().isEmpty(), quick(client));
+        RelayServer server =
+                startResponses(options, client, relay, chooser, options.apiKey().isEmpty());
+        server.logStart(relay);
+        return server;
+    }
 
+    /**
+     * {@code --config}: many upstreams, each request routed by its model (docs/OPERATIONS.md).
+     *
+     * @throws IllegalArgumentException naming the file, line and key of a bad config
+     */
+    private static RelayServer startRouted(ServerOptions options, Path file) throws Exception {
+        RelayConfig config;
+        try {
+            config = RelayConfig.load(file, System.getenv());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        config.warnings().forEach(LOG::warning);
+        OkHttpClient client = OkHttpRelay.newClientBuilder().build();
+        ResponsesTranslator base =
+                ResponsesTranslator.builder().healingListener(healingLog()).build();
+        ModelRouter router = new ModelRouter(config, client, base, STARTUP_MODELS_TIMEOUT);
+        RelayServer server = startResponses(options, client, router.firstRelay(), RelayChooser.routed(router), false);
+        List<String> upstreams = new ArrayList<>();
+        for (UpstreamConfig upstream : config.upstreams()) {
+            upstreams.add(upstream.describe());
+        }
+        LOG.info(() -> "relay listening on " + server.baseUrl() + " -> "
+                + config.upstreams().size()
+                + " upstreams from " + file + ": " + String.join("; ", upstreams)
+                + (options.requiredKeys().isEmpty()
+                        ? "; no client key required"
+                        : "; " + options.requiredKeys().size() + " client key(s) accepted")
+                + options.recordDir().map(dir -> "; recording to " + dir).orElse(""));
+        return server;
+    }
+
+    /** The Responses direction's Jetty set-up, for one upstream or many. */
+    private static RelayServer startResponses(
+            ServerOptions options, OkHttpClient client, OkHttpRelay relay, RelayChooser chooser, boolean passClientKey)
+            throws Exception {
         Jetty jetty = Jetty.create(options);
+        RelayMetrics metrics = new RelayMetrics();
         RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
-                options.apiKey().isEmpty(),
+                chooser,
+                metrics,
+                passClientKey,
                 new ClientKeys(options.requiredKeys()),
                 options.recordDir().map(ExchangeRecorder::into).orElseGet(ExchangeRecorder::disabled),
                 jetty.scheduler(),
@@ -167,6 +224,7 @@ public final class RelayServer implements AutoCloseable {
         RelayHandler handler = new RelayHandler(settings);
         AccessLog accessLog = new AccessLog(options.accessLog());
         handler.accessLog(accessLog);
+        handler.operations(metrics, () -> Readiness.of(chooser.upstreamStates()));
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research
         // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to
         // ResponsesWebSocket, everything else falls through to the HTTP handler.
@@ -176,9 +234,15 @@ public final class RelayServer implements AutoCloseable {
             container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings, accessLog));
         });
         webSockets.setHandler(handler);
-        RelayServer server = jetty.start(webSockets, handler, null, client, options);
-        server.logStart(relay);
-        return server;
+        return jetty.start(webSockets, handler, null, client, options);
+    }
+
+    /** A client for short probes (model lists, readiness): a few seconds at most. */
+    private static OkHttpClient quick(OkHttpClient client) {
+        return client.newBuilder()
+                .callTimeout(STARTUP_MODELS_TIMEOUT)
+                .connectTimeout(STARTUP_MODELS_TIMEOUT)
+                .build();
     }
 
     /** The port the server listens on. */
@@ -420,11 +484,8 @@ public final class RelayServer implements AutoCloseable {
     /** The upstream's model ids for the start line; never fails, never takes long. */
     private String upstreamModels(OkHttpRelay relay) {
         try {
-            OkHttpClient quick = client.newBuilder()
-                    .callTimeout(STARTUP_MODELS_TIMEOUT)
-                    .connectTimeout(STARTUP_MODELS_TIMEOUT)
-                    .build();
-            RelayResponse answer = OkHttpRelay.create(quick, relay.upstream()).models();
+            RelayResponse answer =
+                    OkHttpRelay.create(quick(client), relay.upstream()).models();
             if (!answer.isSuccessful()) {
                 String unavailable = "unavailable (HTTP " + answer.httpStatus() + ": "
                         + answer.error().map(e -> e.message()).orElse("") + ")";

@@ -47,6 +47,7 @@ public final class ServerOptions {
     private final CodexSettings codex;
     private final @Nullable String upstreamCorrection;
     private final AccessLog.Format accessLog;
+    private final @Nullable Path config;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
@@ -70,6 +71,7 @@ public final class ServerOptions {
         this.keepAlive = p.keepAlive;
         this.help = p.help;
         this.upstreamApi = p.resolvedApi();
+        this.config = p.config;
         this.codex = new CodexSettings(
                 p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
         // Issue 13 (hardening)
@@ -151,7 +153,9 @@ public final class ServerOptions {
     public static String usage() {
         return """
                 Usage: java -jar relay-server.jar --upstream URL [options]
+                       java -jar relay-server.jar --config relay.toml [options]
                        java -jar relay-server.jar codex-config [options]
+                       java -jar relay-server.jar doctor --upstream URL [options]
 
                 Serves the OpenAI Responses API (POST /v1/responses, GET /v1/models, GET /healthz)
                 and relays it to a Chat Completions upstream.
@@ -183,6 +187,9 @@ public final class ServerOptions {
                   --keep-alive SECS    SSE keep-alive interval while the upstream is silent;
                                        also how fast a hung-up client is noticed (default %s)
                                        [RELAY_KEEP_ALIVE]
+                  --config FILE        serve several upstreams, routed by model, from a TOML file
+                                       instead of --upstream/--api-key/--provider; see
+                                       docs/OPERATIONS.md [RELAY_CONFIG]
                   --upstream-api API   what the upstream speaks: chat (default; the relay serves
                                        POST /v1/responses), responses (the relay serves
                                        POST /v1/chat/completions and calls {upstream}/responses;
@@ -254,6 +261,11 @@ public final class ServerOptions {
         return accessLog;
     }
 
+    /** The {@code --config} file that describes many upstreams, if given (issue 16). */
+    public Optional<Path> config() {
+        return Optional.ofNullable(config);
+    }
+
     /** Whether {@code --help} was given; then nothing else was validated. */
     public boolean helpRequested() {
         return help;
@@ -322,7 +334,8 @@ public final class ServerOptions {
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
-        return "ServerOptions{" + host + ":" + port + ", upstream=" + upstream + ", provider=" + provider
+        return "ServerOptions{" + host + ":" + port
+                + (config == null ? ", upstream=" + upstream + ", provider=" + provider : ", config=" + config)
                 + ", api-key=" + (apiKey == null ? "none (client's key passed through)" : "set")
                 + ", require-key=" + requiredKeys.size() + " key(s)"
                 + (recordDir == null ? "" : ", record=" + recordDir) + "}";
@@ -374,6 +387,10 @@ public final class ServerOptions {
         // Issue 13 (hardening)
         final ListOption allowedHosts = new ListOption();
         final ListOption allowedOrigins = new ListOption();
+
+        // Issue 16: many upstreams from a config file.
+        @Nullable
+        Path config;
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -468,6 +485,7 @@ public final class ServerOptions {
                 case CODEX_SANDBOX -> codexSandbox = sandbox(value, source);
                 case CODEX_TIMEOUT -> codexTimeout = duration(value, source);
                 case CODEX_HOME -> codexHome = Path.of(value);
+                case CONFIG -> config = Path.of(value);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -493,9 +511,23 @@ public final class ServerOptions {
                 }
                 return;
             }
+            if (config != null) {
+                // The file describes every upstream; the one-upstream flags would be ignored silently.
+                if (upstream != null || apiKey != null || !provider.equals(Providers.AUTO)) {
+                    throw new IllegalArgumentException("--config describes the upstreams: give --upstream, --api-key"
+                            + " and --provider (or RELAY_UPSTREAM, RELAY_API_KEY, RELAY_PROVIDER) in the file instead");
+                }
+                if (resolvedApi() != UpstreamApi.CHAT) {
+                    throw new IllegalArgumentException("--config serves Chat Completions upstreams only; it cannot be"
+                            + " combined with --upstream-api "
+                            + resolvedApi().name().toLowerCase(Locale.ROOT));
+                }
+                return;
+            }
             String url = upstream;
             if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException("--upstream URL (or RELAY_UPSTREAM) is required");
+                throw new IllegalArgumentException(
+                        "--upstream URL (or RELAY_UPSTREAM) is required, or --config FILE for several upstreams");
             }
             Upstream.builder(url); // throws IllegalArgumentException naming a bad URL
             Providers.resolve(provider, url); // throws IllegalArgumentException listing the known names
@@ -590,7 +622,9 @@ public final class ServerOptions {
         ACCESS_LOG("--access-log", "RELAY_ACCESS_LOG"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
-        ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS");
+        ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),
+        // Issue 16: many upstreams from a config file.
+        CONFIG("--config", "RELAY_CONFIG");
 
         final String flag;
         final String env;

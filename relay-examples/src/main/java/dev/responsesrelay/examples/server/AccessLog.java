@@ -113,12 +113,12 @@ public final class AccessLog {
     }
 
     /** Notes the usage of a complete (non-streamed) Responses answer {@code body}, if successful. */
-    public static void noteAnswer(Request request, boolean successful, String body) {
+    public static void noteAnswer(Entry entry, boolean successful, String body) {
         if (!successful) {
             return;
         }
         try {
-            entry(request).responseObject(JSON.readTree(body));
+            entry.responseObject(JSON.readTree(body));
         } catch (JsonProcessingException e) {
             // Not JSON: the answer itself says what went wrong; nothing to count.
         }

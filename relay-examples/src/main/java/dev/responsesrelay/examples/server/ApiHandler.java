@@ -1,11 +1,18 @@
 package dev.responsesrelay.examples.server;
 
+import dev.responsesrelay.server.metrics.RelayMetrics;
+import dev.responsesrelay.server.routing.Readiness;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The routing both directions share: {@code GET /healthz}, {@code GET /v1/models}, and one POST
@@ -38,6 +45,15 @@ abstract class ApiHandler extends Handler.Abstract {
         return accessLog;
     }
 
+    private volatile @Nullable RelayMetrics metrics;
+    private volatile @Nullable Supplier<Readiness.Answer> readiness;
+
+    /** Serves {@code GET /metrics} and {@code GET /readyz} (docs/OPERATIONS.md); call before start. */
+    public void operations(RelayMetrics metrics, Supplier<Readiness.Answer> readiness) {
+        this.metrics = metrics;
+        this.readiness = readiness;
+    }
+
     /** Answers an authorized {@code GET /v1/models}. */
     abstract void models(Request request, Response response, Callback callback);
 
@@ -57,6 +73,19 @@ abstract class ApiHandler extends Handler.Abstract {
             if (path.equals("/healthz")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)) {
                     Answers.json(response, callback, 200, "{\"status\":\"ok\"}", Map.of());
+                }
+            } else if (path.equals("/readyz") && readiness != null) {
+                if (Answers.methodAllowed(request, "GET", response, callback)) {
+                    Readiness.Answer ready = readiness.get();
+                    Answers.json(response, callback, ready.status(), ready.json(), Map.of());
+                }
+            } else if (path.equals("/metrics") && metrics != null) {
+                // Guarded like the API: with --require-key, a scraper sends one of the keys.
+                if (Answers.methodAllowed(request, "GET", response, callback)
+                        && Answers.authorized(request, clientKeys, response, callback)) {
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, RelayMetrics.CONTENT_TYPE);
+                    response.write(true, ByteBuffer.wrap(metrics.scrape().getBytes(StandardCharsets.UTF_8)), callback);
                 }
             } else if (path.equals("/v1/models")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)

@@ -1,7 +1,9 @@
 package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.okhttp.OkHttpRelay;
+import dev.responsesrelay.server.routing.RelayChooser;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * (docs/BENCHMARKS.md, "Time to first byte"). All of them share the one {@code OkHttpClient}, so
  * the connection pool is shared too.
  */
-final class PassThroughRelays {
+public final class PassThroughRelays {
     /**
      * A relay serves a handful of keys; the cap only stops a client that cycles through made-up keys
      * from growing the map without end. Past it the map starts over, which costs a rebuild per key.
@@ -55,6 +57,20 @@ final class PassThroughRelays {
                 token,
                 key -> configured.withUpstream(
                         configured.upstream().toBuilder().bearerToken(key).build()));
+    }
+
+    /**
+     * The flags' one upstream as a {@link RelayChooser}: every model goes there.
+     *
+     * @param quickClient a client with a short call timeout, for {@code /readyz}'s model-list probe
+     */
+    public static RelayChooser chooser(OkHttpRelay configured, boolean passClientKey, OkHttpClient quickClient) {
+        PassThroughRelays relays = new PassThroughRelays(configured, passClientKey);
+        return RelayChooser.single(
+                "upstream",
+                relays::forToken,
+                () -> OkHttpRelay.create(quickClient, relays.forToken(null).upstream())
+                        .models());
     }
 
     /** How many keys have a relay built; for tests. */

@@ -8,11 +8,15 @@ import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.UpstreamTap;
+import dev.responsesrelay.server.metrics.RelayMetrics;
+import dev.responsesrelay.server.routing.RelayChooser;
+import dev.responsesrelay.server.routing.RequestModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,9 +50,17 @@ public final class RelayHandler extends ApiHandler {
 
     private static final Logger LOG = Logger.getLogger(RelayHandler.class.getName());
 
-    /** Everything a handler needs from the server. */
+    /**
+     * Everything a handler needs from the server.
+     *
+     * @param relay the flags' one upstream, or with {@code --config} the first configured one (for
+     *     the WebSocket transport's prewarm and for recording)
+     * @param chooser which upstreams serve a request's model, in fallback order
+     */
     public record Settings(
             OkHttpRelay relay,
+            RelayChooser chooser,
+            RelayMetrics metrics,
             boolean passClientKey,
             ClientKeys clientKeys,
             ExchangeRecorder recorder,
@@ -58,7 +70,6 @@ public final class RelayHandler extends ApiHandler {
             Duration keepAlive) {}
 
     private final Settings settings;
-    private final PassThroughRelays relays;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
     private final String recordedChatUrl;
 
@@ -69,7 +80,6 @@ public final class RelayHandler extends ApiHandler {
     public RelayHandler(Settings settings) {
         super(settings.clientKeys(), "/v1/responses");
         this.settings = settings;
-        this.relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
         this.recordedChatUrl = recordedChatUrl(settings.relay());
     }
 
@@ -95,20 +105,13 @@ public final class RelayHandler extends ApiHandler {
 
     @Override
     void models(Request request, Response response, Callback callback) {
-        RelayResponse answer = relayFor(request).models();
+        RelayResponse answer = settings.chooser().models(ClientKeys.bearerToken(request.getHeaders()));
         Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
     }
 
     @Override
     void post(Request request, Response response, Callback callback) {
         responses(request, response, callback);
-    }
-
-    /** The relay to use for this request: with the client's key upstream, if so configured. */
-    private OkHttpRelay relayFor(Request request) {
-        return settings.passClientKey()
-                ? relays.forToken(ClientKeys.bearerToken(request.getHeaders()))
-                : settings.relay();
     }
 
     private void responses(Request request, Response response, Callback callback) {
@@ -133,9 +136,20 @@ public final class RelayHandler extends ApiHandler {
         }
         Recording recording =
                 settings.recorder().begin(request.getMethod(), "/v1/responses", request.getHeaders(), body);
+        String model = RequestModel.of(body).orElse(null);
+        List<RelayChooser.Attempt> attempts =
+                settings.chooser().choose(model, ClientKeys.bearerToken(request.getHeaders()));
+        if (attempts.isEmpty()) {
+            RelayError error = modelNotRouted(model, settings.chooser());
+            recording.answer(error.httpStatus(), error.toJson());
+            recording.close();
+            Answers.error(response, callback, error);
+            return;
+        }
+        OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = settings.relay().translator().translate(body);
+            translation = relay.translator().translate(body);
         } catch (InvalidRequestException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
@@ -151,17 +165,101 @@ public final class RelayHandler extends ApiHandler {
             return;
         }
         AccessLog.entry(request).model(translation.model());
-        OkHttpRelay relay = relayFor(request);
-        recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        recording.upstreamRequest(
+                attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
+                translation.chatRequestJson(),
+                translation.upstreamStreams());
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);
         if (translation.clientStreams()) {
-            stream(request, response, callback, relay, translation, recording);
+            stream(
+                    request,
+                    response,
+                    callback,
+                    relay,
+                    translation,
+                    recording,
+                    new Fallbacks(attempts, body, recording));
         } else {
-            respond(request, response, callback, relay, translation, recording);
+            respond(
+                    request,
+                    response,
+                    callback,
+                    relay,
+                    translation,
+                    recording,
+                    new Fallbacks(attempts, body, recording));
         }
     }
+
+    /** A 404 {@code model_not_found} in OpenAI's shape, or a 400 for a request with no model. */
+    static RelayError modelNotRouted(@Nullable String model, RelayChooser chooser) {
+        if (model == null) {
+            return RelayError.of(
+                    400,
+                    "invalid_request_error",
+                    "missing_required_parameter",
+                    "model is required: this relay routes each request by its model",
+                    "model",
+                    null);
+        }
+        return RelayError.of(
+                404,
+                "invalid_request_error",
+                "model_not_found",
+                "The model `" + model + "` is not served by this relay. Models come from: "
+                        + chooser.whereModelsComeFrom() + ". GET /v1/models lists them.",
+                "model",
+                null);
+    }
+
+    /**
+     * The attempts after the first, tried in order when an upstream fails before any byte reached
+     * the client (connect error, 429, 5xx): each translates the same body with its own profile.
+     */
+    private final class Fallbacks {
+        private final List<RelayChooser.Attempt> attempts;
+        private final byte[] body;
+        private final Recording recording;
+        private int next = 1;
+
+        Fallbacks(List<RelayChooser.Attempt> attempts, byte[] body, Recording recording) {
+            this.attempts = attempts;
+            this.body = body;
+            this.recording = recording;
+        }
+
+        boolean any() {
+            return next < attempts.size();
+        }
+
+        /** The next attempt's relay and translation, or null when none is left. */
+        @Nullable
+        Next next(RelayError failure) {
+            RelayChooser.Attempt failed = attempts.get(next - 1);
+            settings.chooser().observe(failed.upstream(), failure.httpStatus() != 502, "HTTP " + failure.httpStatus());
+            while (next < attempts.size()) {
+                RelayChooser.Attempt attempt = attempts.get(next++);
+                Translation translation;
+                try {
+                    translation = attempt.relay().translator().translate(body);
+                } catch (InvalidRequestException e) {
+                    LOG.info(() -> "fallback: " + attempt.label() + " refuses the request: " + e.getMessage());
+                    continue;
+                }
+                LOG.info(() -> "fallback: " + failed.label() + " failed with HTTP " + failure.httpStatus()
+                        + " before any byte reached the client; trying " + attempt.label());
+                settings.metrics().fallback(failed.upstream(), attempt.upstream());
+                recording.note("fallback from " + failed.label() + " (HTTP " + failure.httpStatus() + ") to "
+                        + attempt.label());
+                return new Next(attempt.relay(), translation);
+            }
+            return null;
+        }
+    }
+
+    private record Next(OkHttpRelay relay, Translation translation) {}
 
     private void stream(
             Request request,
@@ -169,7 +267,8 @@ public final class RelayHandler extends ApiHandler {
             Callback callback,
             OkHttpRelay relay,
             Translation translation,
-            Recording recording) {
+            Recording recording,
+            Fallbacks fallbacks) {
         StreamedAnswer[] self = new StreamedAnswer[1];
         StreamedAnswer answer = new StreamedAnswer(
                 request,
@@ -183,6 +282,15 @@ public final class RelayHandler extends ApiHandler {
         self[0] = answer;
         openStreams.add(answer);
         answer.watchClient();
+        if (fallbacks.any()) {
+            answer.fallback((failure, listener) -> {
+                Next next = fallbacks.next(failure);
+                return next == null
+                        ? null
+                        : next.relay().stream(
+                                next.translation(), AccessLog.entry(request).observing(listener));
+            });
+        }
         RelayCall call = relay.stream(translation, AccessLog.entry(request).observing(answer.listener()));
         answer.begin(call, settings.firstByteWindow());
     }
@@ -193,7 +301,8 @@ public final class RelayHandler extends ApiHandler {
             Callback callback,
             OkHttpRelay relay,
             Translation translation,
-            Recording recording) {
+            Recording recording,
+            Fallbacks fallbacks) {
         // The answer may arrive before respond() returns; whichever comes second removes the call.
         AtomicReference<@Nullable RelayCall> registered = new AtomicReference<>();
         AtomicBoolean answered = new AtomicBoolean();
@@ -216,15 +325,59 @@ public final class RelayHandler extends ApiHandler {
                 running.cancel();
             }
         });
+        respondWith(
+                relay,
+                translation,
+                tap,
+                registered,
+                answered,
+                AccessLog.entry(request),
+                response,
+                callback,
+                recording,
+                fallbacks);
+    }
+
+    /** One non-streamed attempt; a connect error, 429 or 5xx moves on to the next fallback. */
+    private void respondWith(
+            OkHttpRelay relay,
+            Translation translation,
+            UpstreamTap tap,
+            AtomicReference<@Nullable RelayCall> registered,
+            AtomicBoolean answered,
+            AccessLog.Entry entry,
+            Response response,
+            Callback callback,
+            Recording recording,
+            Fallbacks fallbacks) {
+        answered.set(false);
         RelayCall call = relay.respond(translation, tap, answer -> {
             answered.set(true);
             RelayCall done = registered.get();
             if (done != null) {
                 openCalls.remove(done);
             }
+            RelayError error = answer.error().orElse(null);
+            if (error != null && (error.httpStatus() == 429 || error.httpStatus() >= 500) && fallbacks.any()) {
+                Next next = fallbacks.next(error);
+                if (next != null) {
+                    respondWith(
+                            next.relay(),
+                            next.translation(),
+                            tap,
+                            registered,
+                            answered,
+                            entry,
+                            response,
+                            callback,
+                            recording,
+                            fallbacks);
+                    return;
+                }
+            }
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
-            AccessLog.noteAnswer(request, answer.isSuccessful(), answer.body());
+            AccessLog.noteAnswer(entry, answer.isSuccessful(), answer.body());
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
         });
         openCalls.add(call);

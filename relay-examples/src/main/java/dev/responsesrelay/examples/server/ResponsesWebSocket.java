@@ -15,6 +15,7 @@ import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.server.routing.RelayChooser;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,7 +70,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** How long one frame write may block before the client counts as gone. */
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
-    private final OkHttpRelay relay;
+    private final RelayChooser chooser;
+    private final @Nullable String clientToken;
     private final ExchangeRecorder recorder;
     private final HttpFields upgradeHeaders;
     private final String recordedChatUrl;
@@ -96,7 +98,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private volatile Recording recording = Recording.NONE;
 
     ResponsesWebSocket(
-            OkHttpRelay relay,
+            RelayChooser chooser,
+            @Nullable String clientToken,
             ExchangeRecorder recorder,
             HttpFields upgradeHeaders,
             String recordedChatUrl,
@@ -106,7 +109,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             String connectionId) {
         this.accessLog = accessLog;
         this.connectionId = connectionId;
-        this.relay = relay;
+        this.chooser = chooser;
+        this.clientToken = clientToken;
         this.recorder = recorder;
         this.upgradeHeaders = upgradeHeaders;
         this.recordedChatUrl = recordedChatUrl;
@@ -128,7 +132,6 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * each exchange's id is that id with {@code .1}, {@code .2}, … appended.
      */
     public static WebSocketCreator creator(RelayHandler.Settings settings, AccessLog accessLog) {
-        PassThroughRelays relays = new PassThroughRelays(settings.relay(), settings.passClientKey());
         String recordedChatUrl = RelayHandler.recordedChatUrl(settings.relay());
         return (request, response, callback) -> {
             String token = ClientKeys.bearerToken(request.getHeaders());
@@ -147,7 +150,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             ExchangeRecorder recorder = settings.recorder();
             return new ResponsesWebSocket(
-                    relays.forToken(token),
+                    settings.chooser(),
+                    token,
                     recorder,
                     recorder.enabled() ? request.getHeaders().asImmutable() : HttpFields.EMPTY,
                     recordedChatUrl,
@@ -248,6 +252,15 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         // Events always stream over a WebSocket; Codex sends stream:true, the guide says omit it.
         body.put("stream", true);
+        // Routed by model like POST; a WebSocket exchange has no fallbacks (docs/OPERATIONS.md).
+        String model = body.path("model").isTextual() ? body.get("model").asText() : null;
+        List<RelayChooser.Attempt> attempts = chooser.choose(model, clientToken);
+        if (attempts.isEmpty()) {
+            sendError(RelayHandler.modelNotRouted(model, chooser));
+            done();
+            return;
+        }
+        OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
             translation = relay.translator().translate(body.toString().getBytes(StandardCharsets.UTF_8));

@@ -63,35 +63,77 @@ public final class StreamedAnswer extends SseAnswer {
     private volatile @Nullable RelayCall call;
 
     /**
-     * A separate object because {@link ResponsesListener} is a class: the answer itself extends
-     * {@link SseAnswer}.
+     * Starts the next upstream after one failed before any byte reached the client (routing
+     * fallbacks, docs/OPERATIONS.md "Routing").
      */
-    private final ResponsesListener listener = new ResponsesListener() {
-        @Override
-        public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
-            upstreamResponse(status, headers);
-        }
+    public interface Fallback {
+        /**
+         * Starts the next attempt with {@code listener}, or returns null when none is left (the
+         * failure is then answered as usual).
+         */
+        @Nullable
+        RelayCall next(RelayError failure, ResponsesListener listener);
+    }
 
-        @Override
-        public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
-            recording.upstreamBytes(bytes);
-        }
+    private @Nullable Fallback fallback;
 
-        @Override
-        public void onEvents(RelayCall call, List<SseEvent> events) {
-            events(events);
-        }
+    /**
+     * Which attempt's callbacks count: a fallback starts a new attempt, and the failed one's late
+     * {@code onClosed} must not end the answer.
+     */
+    private int attempt;
 
-        @Override
-        public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
-            upstreamError(error, events);
-        }
+    /**
+     * A listener for one attempt; a separate object because {@link ResponsesListener} is a class:
+     * the answer itself extends {@link SseAnswer}.
+     */
+    private ResponsesListener listenerFor(int forAttempt) {
+        return new ResponsesListener() {
+            @Override
+            public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
+                if (current(forAttempt)) {
+                    upstreamResponse(status, headers);
+                }
+            }
 
-        @Override
-        public void onClosed(RelayCall call) {
-            closed();
+            @Override
+            public void onUpstreamBytes(RelayCall call, ByteBuffer bytes) {
+                if (current(forAttempt)) {
+                    recording.upstreamBytes(bytes);
+                }
+            }
+
+            @Override
+            public void onEvents(RelayCall call, List<SseEvent> events) {
+                if (current(forAttempt)) {
+                    events(events);
+                }
+            }
+
+            @Override
+            public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
+                if (current(forAttempt)) {
+                    upstreamError(error, events);
+                }
+            }
+
+            @Override
+            public void onClosed(RelayCall call) {
+                if (current(forAttempt)) {
+                    closed();
+                }
+            }
+        };
+    }
+
+    private boolean current(int forAttempt) {
+        lock.lock();
+        try {
+            return forAttempt == attempt;
+        } finally {
+            lock.unlock();
         }
-    };
+    }
 
     /**
      * Creates the answer for one request.
@@ -116,7 +158,17 @@ public final class StreamedAnswer extends SseAnswer {
 
     /** The listener to run the upstream call with: its callbacks drive this answer. */
     public ResponsesListener listener() {
-        return listener;
+        lock.lock();
+        try {
+            return listenerFor(attempt);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets what to try when the upstream fails before any byte reached the client. */
+    public void fallback(Fallback next) {
+        this.fallback = next;
     }
 
     /**
@@ -193,6 +245,9 @@ public final class StreamedAnswer extends SseAnswer {
         try {
             switch (state) {
                 case HOLDING -> {
+                    if (tryFallbackLocked(error)) {
+                        return;
+                    }
                     // Nothing sent yet: the client gets the upstream failure as an HTTP status.
                     state = State.ANSWERED;
                     cancelTimersLocked();
@@ -205,6 +260,29 @@ public final class StreamedAnswer extends SseAnswer {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * After a connect error, 429 or 5xx with nothing sent: starts the next upstream, whose opening
+     * events replace the failed attempt's (a new response id, since nothing of the old one reached
+     * the client).
+     */
+    private boolean tryFallbackLocked(RelayError error) {
+        Fallback next = fallback;
+        int status = error.httpStatus();
+        if (next == null || !(status == 429 || status >= 500)) {
+            return false;
+        }
+        attempt++;
+        openingEventsReceived = false;
+        held.clear();
+        RelayCall started = next.next(error, listenerFor(attempt));
+        if (started == null) {
+            attempt--; // no attempt left: the failed one's close still ends the answer
+            return false;
+        }
+        this.call = started;
+        return true;
     }
 
     private void closed() {
