@@ -56,7 +56,8 @@ public final class RequestMapper {
     /** Top-level Responses fields with no Chat Completions meaning, and why each is dropped. */
     static final Map<String, String> DROPPED_FIELDS = orderedMap(
             "store",
-            "the relay keeps no responses; Codex sends false (docs/codex-wire.md §1.2)",
+            "the relay keeps responses itself, before translation (dev.responsesrelay.state, issue 12);"
+                    + " Codex sends false (docs/codex-wire.md §1.2)",
             "include",
             "asks OpenAI for extra output such as encrypted reasoning; the stream side decides what"
                     + " reasoning items carry",

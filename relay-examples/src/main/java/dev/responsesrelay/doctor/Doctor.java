@@ -277,6 +277,14 @@ final class Doctor {
         } else {
             String demanded = demandedReasoningField;
             if (demanded != null
+                    && profile.reasoningReplayField().isEmpty()
+                    && profile.replayReasoningAsReceived()
+                    && reasoningFields.contains(demanded)) {
+                // docs/PROVIDERS.md: a profile without a replay field of its own sends reasoning back
+                // in the field the upstream streamed it in, when replayReasoningAsReceived is on.
+                advice.add("the server demands its reasoning back in " + demanded + "; the " + profile.name()
+                        + " profile sends it back in the field the server streamed it in, so no --provider is needed");
+            } else if (demanded != null
                     && !profile.reasoningReplayField().map(demanded::equals).orElse(false)) {
                 ProviderProfile fitting = profileReplaying(demanded);
                 advice.add("the server demands its reasoning back in " + demanded + ", which the " + profile.name()

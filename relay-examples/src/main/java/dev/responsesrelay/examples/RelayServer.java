@@ -19,8 +19,10 @@ import dev.responsesrelay.examples.server.LocalAccessGuard;
 import dev.responsesrelay.examples.server.PassThroughRelays;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
+import dev.responsesrelay.examples.server.ResponseState;
 import dev.responsesrelay.examples.server.ResponsesHttpUpstream;
 import dev.responsesrelay.examples.server.ResponsesWebSocket;
+import dev.responsesrelay.examples.server.ServedModels;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.Upstream;
@@ -129,7 +131,9 @@ public final class RelayServer implements AutoCloseable {
      */
     public static RelayServer start(String... args) throws Exception {
         Objects.requireNonNull(args, "args == null");
-        ServerOptions options = ServerOptions.parse(args, Map.of());
+        // Issue 12: a server started here (tests, embedders) keeps responses in memory unless
+        // --store says otherwise, so it never writes to the user's home; the CLI defaults to SQLite.
+        ServerOptions options = ServerOptions.parse(args, Map.of("RELAY_STORE", "memory"));
         if (options.helpRequested()) {
             throw new IllegalArgumentException("--help is for the command line");
         }
@@ -166,8 +170,13 @@ public final class RelayServer implements AutoCloseable {
                 .idleTimeout(options.idleTimeout())
                 .build();
         RelayChooser chooser = PassThroughRelays.chooser(relay, options.apiKey().isEmpty(), quick(client));
-        RelayServer server =
-                startResponses(options, client, relay, chooser, options.apiKey().isEmpty());
+        RelayServer server = startResponses(
+                options,
+                client,
+                relay,
+                chooser,
+                options.apiKey().isEmpty(),
+                new ServedModels(options.model().orElse(null), client));
         server.logStart(relay);
         return server;
     }
@@ -189,7 +198,9 @@ public final class RelayServer implements AutoCloseable {
         ResponsesTranslator base =
                 ResponsesTranslator.builder().healingListener(healingLog()).build();
         ModelRouter router = new ModelRouter(config, client, base, STARTUP_MODELS_TIMEOUT);
-        RelayServer server = startResponses(options, client, router.firstRelay(), RelayChooser.routed(router), false);
+        // Issue 13 §0: the config's routes and default_model decide which model a request gets.
+        RelayServer server = startResponses(
+                options, client, router.firstRelay(), RelayChooser.routed(router), false, ServedModels.routed());
         List<String> upstreams = new ArrayList<>();
         for (UpstreamConfig upstream : config.upstreams()) {
             upstreams.add(upstream.describe());
@@ -206,9 +217,16 @@ public final class RelayServer implements AutoCloseable {
 
     /** The Responses direction's Jetty set-up, for one upstream or many. */
     private static RelayServer startResponses(
-            ServerOptions options, OkHttpClient client, OkHttpRelay relay, RelayChooser chooser, boolean passClientKey)
+            ServerOptions options,
+            OkHttpClient client,
+            OkHttpRelay relay,
+            RelayChooser chooser,
+            boolean passClientKey,
+            ServedModels servedModels)
             throws Exception {
         Jetty jetty = Jetty.create(options);
+        ResponseState responseState = ResponseState.open(options.store(), options.storeRetention());
+        responseState.purgeExpiredHourly(jetty.scheduler());
         RelayMetrics metrics = new RelayMetrics();
         RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
@@ -220,7 +238,9 @@ public final class RelayServer implements AutoCloseable {
                 jetty.scheduler(),
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
-                options.keepAlive());
+                options.keepAlive(),
+                responseState,
+                servedModels);
         RelayHandler handler = new RelayHandler(settings);
         AccessLog accessLog = new AccessLog(options.accessLog());
         handler.accessLog(accessLog);
@@ -287,6 +307,10 @@ public final class RelayServer implements AutoCloseable {
         } finally {
             cancelAll("the relay is shutting down");
             scheduler.shutdownNow();
+            RelayHandler forward = handler;
+            if (forward != null) {
+                forward.responseState().close();
+            }
             client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
@@ -474,6 +498,9 @@ public final class RelayServer implements AutoCloseable {
                         ? ", no client key required"
                         : ", " + options.requiredKeys().size() + " client key(s) accepted")
                 + options.recordDir().map(dir -> ", recording to " + dir).orElse("")
+                + (handler == null
+                        ? ""
+                        : ", responses stored " + handler.responseState().description())
                 + "); upstream models: " + models);
         options.upstreamCorrection().ifPresent(LOG::warning);
         if (options.apiKey().isEmpty() && !options.requiredKeys().isEmpty()) {

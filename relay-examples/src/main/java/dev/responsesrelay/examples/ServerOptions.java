@@ -4,6 +4,7 @@ import dev.responsesrelay.examples.server.AccessLog;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.UpstreamUrls;
 import dev.responsesrelay.okhttp.Upstream;
+import dev.responsesrelay.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ public final class ServerOptions {
      */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(1);
 
+    /** Issue 12: where responses are kept unless {@code --store} says otherwise. */
+    public static final String DEFAULT_STORE = StoreLocation.DEFAULT_SQLITE;
+
     private final String host;
     private final int port;
     private final String upstream;
@@ -47,11 +51,15 @@ public final class ServerOptions {
     private final CodexSettings codex;
     private final @Nullable String upstreamCorrection;
     private final AccessLog.Format accessLog;
+    // Issue 12: conversation state.
+    private final String store;
+    private final Duration storeRetention;
     private final @Nullable Path config;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
     private final List<String> allowedOrigins;
+    private final @Nullable String model;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -71,12 +79,15 @@ public final class ServerOptions {
         this.keepAlive = p.keepAlive;
         this.help = p.help;
         this.upstreamApi = p.resolvedApi();
+        this.store = p.store;
+        this.storeRetention = p.storeRetention;
         this.config = p.config;
         this.codex = new CodexSettings(
                 p.codexBinary, p.codexModel, p.codexSandbox, p.codexTimeout, p.codexHome, List.copyOf(p.codexConfig));
         // Issue 13 (hardening)
         this.allowedHosts = List.copyOf(p.allowedHosts.effective());
         this.allowedOrigins = List.copyOf(p.allowedOrigins.effective());
+        this.model = p.model;
     }
 
     /**
@@ -209,12 +220,24 @@ public final class ServerOptions {
                                        route, model, status, upstream status, ms to first byte
                                        and in all, tokens; never content or keys
                                        [RELAY_ACCESS_LOG]
+                  --store WHERE        where responses are kept for previous_response_id,
+                                       item_reference and GET/DELETE /v1/responses/{id}:
+                                       sqlite:PATH (default sqlite:~/.responses-relay/
+                                       responses.db), postgresql://user:pw@host:port/db
+                                       (several relays can share it), memory, or off
+                                       [RELAY_STORE]
+                  --store-retention T  how long responses are kept: 30d (default), 12h, 90m
+                                       [RELAY_STORE_RETENTION]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
                   --allowed-origin URL serve requests carrying Origin: URL (a web app or a desktop
                                        app's web view you trust); every other Origin is refused
                                        with 403; repeatable [RELAY_ALLOWED_ORIGINS, comma-separated]
+                  --model NAME         the upstream model for requests asking for one the
+                                       upstream's /models does not list (Codex's default model, a
+                                       client's hard-coded gpt-...); without it every name is
+                                       forwarded as asked [RELAY_MODEL]
                   --help               show this text
 
                 codex-config writes Codex's configuration for this relay; its own options
@@ -267,6 +290,16 @@ public final class ServerOptions {
     }
 
     /** Whether {@code --help} was given; then nothing else was validated. */
+    /** The {@code --store} value: {@code sqlite:PATH}, a PostgreSQL URL, {@code memory} or {@code off}. */
+    public String store() {
+        return store;
+    }
+
+    /** How long stored responses are kept ({@code --store-retention}). */
+    public Duration storeRetention() {
+        return storeRetention;
+    }
+
     public boolean helpRequested() {
         return help;
     }
@@ -331,6 +364,14 @@ public final class ServerOptions {
         return allowedOrigins;
     }
 
+    /**
+     * {@code --model}: the upstream model used for requests asking for one the upstream does not
+     * list; see {@link dev.responsesrelay.examples.server.ServedModels}.
+     */
+    public Optional<String> model() {
+        return Optional.ofNullable(model);
+    }
+
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
@@ -365,6 +406,9 @@ public final class ServerOptions {
 
         Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        // Issue 12: conversation state; OpenAI keeps responses 30 days (docs/state.md §1.1).
+        String store = DEFAULT_STORE;
+        Duration storeRetention = Duration.ofDays(30);
         boolean help;
 
         @Nullable
@@ -391,6 +435,10 @@ public final class ServerOptions {
         // Issue 16: many upstreams from a config file.
         @Nullable
         Path config;
+
+        // Issue 13 §0: the upstream model for requests naming one it does not list.
+        @Nullable
+        String model;
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -485,6 +533,8 @@ public final class ServerOptions {
                 case CODEX_SANDBOX -> codexSandbox = sandbox(value, source);
                 case CODEX_TIMEOUT -> codexTimeout = duration(value, source);
                 case CODEX_HOME -> codexHome = Path.of(value);
+                case STORE -> store = storeSpec(value, source);
+                case STORE_RETENTION -> storeRetention = retention(value, source);
                 case CONFIG -> config = Path.of(value);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
@@ -497,6 +547,7 @@ public final class ServerOptions {
                 // Issue 13 (hardening)
                 case ALLOWED_HOST -> allowedHosts.add(value, source);
                 case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
+                case MODEL -> model = value.isBlank() ? null : value.strip();
             }
         }
 
@@ -516,6 +567,11 @@ public final class ServerOptions {
                 if (upstream != null || apiKey != null || !provider.equals(Providers.AUTO)) {
                     throw new IllegalArgumentException("--config describes the upstreams: give --upstream, --api-key"
                             + " and --provider (or RELAY_UPSTREAM, RELAY_API_KEY, RELAY_PROVIDER) in the file instead");
+                }
+                // Issue 13 §0: in config mode the file's routes (and its default_model) decide.
+                if (model != null) {
+                    throw new IllegalArgumentException("--config routes every model: give --model (or RELAY_MODEL) as"
+                            + " default_model = \"NAME\" in the file instead");
                 }
                 if (resolvedApi() != UpstreamApi.CHAT) {
                     throw new IllegalArgumentException("--config serves Chat Completions upstreams only; it cannot be"
@@ -539,6 +595,41 @@ public final class ServerOptions {
                 h = h.substring(1, h.length() - 1);
             }
             return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        }
+
+        // Issue 12: conversation state.
+        private static String storeSpec(String value, String source) {
+            try {
+                StoreLocation.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        String.valueOf(e.getMessage()).replace("--store", source), e);
+            }
+            return value.strip();
+        }
+
+        /** {@code 30d}, {@code 12h}, {@code 90m} or {@code 3600s}; a bare number is days. */
+        private static Duration retention(String value, String source) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            char unit = v.isEmpty() ? 'd' : v.charAt(v.length() - 1);
+            String number = Character.isLetter(unit) ? v.substring(0, v.length() - 1) : v;
+            try {
+                long n = Long.parseLong(number.strip());
+                Duration d = switch (Character.isLetter(unit) ? unit : 'd') {
+                    case 'd' -> Duration.ofDays(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 's' -> Duration.ofSeconds(n);
+                    default -> throw new IllegalArgumentException(source + " takes a unit of d, h, m or s, as in 30d");
+                };
+                if (n < 1) {
+                    throw new IllegalArgumentException(source + " must be positive");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        source + " must be a duration such as 30d, 12h or 90m but was " + value, e);
+            }
         }
 
         private static String sandbox(String value, String source) {
@@ -620,11 +711,16 @@ public final class ServerOptions {
         CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
         // Issue 17 (first hour) and 16 (operations): one line per request.
         ACCESS_LOG("--access-log", "RELAY_ACCESS_LOG"),
+        // Issue 12: conversation state.
+        STORE("--store", "RELAY_STORE"),
+        STORE_RETENTION("--store-retention", "RELAY_STORE_RETENTION"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),
         // Issue 16: many upstreams from a config file.
-        CONFIG("--config", "RELAY_CONFIG");
+        CONFIG("--config", "RELAY_CONFIG"),
+        // Issue 13 §0: the upstream model for requests naming one it does not list.
+        MODEL("--model", "RELAY_MODEL");
 
         final String flag;
         final String env;

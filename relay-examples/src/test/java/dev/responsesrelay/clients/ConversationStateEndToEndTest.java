@@ -11,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,10 +21,6 @@ import org.junit.jupiter.api.Test;
  * answer, and its reasoning, which the {@code deepseek} profile sends back as {@code
  * reasoning_content} (docs/dialects.md rule 24), so a reasoning item the relay failed to resolve shows.
  */
-@Disabled("issue 12: fails until the response store lands on main. Without it previous_response_id is a"
-        + " 400, GET /v1/responses/{id} a 404, and the AI SDK's item_reference items are dropped without a word:"
-        + " turn 2's upstream request lacks turn 1's answer, and the tool loop's reasoning arrives blank. All five"
-        + " pass merged with the state branch at c6d8403: remove this line when state is merged.")
 class ConversationStateEndToEndTest {
     private static final String TURN_ONE_REASONING = "The user introduces herself.";
     private static final String TOOL_REASONING = "The user wants the weather; call the tool.";
@@ -33,7 +28,7 @@ class ConversationStateEndToEndTest {
 
     @BeforeAll
     static void startRelay() throws Exception {
-        relay = RelayUnderTest.start("--provider", "deepseek");
+        relay = RelayUnderTest.start("--provider", "deepseek", "--store", "memory");
     }
 
     @AfterAll

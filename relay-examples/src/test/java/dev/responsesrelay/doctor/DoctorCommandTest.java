@@ -30,7 +30,7 @@ class DoctorCommandTest {
                     + " API.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}";
 
     @Test
-    void aDeepSeekStyleServerOnAnUnknownHostGetsTheDeepSeekProfile() throws Exception {
+    void aDeepSeekStyleServerOnAnUnknownHostNeedsNoProviderFlag() throws Exception {
         try (ScriptedChatUpstream upstream = ScriptedChatUpstream.start()) {
             upstream.models("thinker-1");
             upstream.enqueue(
@@ -55,7 +55,8 @@ class DoctorCommandTest {
             assertThat(run.line("reasoning")).contains("reasoning_content");
             assertThat(run.line("tool call")).contains("get_weather").contains("call_0_abc");
             assertThat(run.line("tool result accepted")).startsWith("PASS").contains("sent back in reasoning_content");
-            assertThat(run.out).contains("--provider deepseek");
+            // The generic profile (unknown host) sends reasoning back in the field it arrived in.
+            assertThat(run.out).contains("so no --provider is needed").doesNotContain("--provider deepseek");
             // Four chat requests: the usage probe was not needed, the round trip was tried twice.
             List<ScriptedRecordedRequest> chat = upstream.chatRequests();
             assertThat(chat).hasSize(4);

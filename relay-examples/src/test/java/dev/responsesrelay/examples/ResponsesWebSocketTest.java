@@ -365,6 +365,30 @@ class ResponsesWebSocketTest {
         assertThat(upstreamSaw).contains("CONTEXT CHECKPOINT COMPACTION").doesNotContain("\"tools\"");
     }
 
+    /** Codex sends a screenshot inline as a data URL (issue 13 §2): 300 KB, past Jetty's 64 KiB. */
+    @Test
+    void aMessageAsLargeAsAPostBodyIsServed() throws Exception {
+        Client client = connect();
+        ObjectNode request = create(Samples.codexPlainRequest());
+        String picture = "data:image/png;base64," + "A".repeat(300 * 1024);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) request.get("input"))
+                .addObject()
+                .put("type", "message")
+                .put("role", "user")
+                .putArray("content")
+                .addObject()
+                .put("type", "input_image")
+                .put("image_url", picture);
+
+        client.send(request);
+        List<JsonNode> events = client.readUntilTerminal();
+
+        assertThat(last(events).get("type").asText()).isEqualTo("response.completed");
+        assertThat(upstream.chatRequests)
+                .singleElement()
+                .satisfies(chat -> assertThat(chat.getBody().utf8()).contains(picture));
+    }
+
     private static JsonNode last(List<JsonNode> events) {
         return events.get(events.size() - 1);
     }

@@ -92,6 +92,19 @@ class RoutingServerTest {
         assertThat(upstreamModels(deepseek)).containsExactly("deepseek-chat", "deepseek-chat");
         assertThat(upstreamModels(ollama)).containsExactly("qwen3:8b", "llama3.2", "qwen3:8b");
         assertThat(plain.chatRequests()).isEmpty();
+        List<String> expected = new ArrayList<>();
+        for (String model : List.of("deepseek-chat", "ds-chat", "qwen", "llama3.2", "local/qwen3:8b")) {
+            expected.add("relay_requests_total{direction=\"responses\",model=\"" + model
+                    + "\",route=\"/v1/responses\",status=\"200\"} 1.0");
+        }
+        expected.add("relay_open_streams 0.0");
+        String metrics = scrapeWhenSettled(expected);
+        for (String model : List.of("deepseek-chat", "ds-chat", "qwen", "llama3.2", "local/qwen3:8b")) {
+            assertThat(metrics)
+                    .contains("relay_requests_total{direction=\"responses\",model=\"" + model
+                            + "\",route=\"/v1/responses\",status=\"200\"} 1.0");
+        }
+        assertThat(metrics).contains("relay_open_streams 0.0");
         // The DeepSeek profile sends DeepSeek's thinking switch; Ollama's does not.
         assertThat(JSON.readTree(deepseek.chatRequests().get(0).body()).has("thinking"))
                 .isTrue();
@@ -126,7 +139,13 @@ class RoutingServerTest {
         assertThat(events.stream().filter(e -> e.event().equals("response.created")))
                 .hasSize(1);
         assertThat(upstreamModels(plain)).containsExactly("plain-1");
-        assertThat(scrape()).contains("relay_fallbacks_total{from=\"ds\",to=\"spare\"} 1.0");
+        assertThat(scrapeWhenSettled(List.of(
+                        "relay_requests_total{direction=\"responses\",model=\"deepseek-chat\"",
+                        "relay_open_streams 0.0")))
+                .contains("relay_fallbacks_total{from=\"ds\",to=\"spare\"} 1.0")
+                .contains(
+                        "relay_requests_total{direction=\"responses\",model=\"deepseek-chat\",route=\"/v1/responses\","
+                                + "status=\"200\"} 1.0");
     }
 
     @Test
@@ -200,6 +219,20 @@ class RoutingServerTest {
 
     private static String request(String model) {
         return "{\"model\":\"" + model + "\",\"input\":\"hi\",\"stream\":true,\"reasoning\":{\"effort\":\"high\"}}";
+    }
+
+    /**
+     * The metrics once every answer sent so far is counted: an answer is counted, and its stream
+     * closed, when Jetty completes the exchange, which can be a moment after the client read the
+     * last byte. Bounded: returns what is there after 10 s, and the assertions then fail.
+     */
+    private String scrapeWhenSettled(List<String> expected) throws Exception {
+        String metrics = scrape();
+        for (int i = 0; i < 100 && !expected.stream().allMatch(metrics::contains); i++) {
+            Thread.sleep(100);
+            metrics = scrape();
+        }
+        return metrics;
     }
 
     private String scrape() throws Exception {

@@ -128,4 +128,15 @@ class ServerOptionsTest {
 
         assertThat(options.toString()).doesNotContain("sk-secret-1", "rk-secret-2");
     }
+
+    @Test
+    void modelIsForOneUpstreamAndTheConfigFileNamesItsOwnDefault() {
+        ServerOptions single =
+                ServerOptions.parse(new String[] {"--upstream", "http://x/v1"}, Map.of("RELAY_MODEL", "m1"));
+        assertThat(single.model()).contains("m1");
+
+        assertThatThrownBy(() -> ServerOptions.parse(new String[] {"--config", "relay.toml", "--model", "m1"}, NO_ENV))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("default_model");
+    }
 }

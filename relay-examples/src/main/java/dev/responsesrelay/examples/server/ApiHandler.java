@@ -45,6 +45,9 @@ abstract class ApiHandler extends Handler.Abstract {
         return accessLog;
     }
 
+    /** The request attribute a handler sets to the request's model, for the metrics' label. */
+    static final String MODEL_ATTRIBUTE = "dev.responsesrelay.model";
+
     private volatile @Nullable RelayMetrics metrics;
     private volatile @Nullable Supplier<Readiness.Answer> readiness;
 
@@ -54,21 +57,61 @@ abstract class ApiHandler extends Handler.Abstract {
         this.readiness = readiness;
     }
 
+    /**
+     * Counts the API's answers in {@code relay_requests_total} when they are complete, with the
+     * status sent and the model the handler read (docs/OPERATIONS.md "Metrics").
+     */
+    private Callback counted(Request request, Response response, Callback callback, String path) {
+        RelayMetrics counter = metrics;
+        if (counter == null || !(path.equals("/v1/models") || postPaths.contains(path))) {
+            return callback;
+        }
+        String direction = postPaths.contains("/v1/responses") ? "responses" : "chat";
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                count();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                count();
+                super.failed(failure);
+            }
+
+            private void count() {
+                Object model = request.getAttribute(MODEL_ATTRIBUTE);
+                counter.request(path, model instanceof String name ? name : "", response.getStatus(), direction);
+            }
+        };
+    }
+
     /** Answers an authorized {@code GET /v1/models}. */
     abstract void models(Request request, Response response, Callback callback);
 
     /** Answers an authorized POST to the endpoint. */
     abstract void post(Request request, Response response, Callback callback);
 
+    /** Whether {@code path} is served by {@link #subpath} (issue 12: {@code /v1/responses/{id}}). */
+    boolean ownsSubpath(String path) {
+        return false;
+    }
+
+    /** Answers an authorized request to a path {@link #ownsSubpath} claimed. */
+    void subpath(Request request, Response response, Callback callback, String path) {
+        Answers.notFound(request, response, callback, served);
+    }
+
     @Override
-    public final boolean handle(Request request, Response plainResponse, Callback plainCallback) {
+    public final boolean handle(Request request, Response plainResponse, Callback originalCallback) {
         // One access-log line per request, whatever answers it: the wrapper notes the first byte
         // and an error body's message, the callback writes the line when the exchange is over.
         AccessLog log = accessLog;
         AccessLog.Entry entry = log.begin(request, plainResponse);
         Response response = log.observe(plainResponse, entry);
-        Callback callback = log.completing(plainCallback, response, entry);
         String path = Request.getPathInContext(request);
+        Callback callback = log.completing(counted(request, response, originalCallback, path), response, entry);
         try {
             if (path.equals("/healthz")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)) {
@@ -96,6 +139,10 @@ abstract class ApiHandler extends Handler.Abstract {
                 if (Answers.methodAllowed(request, "POST", response, callback)
                         && Answers.authorized(request, clientKeys, response, callback)) {
                     post(request, response, callback);
+                }
+            } else if (ownsSubpath(path)) {
+                if (Answers.authorized(request, clientKeys, response, callback)) {
+                    subpath(request, response, callback, path);
                 }
             } else {
                 Answers.notFound(request, response, callback, served);

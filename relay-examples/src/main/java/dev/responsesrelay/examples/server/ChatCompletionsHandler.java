@@ -116,6 +116,7 @@ public final class ChatCompletionsHandler extends ApiHandler {
             answerError(response, callback, recording, e.error());
             return;
         }
+        TranslationWarnings.report(translation.warnings(), "POST /v1/chat/completions", recording); // issue 13 §5
         ChatUpstream upstream = settings.upstream();
         recording.upstreamRequest(
                 upstream.recordedUrl(),

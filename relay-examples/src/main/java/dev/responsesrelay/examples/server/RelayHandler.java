@@ -2,6 +2,7 @@ package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
@@ -11,6 +12,7 @@ import dev.responsesrelay.okhttp.UpstreamTap;
 import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.server.routing.RelayChooser;
 import dev.responsesrelay.server.routing.RequestModel;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +69,10 @@ public final class RelayHandler extends ApiHandler {
             ScheduledExecutorService scheduler,
             Executor executor,
             Duration firstByteWindow,
-            Duration keepAlive) {}
+            Duration keepAlive,
+            ResponseState responseState,
+            // Issue 13 §0: which model the single upstream is asked for.
+            ServedModels servedModels) {}
 
     private final Settings settings;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
@@ -98,6 +103,11 @@ public final class RelayHandler extends ApiHandler {
         }
     }
 
+    /** The response store's server side (issue 12). */
+    public ResponseState responseState() {
+        return settings.responseState();
+    }
+
     /** How many exchanges are in flight. */
     public int openExchanges() {
         return openStreams.size() + openCalls.size();
@@ -112,6 +122,16 @@ public final class RelayHandler extends ApiHandler {
     @Override
     void post(Request request, Response response, Callback callback) {
         responses(request, response, callback);
+    }
+
+    @Override
+    boolean ownsSubpath(String path) {
+        return ResponseState.isStoredResponsePath(path);
+    }
+
+    @Override
+    void subpath(Request request, Response response, Callback callback, String path) {
+        settings.responseState().serve(request, response, callback, path);
     }
 
     private void responses(Request request, Response response, Callback callback) {
@@ -136,7 +156,21 @@ public final class RelayHandler extends ApiHandler {
         }
         Recording recording =
                 settings.recorder().begin(request.getMethod(), "/v1/responses", request.getHeaders(), body);
+        // Issue 12: previous_response_id and item_reference are resolved from the store first.
+        ResolvedRequest resolved;
+        try {
+            resolved = settings.responseState().resolve(request, body);
+        } catch (RelayException e) {
+            recording.answer(e.error().httpStatus(), e.error().toJson());
+            recording.close();
+            Answers.error(response, callback, e.error());
+            return;
+        }
+        byte[] toTranslate = resolved == null ? body : resolved.body();
         String model = RequestModel.of(body).orElse(null);
+        if (model != null) {
+            request.setAttribute(MODEL_ATTRIBUTE, model);
+        }
         List<RelayChooser.Attempt> attempts =
                 settings.chooser().choose(model, ClientKeys.bearerToken(request.getHeaders()));
         if (attempts.isEmpty()) {
@@ -149,7 +183,8 @@ public final class RelayHandler extends ApiHandler {
         OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = relay.translator().translate(body);
+            translation = relay.translator().translate(toTranslate);
+            translation = settings.servedModels().resolve(translation, toTranslate, relay); // issue 13 §0
         } catch (InvalidRequestException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
@@ -165,6 +200,7 @@ public final class RelayHandler extends ApiHandler {
             return;
         }
         AccessLog.entry(request).model(translation.model());
+        TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
         recording.upstreamRequest(
                 attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
                 translation.chatRequestJson(),
@@ -180,7 +216,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, body, recording));
+                    new Fallbacks(attempts, toTranslate, recording, resolved));
         } else {
             respond(
                     request,
@@ -189,7 +225,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, body, recording));
+                    new Fallbacks(attempts, toTranslate, recording, resolved));
         }
     }
 
@@ -222,12 +258,20 @@ public final class RelayHandler extends ApiHandler {
         private final List<RelayChooser.Attempt> attempts;
         private final byte[] body;
         private final Recording recording;
+        /** Issue 12: what the store resolved, for recording the answer whichever attempt gives it. */
+        final @Nullable ResolvedRequest resolved;
+
         private int next = 1;
 
-        Fallbacks(List<RelayChooser.Attempt> attempts, byte[] body, Recording recording) {
+        Fallbacks(
+                List<RelayChooser.Attempt> attempts,
+                byte[] body,
+                Recording recording,
+                @Nullable ResolvedRequest resolved) {
             this.attempts = attempts;
             this.body = body;
             this.recording = recording;
+            this.resolved = resolved;
         }
 
         boolean any() {
@@ -278,9 +322,13 @@ public final class RelayHandler extends ApiHandler {
                 settings.executor(),
                 settings.keepAlive(),
                 recording,
-                () -> openStreams.remove(self[0]));
+                () -> {
+                    openStreams.remove(self[0]);
+                    settings.metrics().openStreams(-1);
+                });
         self[0] = answer;
         openStreams.add(answer);
+        settings.metrics().openStreams(1);
         answer.watchClient();
         if (fallbacks.any()) {
             answer.fallback((failure, listener) -> {
@@ -288,10 +336,15 @@ public final class RelayHandler extends ApiHandler {
                 return next == null
                         ? null
                         : next.relay().stream(
-                                next.translation(), AccessLog.entry(request).observing(listener));
+                                next.translation(),
+                                AccessLog.entry(request)
+                                        .observing(settings.responseState().recording(listener, fallbacks.resolved)));
             });
         }
-        RelayCall call = relay.stream(translation, AccessLog.entry(request).observing(answer.listener()));
+        RelayCall call = relay.stream(
+                translation,
+                AccessLog.entry(request)
+                        .observing(settings.responseState().recording(answer.listener(), fallbacks.resolved)));
         answer.begin(call, settings.firstByteWindow());
     }
 
@@ -378,7 +431,11 @@ public final class RelayHandler extends ApiHandler {
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
             AccessLog.noteAnswer(entry, answer.isSuccessful(), answer.body());
+            // Issue 12: announced before the answer is sent, written after; errors are not kept.
+            ResponseState.PendingRecord pending =
+                    answer.httpStatus() == 200 ? settings.responseState().expectRecord(fallbacks.resolved) : null;
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
+            settings.responseState().submit(pending, answer.body());
         });
         openCalls.add(call);
         registered.set(call);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
@@ -16,6 +17,7 @@ import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.routing.RelayChooser;
+import dev.responsesrelay.state.ResolvedRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,6 +58,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Errors before any event go out as {@code {"type":"error","status":…,"error":{…}}}, the shape
  *       Codex maps like an HTTP status (responses_websocket.rs; research §2.3): a 400 is final, a
  *       429/5xx is retried. After a stream started, {@code response.failed} as over SSE.
+ *   <li>A message may be as large as a POST body ({@link RelayHandler#MAX_BODY_BYTES}; Codex sends
+ *       screenshots inline); a larger one is answered with the POST's 413 as an error event, and the
+ *       socket stays open.
  *   <li>A client that closes or drops the socket cancels its upstream call. Pings are answered by
  *       Jetty.
  *   <li>With {@code --record}, each {@code response.create} is one recorded exchange ({@link
@@ -77,6 +82,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private final String recordedChatUrl;
     private final IdGenerator ids;
     private final Clock clock;
+    private final ServedModels servedModels;
+    /** Issue 12: the response store, and this connection's client scope in it. */
+    private final ResponseState responseState;
+
+    private final String scope;
     private final Object lock = new Object();
     private @Nullable Session session;
     private @Nullable RelayCall running;
@@ -94,6 +104,12 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
     private volatile int logStatus = 200;
 
+    /** The text message being received, in parts; Jetty calls one part at a time per socket. */
+    private StringBuilder incoming = new StringBuilder();
+
+    private long incomingBytes;
+    private boolean incomingTooLarge;
+
     /** The exchange being recorded; {@link Recording#NONE} between exchanges or when not recording. */
     private volatile Recording recording = Recording.NONE;
 
@@ -105,8 +121,14 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             String recordedChatUrl,
             IdGenerator ids,
             Clock clock,
+            ResponseState responseState,
+            String scope,
+            ServedModels servedModels,
             AccessLog accessLog,
             String connectionId) {
+        this.responseState = responseState;
+        this.scope = scope;
+        this.servedModels = servedModels;
         this.accessLog = accessLog;
         this.connectionId = connectionId;
         this.chooser = chooser;
@@ -157,6 +179,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     recordedChatUrl,
                     IdGenerator.random(),
                     Clock.systemUTC(),
+                    settings.responseState(),
+                    ResponseState.scope(token),
+                    settings.servedModels(),
                     accessLog,
                     upgrade.id());
         };
@@ -167,8 +192,53 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         this.session = session;
     }
 
+    /**
+     * Gathers one text message from its parts, up to {@link RelayHandler#MAX_BODY_BYTES} (issue 13
+     * §2): a message may be as large as a POST body (Codex sends screenshots inline). Jetty's own
+     * whole-message limit (64 KiB by default) would close the socket on a larger one, so Jetty hands
+     * the parts over as they come (this method is the only text callback overridden; see Jetty's
+     * JettyWebSocketFrameHandlerFactory) and the limit is enforced here: past it, the rest of the
+     * message is read and dropped, and the client gets the 413 error event a POST would get, on the
+     * socket that stays open.
+     */
     @Override
-    public void onWebSocketText(String message) {
+    public void onWebSocketPartialText(String part, boolean last) {
+        if (!incomingTooLarge) {
+            incomingBytes += utf8Length(part);
+            if (incomingBytes > RelayHandler.MAX_BODY_BYTES) {
+                incomingTooLarge = true;
+                incoming = new StringBuilder();
+            } else {
+                incoming.append(part);
+            }
+        }
+        if (!last) {
+            return;
+        }
+        boolean tooLarge = incomingTooLarge;
+        String message = tooLarge ? "" : incoming.toString();
+        incoming = new StringBuilder();
+        incomingBytes = 0;
+        incomingTooLarge = false;
+        if (tooLarge) {
+            // The message itself was dropped as it came in: the recording holds an empty body.
+            rejectMessage(RelayHandler.tooLarge(), "");
+        } else {
+            onMessage(message);
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // A surrogate is half of a 4-byte sequence.
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    private void onMessage(String message) {
         ObjectNode create;
         try {
             JsonNode parsed = JSON.readTree(message);
@@ -220,6 +290,34 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         ObjectNode body = create.deepCopy();
         body.remove("type");
         JsonNode generate = body.remove("generate");
+        // Issue 12: chains and item references resolve through the store, so a new connection can
+        // continue a chain; the connection's own last response (below) still answers when the store
+        // cannot (a store:false chain, Codex's prewarm, a database that is down).
+        ResolvedRequest resolved = null;
+        if (responseState.store() != null) {
+            JsonNode named = body.get("previous_response_id");
+            boolean namesLastResponse;
+            synchronized (lock) {
+                namesLastResponse = named != null && named.asText().equals(lastResponseId);
+            }
+            try {
+                // No waiting for another relay's write when this connection has the response itself.
+                resolved = responseState.resolve(
+                        scope, body.toString().getBytes(StandardCharsets.UTF_8), !namesLastResponse);
+                if (resolved != null && JSON.readTree(resolved.body()) instanceof ObjectNode resolvedBody) {
+                    body = resolvedBody;
+                }
+            } catch (RelayException e) {
+                if (!namesLastResponse) {
+                    sendError(e.error());
+                    done();
+                    return;
+                }
+                resolved = null;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("the resolver writes JSON", e);
+            }
+        }
         JsonNode previous = body.remove("previous_response_id");
         ArrayNode input = inputOf(body);
         if (previous != null && !previous.isNull()) {
@@ -263,16 +361,19 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = relay.translator().translate(body.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            translation = relay.translator().translate(bytes);
+            translation = servedModels.resolve(translation, bytes, relay); // issue 13 §0
         } catch (InvalidRequestException e) {
             sendError(e.error());
             done();
             return;
         }
+        TranslationWarnings.report(translation.warnings(), "WebSocket response.create", recording); // issue 13 §5
         recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         ArrayNode fullInput = input;
         AccessLog.Entry entry = logEntry;
-        ResponsesListener listener = new Listener(fullInput);
+        ResponsesListener listener = new Listener(fullInput, resolved);
         RelayCall call = relay.stream(translation, entry == null ? listener : entry.observing(listener));
         synchronized (lock) {
             if (busy) {
@@ -459,9 +560,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** Writes one exchange's events as frames and remembers its outcome for chaining. */
     private final class Listener extends ResponsesListener {
         private final ArrayNode fullInput;
+        private final @Nullable ResolvedRequest resolved;
 
-        Listener(ArrayNode fullInput) {
+        Listener(ArrayNode fullInput, @Nullable ResolvedRequest resolved) {
             this.fullInput = fullInput;
+            this.resolved = resolved;
         }
 
         @Override
@@ -480,10 +583,16 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 if (event.event().equals("response.completed")) {
                     rememberCompleted(event.data());
                 }
+                // Issue 12: announced before the frame is sent, written after, off the stream's path.
+                boolean terminal = event.event().equals("response.completed")
+                        || event.event().equals("response.incomplete");
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved) : null;
                 if (!send(event.data())) {
+                    responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).
                     throw new IllegalStateException("the WebSocket client is gone");
                 }
+                responseState.submit(pending, event.data());
             }
         }
 
