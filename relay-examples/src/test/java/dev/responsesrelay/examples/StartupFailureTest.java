@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,22 +68,36 @@ class StartupFailureTest {
         }
     }
 
+    /**
+     * Runs the relay with a response store of its own in a temporary folder: the default one is in
+     * the user's home, and the store's connection pool logs too (its lines must not be printed).
+     */
     private static Result runMain(String... args) throws IOException, InterruptedException {
+        Path storeDir = Files.createTempDirectory("startup-failure-store");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("RELAY_"));
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
-        byte[] stderr = process.getErrorStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the relay did not exit: " + new String(stderr, StandardCharsets.UTF_8));
+        command.add("--store");
+        command.add("sqlite:" + storeDir.resolve("responses.db"));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().keySet().removeIf(name -> name.startsWith("RELAY_"));
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process process = builder.start();
+            byte[] stderr = process.getErrorStream().readAllBytes();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the relay did not exit: " + new String(stderr, StandardCharsets.UTF_8));
+            }
+            return new Result(process.exitValue(), new String(stderr, StandardCharsets.UTF_8));
+        } finally {
+            try (Stream<Path> files = Files.walk(storeDir)) {
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
         }
-        return new Result(process.exitValue(), new String(stderr, StandardCharsets.UTF_8));
     }
 }
