@@ -1,6 +1,8 @@
 package dev.responsesrelay.examples;
 
+import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.examples.server.AccessLog;
+import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.UpstreamUrls;
 import dev.responsesrelay.okhttp.Upstream;
@@ -55,6 +57,9 @@ public final class ServerOptions {
     private final String store;
     private final Duration storeRetention;
     private final @Nullable Path config;
+    // Issue 18 (memory): admission budget and output bound.
+    private final long memoryBudget;
+    private final long maxOutputChars;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
@@ -78,6 +83,8 @@ public final class ServerOptions {
         this.idleTimeout = p.idleTimeout;
         this.keepAlive = p.keepAlive;
         this.help = p.help;
+        this.memoryBudget = p.memoryBudget;
+        this.maxOutputChars = p.maxOutputChars;
         this.upstreamApi = p.resolvedApi();
         this.store = p.store;
         this.storeRetention = p.storeRetention;
@@ -228,6 +235,13 @@ public final class ServerOptions {
                                        [RELAY_STORE]
                   --store-retention T  how long responses are kept: 30d (default), 12h, 90m
                                        [RELAY_STORE_RETENTION]
+                  --memory-budget SIZE heap the requests in flight may hold, e.g. 48m, 1g or
+                                       40%% of the maximum heap (default 50%%); a request that
+                                       does not fit for 2 s gets 503 with Retry-After
+                                       [RELAY_MEMORY_BUDGET]
+                  --max-output-chars N text, reasoning and arguments one answer may hold
+                                       (default 2097152); past it the answer ends
+                                       response.incomplete [RELAY_MAX_OUTPUT_CHARS]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
@@ -349,6 +363,16 @@ public final class ServerOptions {
         return keepAlive;
     }
 
+    /** Bytes of heap the requests in flight may hold (issue 18); see {@code MemoryBudget}. */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** Chars of text, reasoning and arguments one answer may accumulate (issue 18). */
+    public long maxOutputChars() {
+        return maxOutputChars;
+    }
+
     // ---- Issue 13 (hardening): who may use a local relay.
 
     /**
@@ -410,6 +434,9 @@ public final class ServerOptions {
         String store = DEFAULT_STORE;
         Duration storeRetention = Duration.ofDays(30);
         boolean help;
+        // Issue 18 (memory).
+        long memoryBudget = MemoryBudget.defaultCapacity();
+        long maxOutputChars = ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS;
 
         @Nullable
         UpstreamApi upstreamApi;
@@ -536,6 +563,8 @@ public final class ServerOptions {
                 case STORE -> store = storeSpec(value, source);
                 case STORE_RETENTION -> storeRetention = retention(value, source);
                 case CONFIG -> config = Path.of(value);
+                case MEMORY_BUDGET -> memoryBudget = size(value, source);
+                case MAX_OUTPUT_CHARS -> maxOutputChars = integer(value, source, 1024, Integer.MAX_VALUE);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -653,6 +682,32 @@ public final class ServerOptions {
             }
         }
 
+        /** A size in bytes: {@code 64m}, {@code 1g}, {@code 500k}, plain bytes, or a share of the heap. */
+        private static long size(String value, String source) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                long bytes;
+                if (v.endsWith("%")) {
+                    double share = Double.parseDouble(v.substring(0, v.length() - 1)) / 100;
+                    if (!(share > 0) || share > 1) {
+                        throw new IllegalArgumentException(source + " must be a share between 0% and 100%");
+                    }
+                    bytes = (long) (Runtime.getRuntime().maxMemory() * share);
+                } else {
+                    long unit =
+                            v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
+                    String number = unit == 1 ? v : v.substring(0, v.length() - 1);
+                    bytes = (long) (Double.parseDouble(number) * unit);
+                }
+                if (bytes < 1) {
+                    throw new IllegalArgumentException(source + " must be positive");
+                }
+                return bytes;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + " must be a size such as 64m or 40% but was " + value, e);
+            }
+        }
+
         private static Duration duration(String value, String source) {
             try {
                 double secondsValue = Double.parseDouble(value.strip());
@@ -714,6 +769,9 @@ public final class ServerOptions {
         // Issue 12: conversation state.
         STORE("--store", "RELAY_STORE"),
         STORE_RETENTION("--store-retention", "RELAY_STORE_RETENTION"),
+        // Issue 18 (memory).
+        MEMORY_BUDGET("--memory-budget", "RELAY_MEMORY_BUDGET"),
+        MAX_OUTPUT_CHARS("--max-output-chars", "RELAY_MAX_OUTPUT_CHARS"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),

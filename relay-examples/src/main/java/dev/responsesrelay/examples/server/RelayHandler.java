@@ -201,10 +201,12 @@ public final class RelayHandler extends ApiHandler {
         }
         AccessLog.entry(request).model(translation.model());
         TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
-        recording.upstreamRequest(
-                attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
-                translation.chatRequestJson(),
-                translation.upstreamStreams());
+        if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
+            recording.upstreamRequest(
+                    attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
+                    translation.chatRequestJson(),
+                    translation.upstreamStreams());
+        }
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);
@@ -216,7 +218,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
         } else {
             respond(
                     request,
@@ -225,7 +227,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
         }
     }
 
@@ -260,6 +262,8 @@ public final class RelayHandler extends ApiHandler {
         private final Recording recording;
         /** Issue 12: what the store resolved, for recording the answer whichever attempt gives it. */
         final @Nullable ResolvedRequest resolved;
+        /** Issue 18: the request's admission charge, held until its answer is recorded. */
+        final MemoryBudget.@Nullable Permit memory;
 
         private int next = 1;
 
@@ -267,11 +271,13 @@ public final class RelayHandler extends ApiHandler {
                 List<RelayChooser.Attempt> attempts,
                 byte[] body,
                 Recording recording,
-                @Nullable ResolvedRequest resolved) {
+                @Nullable ResolvedRequest resolved,
+                MemoryBudget.@Nullable Permit memory) {
             this.attempts = attempts;
             this.body = body;
             this.recording = recording;
             this.resolved = resolved;
+            this.memory = memory;
         }
 
         boolean any() {
@@ -338,14 +344,23 @@ public final class RelayHandler extends ApiHandler {
                         : next.relay().stream(
                                 next.translation(),
                                 AccessLog.entry(request)
-                                        .observing(settings.responseState().recording(listener, fallbacks.resolved)));
+                                        .observing(settings.responseState()
+                                                .recording(listener, fallbacks.resolved, fallbacks.memory)));
             });
         }
         RelayCall call = relay.stream(
                 translation,
                 AccessLog.entry(request)
-                        .observing(settings.responseState().recording(answer.listener(), fallbacks.resolved)));
+                        .observing(settings.responseState()
+                                .recording(answer.listener(), fallbacks.resolved, fallbacks.memory)));
         answer.begin(call, settings.firstByteWindow());
+    }
+
+    /** The admission charge of {@code request}, kept until its response is recorded (issue 18). */
+    private static MemoryBudget.@Nullable Permit memoryPermit(Request request) {
+        return request.getAttribute(MemoryBudget.Permit.ATTRIBUTE) instanceof MemoryBudget.Permit permit
+                ? permit
+                : null;
     }
 
     private void respond(
@@ -432,8 +447,9 @@ public final class RelayHandler extends ApiHandler {
             recording.close();
             AccessLog.noteAnswer(entry, answer.isSuccessful(), answer.body());
             // Issue 12: announced before the answer is sent, written after; errors are not kept.
-            ResponseState.PendingRecord pending =
-                    answer.httpStatus() == 200 ? settings.responseState().expectRecord(fallbacks.resolved) : null;
+            ResponseState.PendingRecord pending = answer.httpStatus() == 200
+                    ? settings.responseState().expectRecord(fallbacks.resolved, fallbacks.memory)
+                    : null;
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
             settings.responseState().submit(pending, answer.body());
         });
@@ -484,6 +500,9 @@ public final class RelayHandler extends ApiHandler {
         if (declared > MAX_BODY_BYTES) {
             throw new BodyTooLarge();
         }
+        if (declared > 0) {
+            return readDeclared(request, (int) declared);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -496,6 +515,28 @@ public final class RelayHandler extends ApiHandler {
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A body of known length, read into one array of that length: no growing buffer and no final
+     * copy, which held the body three times over at the end of a 30 MB read (issue 18).
+     */
+    private static byte[] readDeclared(Request request, int length) throws IOException {
+        byte[] body = new byte[length];
+        int filled = 0;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            while (filled < length) {
+                int n = in.read(body, filled, length - filled);
+                if (n == -1) {
+                    throw new IOException("the request body ended after " + filled + " of " + length + " bytes");
+                }
+                filled += n;
+            }
+            if (in.read() != -1) {
+                throw new BodyTooLarge();
+            }
+        }
+        return body;
     }
 
     static RelayError tooLarge() {
