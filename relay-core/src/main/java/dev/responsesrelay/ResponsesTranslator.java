@@ -29,12 +29,22 @@ import java.util.Set;
  * and ids come from the injected {@link Clock} and {@link IdGenerator}.
  */
 public final class ResponsesTranslator {
+    /**
+     * How many chars of text, reasoning and tool arguments one answer may accumulate by default:
+     * 2 Mi, about half a million tokens, several times the largest output limit of current models
+     * (128k tokens), so only a runaway answer (a local model looping) reaches it. The relay repeats
+     * every accumulated char in the {@code *.done} events and the terminal response, so an unbounded
+     * answer ends in an {@code OutOfMemoryError} instead of a terminal event (issue 18).
+     */
+    public static final long DEFAULT_MAX_OUTPUT_CHARS = StreamContext.DEFAULT_MAX_OUTPUT_CHARS;
+
     private final ProviderProfile provider;
     private final IdGenerator idGenerator;
     private final Clock clock;
     private final HealingListener healingListener;
     private final Set<HealingRule> disabledHealing;
     private final Set<HealingRule> enabledHealing;
+    private final long maxOutputChars;
 
     private ResponsesTranslator(Builder builder) {
         this.provider = builder.provider;
@@ -43,6 +53,7 @@ public final class ResponsesTranslator {
         this.healingListener = builder.healingListener;
         this.disabledHealing = Set.copyOf(builder.disabledHealing);
         this.enabledHealing = Set.copyOf(builder.enabledHealing);
+        this.maxOutputChars = builder.maxOutputChars;
     }
 
     /** A translator with the {@link ProviderProfile#GENERIC} profile and random ids. */
@@ -64,6 +75,7 @@ public final class ResponsesTranslator {
         b.healingListener = healingListener;
         b.disabledHealing.addAll(disabledHealing);
         b.enabledHealing.addAll(enabledHealing);
+        b.maxOutputChars = maxOutputChars;
         return b;
     }
 
@@ -103,7 +115,8 @@ public final class ResponsesTranslator {
                 healingListener,
                 off,
                 request.responseEcho(),
-                request.historyCallIds());
+                request.historyCallIds(),
+                maxOutputChars);
         return new Translation(request, context);
     }
 
@@ -115,8 +128,23 @@ public final class ResponsesTranslator {
         private HealingListener healingListener = HealingListener.NONE;
         private final Set<HealingRule> disabledHealing = EnumSet.noneOf(HealingRule.class);
         private final Set<HealingRule> enabledHealing = EnumSet.noneOf(HealingRule.class);
+        private long maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS;
 
         private Builder() {}
+
+        /**
+         * How many chars of text, reasoning and tool-call arguments one answer may accumulate
+         * ({@link #DEFAULT_MAX_OUTPUT_CHARS} by default). Past it the answer ends in {@code
+         * response.incomplete} with reason {@code max_output_tokens}, and a streaming upstream is
+         * no longer read.
+         */
+        public Builder maxOutputChars(long maxOutputChars) {
+            if (maxOutputChars < 1) {
+                throw new IllegalArgumentException("maxOutputChars < 1: " + maxOutputChars);
+            }
+            this.maxOutputChars = maxOutputChars;
+            return this;
+        }
 
         /** The provider the requests are written for; {@link ProviderProfile#GENERIC} by default. */
         public Builder provider(ProviderProfile provider) {

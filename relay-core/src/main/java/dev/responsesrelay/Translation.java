@@ -6,6 +6,8 @@ import dev.responsesrelay.internal.ErrorMapper;
 import dev.responsesrelay.internal.MappedRequest;
 import dev.responsesrelay.internal.StreamContext;
 import dev.responsesrelay.internal.StreamMachine;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,6 +28,17 @@ public final class Translation {
     /** The Chat Completions request body to POST to the upstream's {@code /chat/completions}. */
     public String chatRequestJson() {
         return request.chatJson();
+    }
+
+    /**
+     * Writes the Chat Completions request body to {@code out} as UTF-8, the same bytes as {@link
+     * #chatRequestJson()}, without first making it one string: large strings of the client's body
+     * (base64 images) are copied from that body straight to {@code out}. Can be called again, for a
+     * retried upstream request.
+     */
+    public void writeChatRequest(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out == null");
+        request.writeChat(out);
     }
 
     /** Whether the client asked for a streamed answer ({@code "stream": true}). */

@@ -2,14 +2,19 @@ package dev.responsesrelay.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.responsesrelay.RelayError;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** The one Jackson configuration the core uses, and small JSON helpers. */
 public final class Json {
@@ -44,6 +49,84 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();
 
     private Json() {}
+
+    /**
+     * Parses {@code utf8} as one JSON value, like {@code MAPPER.readTree}, except that large strings
+     * without escapes (base64 images) stay slices of {@code utf8} instead of decoded copies (issue
+     * 18, {@link SlicingTreeReader}); null when {@code utf8} is not exactly one JSON value. The
+     * caller must not change {@code utf8} while the tree is in use.
+     */
+    public static @Nullable JsonNode readTreeKeepingLargeStrings(byte[] utf8) {
+        try (JsonParser parser = FACTORY.createParser(utf8)) {
+            JsonNode root = SlicingTreeReader.read(parser, utf8);
+            return root != null && parser.nextToken() == null ? root : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code node} as compact JSON text, holding one copy of it besides the result: the text is
+     * measured first, then written into an array of that size, where {@code writeValueAsString}
+     * would hold it as growing {@code char} buffers (two bytes a character) and then copy it. A
+     * stored 30 MB screenshot would otherwise need about 120 MB of heap for a moment (issue 18).
+     */
+    public static String writeString(JsonNode node) {
+        try {
+            CountingOutputStream counter = new CountingOutputStream();
+            MAPPER.writeValue(counter, node);
+            if (counter.count > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("JSON text of " + counter.count + " bytes is too large");
+            }
+            FixedArrayOutputStream out = new FixedArrayOutputStream(new byte[(int) counter.count]);
+            MAPPER.writeValue(out, node);
+            return new String(out.array, 0, out.position, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Counts what is written and keeps none of it. */
+    private static final class CountingOutputStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    /** Writes into an array sized beforehand; never grows it. */
+    private static final class FixedArrayOutputStream extends OutputStream {
+        private final byte[] array;
+        private int position;
+
+        FixedArrayOutputStream(byte[] array) {
+            this.array = array;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (position == array.length) {
+                throw new IOException("JSON text longer than measured");
+            }
+            array[position++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > array.length - position) {
+                throw new IOException("JSON text longer than measured");
+            }
+            System.arraycopy(b, off, array, position, len);
+            position += len;
+        }
+    }
 
     /** {@code {"error":{"message":…,"type":…,"param":…,"code":…}}}, the OpenAI error body. */
     public static String errorBody(RelayError error) {

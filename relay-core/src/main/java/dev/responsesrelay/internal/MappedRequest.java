@@ -1,13 +1,19 @@
 package dev.responsesrelay.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The request mapper's result.
  *
- * @param chatJson the Chat Completions body to send upstream
+ * @param chat the Chat Completions body to send upstream, as a tree whose large strings may be
+ *     slices of the client's body ({@link Utf8SliceNode}); never mutated after mapping
  * @param clientStreams whether the client asked for {@code stream: true}
  * @param upstreamStreams whether {@code chatJson} asks the upstream to stream
  * @param model the model slug the client asked for
@@ -23,7 +29,7 @@ import java.util.Set;
  *     answer must be a single {@code compaction} item
  */
 public record MappedRequest(
-        String chatJson,
+        ObjectNode chat,
         boolean clientStreams,
         boolean upstreamStreams,
         String model,
@@ -35,5 +41,25 @@ public record MappedRequest(
     public MappedRequest {
         warnings = List.copyOf(warnings);
         historyCallIds = Set.copyOf(historyCallIds);
+    }
+
+    /** {@link #chat()} as text: a whole copy of every large string, so not for the relay's own path. */
+    public String chatJson() {
+        try {
+            return Json.MAPPER.writeValueAsString(chat);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * Writes {@link #chat()} as UTF-8 to {@code out}; large strings go from the client's body to
+     * {@code out} without a copy of their own (issue 18).
+     */
+    public void writeChat(OutputStream out) throws IOException {
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            Json.MAPPER.writeTree(g, chat);
+        }
     }
 }

@@ -645,7 +645,10 @@ final class MessageAssembler {
      * at least learns an image was there.
      */
     private JsonNode imagePart(ObjectNode part, String partPath) {
-        String url = optionalText(part, "image_url", partPath);
+        // A large data URL stays a slice of the body (issue 18): only its start is looked at here.
+        String url = part.get("image_url") instanceof Utf8SliceNode slice
+                ? (slice.startsWithIgnoreCase("data:") ? "data:" : "")
+                : optionalText(part, "image_url", partPath);
         if (url == null) {
             if (JsonFields.value(part, "file_id") != null) {
                 throw new InvalidRequestException(

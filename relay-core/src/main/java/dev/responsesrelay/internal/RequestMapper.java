@@ -20,7 +20,6 @@ import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,7 +212,7 @@ public final class RequestMapper {
         }
 
         return new MappedRequest(
-                write(chat),
+                chat,
                 stream,
                 upstreamStreams,
                 model,
@@ -260,7 +259,8 @@ public final class RequestMapper {
             throw new InvalidRequestException("request body is not valid JSON: " + e.getMessage(), null, e);
         }
         try {
-            JsonNode root = Json.MAPPER.readTree(parser);
+            // Large strings (base64 images) stay slices of the body: issue 18, SlicingTreeReader.
+            JsonNode root = SlicingTreeReader.read(parser, utf8);
             if (root == null) {
                 throw new InvalidRequestException("request body is empty", null);
             }
@@ -478,14 +478,6 @@ public final class RequestMapper {
             } else {
                 target.set(entry.getKey(), entry.getValue());
             }
-        }
-    }
-
-    private static String write(ObjectNode chat) {
-        try {
-            return Json.MAPPER.writeValueAsString(chat);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("a JSON tree always serialises", e);
         }
     }
 

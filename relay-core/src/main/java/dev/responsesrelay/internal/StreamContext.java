@@ -26,6 +26,9 @@ import java.util.Set;
  *     MappedRequest#responseEcho()}); read only
  * @param historyCallIds the tool-call ids the request's history used, as the client sent them and
  *     as they went upstream; a new call must not reuse one
+ * @param maxOutputChars how much text, reasoning and arguments one answer may accumulate (issue 18:
+ *     every char is repeated in {@code *.done} events and the terminal response); past it the
+ *     answer ends {@code incomplete}
  */
 public record StreamContext(
         String model,
@@ -37,12 +40,45 @@ public record StreamContext(
         HealingListener healingListener,
         Set<HealingRule> disabledHealing,
         ObjectNode responseEcho,
-        Set<String> historyCallIds) {
+        Set<String> historyCallIds,
+        long maxOutputChars) {
+
+    /** The default of {@link #maxOutputChars()}; see {@code ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS}. */
+    public static final long DEFAULT_MAX_OUTPUT_CHARS = 2L * 1024 * 1024;
 
     /** Copies the sets, so that the context stays immutable. */
     public StreamContext {
         disabledHealing = Set.copyOf(disabledHealing);
         historyCallIds = Set.copyOf(historyCallIds);
+        if (maxOutputChars < 1) {
+            throw new IllegalArgumentException("maxOutputChars < 1: " + maxOutputChars);
+        }
+    }
+
+    /** A context with the default output bound. */
+    public StreamContext(
+            String model,
+            String responseId,
+            long createdAt,
+            ToolCatalog tools,
+            ProviderProfile provider,
+            IdGenerator ids,
+            HealingListener healingListener,
+            Set<HealingRule> disabledHealing,
+            ObjectNode responseEcho,
+            Set<String> historyCallIds) {
+        this(
+                model,
+                responseId,
+                createdAt,
+                tools,
+                provider,
+                ids,
+                healingListener,
+                disabledHealing,
+                responseEcho,
+                historyCallIds,
+                DEFAULT_MAX_OUTPUT_CHARS);
     }
 
     /**

@@ -102,6 +102,8 @@ public final class StreamMachine implements ResponsesStream {
     private boolean contentBlocksReported;
     private @Nullable String responseJson;
     private @Nullable RelayError error;
+    /** Chars of text, reasoning and arguments accepted so far, against {@link StreamContext#maxOutputChars()}. */
+    private long outputChars;
 
     /** A translator for one streamed upstream answer. */
     public StreamMachine(StreamContext context) {
@@ -347,7 +349,12 @@ public final class StreamMachine implements ResponsesStream {
             acceptReasoning(choice);
             acceptContent(choice);
             for (ToolCallDelta delta : choice.toolCalls()) {
+                outputChars += delta.arguments().length();
                 acceptToolCall(delta);
+            }
+            if (outputChars > context.maxOutputChars()) {
+                finishOverOutputBound();
+                return;
             }
             String reason = choice.finishReason();
             if (reason != null) {
@@ -395,6 +402,7 @@ public final class StreamMachine implements ResponsesStream {
         if (text.isEmpty() && choice.reasoningDetails().isEmpty()) {
             return;
         }
+        outputChars += text.length();
         // The provider separates reasoning itself, so <think> in its content is text (rule 14).
         reasoningSeparated = true;
         if (reasoningSourceField == null) {
@@ -490,6 +498,7 @@ public final class StreamMachine implements ResponsesStream {
         if (text.isEmpty()) {
             return;
         }
+        outputChars += text.length();
         ThinkTagSplitter splitter = thinkTags;
         if (splitter != null && !reasoningSeparated) {
             splitter.feed(text, splitSink);
@@ -982,6 +991,18 @@ public final class StreamMachine implements ResponsesStream {
         } catch (UpstreamProtocolException e) {
             fail(protocolError(e.getMessage()));
         }
+    }
+
+    /**
+     * The answer passed {@link StreamContext#maxOutputChars()} (a runaway: a local model looping):
+     * it ends now as if the upstream had hit its output limit, with what it holds, before holding
+     * more makes the {@code *.done} events and the terminal response too large to write (issue 18).
+     * Being terminal, the stream is no longer read, which disconnects the upstream.
+     */
+    private void finishOverOutputBound() {
+        flushThinkTags();
+        releaseMarkup(false);
+        finishIncomplete("max_output_tokens");
     }
 
     private void finishIncomplete(String reason) {

@@ -15,6 +15,8 @@ import dev.responsesrelay.examples.server.CodexChatUpstream;
 import dev.responsesrelay.examples.server.ExchangeRecorder;
 import dev.responsesrelay.examples.server.JsonErrorHandler;
 import dev.responsesrelay.examples.server.LocalAccessGuard;
+import dev.responsesrelay.examples.server.MemoryAdmissionHandler;
+import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.PassThroughRelays;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.RelayHandler;
@@ -163,6 +165,7 @@ public final class RelayServer implements AutoCloseable {
         ResponsesTranslator translator = ResponsesTranslator.builder()
                 .provider(provider)
                 .healingListener(healingLog())
+                .maxOutputChars(options.maxOutputChars())
                 .build();
         OkHttpRelay relay = OkHttpRelay.builder(client, upstream.build())
                 .translator(translator)
@@ -418,7 +421,9 @@ public final class RelayServer implements AutoCloseable {
                 OkHttpClient client,
                 ServerOptions options)
                 throws Exception {
-            GracefulHandler graceful = new GracefulHandler(handler) {
+            // Issue 18: requests are admitted against a memory budget before anything reads them.
+            MemoryBudget budget = new MemoryBudget(options.memoryBudget());
+            GracefulHandler graceful = new GracefulHandler(new MemoryAdmissionHandler(handler, budget)) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {
                     // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.

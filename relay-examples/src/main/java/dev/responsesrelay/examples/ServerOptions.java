@@ -1,5 +1,7 @@
 package dev.responsesrelay.examples;
 
+import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.okhttp.Upstream;
 import dev.responsesrelay.store.StoreLocation;
@@ -51,6 +53,9 @@ public final class ServerOptions {
     private final String store;
     private final Duration storeRetention;
     private final @Nullable Path config;
+    // Issue 18 (memory): admission budget and output bound.
+    private final long memoryBudget;
+    private final long maxOutputChars;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
@@ -68,6 +73,8 @@ public final class ServerOptions {
         this.idleTimeout = p.idleTimeout;
         this.keepAlive = p.keepAlive;
         this.help = p.help;
+        this.memoryBudget = p.memoryBudget;
+        this.maxOutputChars = p.maxOutputChars;
         this.upstreamApi = p.resolvedApi();
         this.store = p.store;
         this.storeRetention = p.storeRetention;
@@ -213,6 +220,13 @@ public final class ServerOptions {
                                        [RELAY_STORE]
                   --store-retention T  how long responses are kept: 30d (default), 12h, 90m
                                        [RELAY_STORE_RETENTION]
+                  --memory-budget SIZE heap the requests in flight may hold, e.g. 48m, 1g or
+                                       40%% of the maximum heap (default 50%%); a request that
+                                       does not fit for 2 s gets 503 with Retry-After
+                                       [RELAY_MEMORY_BUDGET]
+                  --max-output-chars N text, reasoning and arguments one answer may hold
+                                       (default 2097152); past it the answer ends
+                                       response.incomplete [RELAY_MAX_OUTPUT_CHARS]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
@@ -314,6 +328,16 @@ public final class ServerOptions {
         return keepAlive;
     }
 
+    /** Bytes of heap the requests in flight may hold (issue 18); see {@code MemoryBudget}. */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** Chars of text, reasoning and arguments one answer may accumulate (issue 18). */
+    public long maxOutputChars() {
+        return maxOutputChars;
+    }
+
     // ---- Issue 13 (hardening): who may use a local relay.
 
     /**
@@ -375,6 +399,9 @@ public final class ServerOptions {
         String store = DEFAULT_STORE;
         Duration storeRetention = Duration.ofDays(30);
         boolean help;
+        // Issue 18 (memory).
+        long memoryBudget = MemoryBudget.defaultCapacity();
+        long maxOutputChars = ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS;
 
         @Nullable
         UpstreamApi upstreamApi;
@@ -500,6 +527,8 @@ public final class ServerOptions {
                 case STORE -> store = storeSpec(value, source);
                 case STORE_RETENTION -> storeRetention = retention(value, source);
                 case CONFIG -> config = Path.of(value);
+                case MEMORY_BUDGET -> memoryBudget = size(value, source);
+                case MAX_OUTPUT_CHARS -> maxOutputChars = integer(value, source, 1024, Integer.MAX_VALUE);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -616,6 +645,32 @@ public final class ServerOptions {
             }
         }
 
+        /** A size in bytes: {@code 64m}, {@code 1g}, {@code 500k}, plain bytes, or a share of the heap. */
+        private static long size(String value, String source) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            try {
+                long bytes;
+                if (v.endsWith("%")) {
+                    double share = Double.parseDouble(v.substring(0, v.length() - 1)) / 100;
+                    if (!(share > 0) || share > 1) {
+                        throw new IllegalArgumentException(source + " must be a share between 0% and 100%");
+                    }
+                    bytes = (long) (Runtime.getRuntime().maxMemory() * share);
+                } else {
+                    long unit =
+                            v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : v.endsWith("g") ? 1L << 30 : 1;
+                    String number = unit == 1 ? v : v.substring(0, v.length() - 1);
+                    bytes = (long) (Double.parseDouble(number) * unit);
+                }
+                if (bytes < 1) {
+                    throw new IllegalArgumentException(source + " must be positive");
+                }
+                return bytes;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(source + " must be a size such as 64m or 40% but was " + value, e);
+            }
+        }
+
         private static Duration duration(String value, String source) {
             try {
                 double secondsValue = Double.parseDouble(value.strip());
@@ -675,6 +730,9 @@ public final class ServerOptions {
         // Issue 12: conversation state.
         STORE("--store", "RELAY_STORE"),
         STORE_RETENTION("--store-retention", "RELAY_STORE_RETENTION"),
+        // Issue 18 (memory).
+        MEMORY_BUDGET("--memory-budget", "RELAY_MEMORY_BUDGET"),
+        MAX_OUTPUT_CHARS("--max-output-chars", "RELAY_MAX_OUTPUT_CHARS"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),

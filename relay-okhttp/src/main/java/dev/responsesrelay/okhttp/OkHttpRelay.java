@@ -2,6 +2,7 @@ package dev.responsesrelay.okhttp;
 
 import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.Translation;
+import dev.responsesrelay.okhttp.internal.ChatRequestBody;
 import dev.responsesrelay.okhttp.internal.CompletionExchange;
 import dev.responsesrelay.okhttp.internal.ModelsCall;
 import dev.responsesrelay.okhttp.internal.StreamingExchange;
@@ -10,10 +11,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.Dispatcher;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * Runs translated Responses exchanges against a real Chat Completions upstream with OkHttp.
@@ -57,8 +56,6 @@ public final class OkHttpRelay {
      * OkHttp runs one thread per call; 256 live streams measured 28 MB of heap.
      */
     public static final int RECOMMENDED_MAX_REQUESTS = 4096;
-
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
     private final OkHttpClient client;
     private final Upstream upstream;
@@ -211,7 +208,7 @@ public final class OkHttpRelay {
     private Call newCall(Translation translation, boolean streams) {
         Request.Builder request = new Request.Builder()
                 .url(upstream.chatCompletionsUrl())
-                .post(RequestBody.create(translation.chatRequestJson(), JSON))
+                .post(new ChatRequestBody(translation))
                 .header("Accept", streams ? "text/event-stream" : "application/json");
         if (streams) {
             // A compressed event stream is only as live as the compressor's flushes; ask for none.

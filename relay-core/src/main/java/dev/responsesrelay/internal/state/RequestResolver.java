@@ -197,11 +197,9 @@ public final class RequestResolver {
     }
 
     private static @Nullable ObjectNode parseObject(byte[] json) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(json);
-            return node != null && node.isObject() ? (ObjectNode) node : null;
-        } catch (IOException e) {
-            return null;
-        }
+        // Large strings (base64 images) stay slices of the body, as translate reads them (issue 18):
+        // Jackson's own tree would hold a 30 MB screenshot as a char[] and then a String.
+        JsonNode node = Json.readTreeKeepingLargeStrings(json);
+        return node != null && node.isObject() ? (ObjectNode) node : null;
     }
 }

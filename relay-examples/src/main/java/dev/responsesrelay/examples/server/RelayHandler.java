@@ -200,10 +200,12 @@ public final class RelayHandler extends ApiHandler {
             return;
         }
         TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
-        recording.upstreamRequest(
-                attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
-                translation.chatRequestJson(),
-                translation.upstreamStreams());
+        if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
+            recording.upstreamRequest(
+                    attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
+                    translation.chatRequestJson(),
+                    translation.upstreamStreams());
+        }
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);
@@ -215,7 +217,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
         } else {
             respond(
                     request,
@@ -224,7 +226,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
         }
     }
 
@@ -259,6 +261,8 @@ public final class RelayHandler extends ApiHandler {
         private final Recording recording;
         /** Issue 12: what the store resolved, for recording the answer whichever attempt gives it. */
         final @Nullable ResolvedRequest resolved;
+        /** Issue 18: the request's admission charge, held until its answer is recorded. */
+        final MemoryBudget.@Nullable Permit memory;
 
         private int next = 1;
 
@@ -266,11 +270,13 @@ public final class RelayHandler extends ApiHandler {
                 List<RelayChooser.Attempt> attempts,
                 byte[] body,
                 Recording recording,
-                @Nullable ResolvedRequest resolved) {
+                @Nullable ResolvedRequest resolved,
+                MemoryBudget.@Nullable Permit memory) {
             this.attempts = attempts;
             this.body = body;
             this.recording = recording;
             this.resolved = resolved;
+            this.memory = memory;
         }
 
         boolean any() {
@@ -335,12 +341,21 @@ public final class RelayHandler extends ApiHandler {
                 return next == null
                         ? null
                         : next.relay().stream(
-                                next.translation(), settings.responseState().recording(listener, fallbacks.resolved));
+                                next.translation(),
+                                settings.responseState().recording(listener, fallbacks.resolved, fallbacks.memory));
             });
         }
-        RelayCall call =
-                relay.stream(translation, settings.responseState().recording(answer.listener(), fallbacks.resolved));
+        RelayCall call = relay.stream(
+                translation,
+                settings.responseState().recording(answer.listener(), fallbacks.resolved, fallbacks.memory));
         answer.begin(call, settings.firstByteWindow());
+    }
+
+    /** The admission charge of {@code request}, kept until its response is recorded (issue 18). */
+    private static MemoryBudget.@Nullable Permit memoryPermit(Request request) {
+        return request.getAttribute(MemoryBudget.Permit.ATTRIBUTE) instanceof MemoryBudget.Permit permit
+                ? permit
+                : null;
     }
 
     private void respond(
@@ -413,8 +428,9 @@ public final class RelayHandler extends ApiHandler {
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
             // Issue 12: announced before the answer is sent, written after; errors are not kept.
-            ResponseState.PendingRecord pending =
-                    answer.httpStatus() == 200 ? settings.responseState().expectRecord(fallbacks.resolved) : null;
+            ResponseState.PendingRecord pending = answer.httpStatus() == 200
+                    ? settings.responseState().expectRecord(fallbacks.resolved, fallbacks.memory)
+                    : null;
             Answers.json(response, callback, answer.httpStatus(), answer.body(), answer.headers());
             settings.responseState().submit(pending, answer.body());
         });
@@ -465,6 +481,9 @@ public final class RelayHandler extends ApiHandler {
         if (declared > MAX_BODY_BYTES) {
             throw new BodyTooLarge();
         }
+        if (declared > 0) {
+            return readDeclared(request, (int) declared);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -477,6 +496,28 @@ public final class RelayHandler extends ApiHandler {
             }
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A body of known length, read into one array of that length: no growing buffer and no final
+     * copy, which held the body three times over at the end of a 30 MB read (issue 18).
+     */
+    private static byte[] readDeclared(Request request, int length) throws IOException {
+        byte[] body = new byte[length];
+        int filled = 0;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            while (filled < length) {
+                int n = in.read(body, filled, length - filled);
+                if (n == -1) {
+                    throw new IOException("the request body ended after " + filled + " of " + length + " bytes");
+                }
+                filled += n;
+            }
+            if (in.read() != -1) {
+                throw new BodyTooLarge();
+            }
+        }
+        return body;
     }
 
     static RelayError tooLarge() {

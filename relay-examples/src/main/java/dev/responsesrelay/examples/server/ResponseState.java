@@ -210,7 +210,8 @@ public final class ResponseState implements AutoCloseable {
      * or {@code response.incomplete}) has been handed on, and so written, its response is recorded
      * on the writer thread. Failed responses are not kept: they have no output to continue from.
      */
-    ResponsesListener recording(ResponsesListener delegate, @Nullable ResolvedRequest resolved) {
+    ResponsesListener recording(
+            ResponsesListener delegate, @Nullable ResolvedRequest resolved, MemoryBudget.@Nullable Permit memory) {
         if (resolved == null || !resolved.store()) {
             return delegate;
         }
@@ -235,7 +236,7 @@ public final class ResponseState implements AutoCloseable {
                     }
                 }
                 // Announced before the client can see the terminal event, written after it was sent.
-                PendingRecord pending = terminal == null ? null : expectRecord(resolved);
+                PendingRecord pending = terminal == null ? null : expectRecord(resolved, memory);
                 try {
                     delegate.onEvents(call, events);
                 } catch (RuntimeException e) {
@@ -262,14 +263,16 @@ public final class ResponseState implements AutoCloseable {
     /**
      * Announces a record for {@code resolved}'s scope before the client can see the response, so a
      * request of the same client that arrives right after waits for it; null when nothing is to be
-     * recorded. {@link #submit} or {@link #abandon} must follow.
+     * recorded. {@link #submit} or {@link #abandon} must follow. The request's admission charge
+     * ({@code memory}, null over WebSocket) is held until the record is written: the pending record
+     * holds the request's items.
      */
     @Nullable
-    PendingRecord expectRecord(@Nullable ResolvedRequest resolved) {
+    PendingRecord expectRecord(@Nullable ResolvedRequest resolved, MemoryBudget.@Nullable Permit memory) {
         if (state == null || resolved == null || !resolved.store()) {
             return null;
         }
-        PendingRecord pending = new PendingRecord(resolved);
+        PendingRecord pending = new PendingRecord(resolved, memory == null ? () -> {} : memory.hold());
         pending.register();
         return pending;
     }
@@ -315,9 +318,11 @@ public final class ResponseState implements AutoCloseable {
     final class PendingRecord {
         final ResolvedRequest resolved;
         final CountDownLatch done = new CountDownLatch(1);
+        private final Runnable releaseMemory;
 
-        PendingRecord(ResolvedRequest resolved) {
+        PendingRecord(ResolvedRequest resolved, Runnable releaseMemory) {
             this.resolved = resolved;
+            this.releaseMemory = releaseMemory;
         }
 
         void register() {
@@ -330,6 +335,7 @@ public final class ResponseState implements AutoCloseable {
             if (mine != null) {
                 mine.remove(this);
             }
+            releaseMemory.run();
             done.countDown();
         }
     }

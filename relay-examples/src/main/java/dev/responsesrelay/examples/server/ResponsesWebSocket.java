@@ -338,7 +338,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             return;
         }
         TranslationWarnings.report(translation.warnings(), "WebSocket response.create", recording); // issue 13 §5
-        recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
+            recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
+        }
         ArrayNode fullInput = input;
         RelayCall call = relay.stream(translation, new Listener(fullInput, resolved));
         synchronized (lock) {
@@ -525,7 +527,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 // Issue 12: announced before the frame is sent, written after, off the stream's path.
                 boolean terminal = event.event().equals("response.completed")
                         || event.event().equals("response.incomplete");
-                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved) : null;
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved, null) : null;
                 if (!send(event.data())) {
                     responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).

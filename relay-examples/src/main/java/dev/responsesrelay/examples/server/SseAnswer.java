@@ -51,7 +51,10 @@ abstract class SseAnswer {
      * Where each batch is encoded, reused for the life of the answer: one write per batch, and no
      * array per event.
      */
-    final SseEncoder.Utf8Buffer out = new SseEncoder.Utf8Buffer();
+    SseEncoder.Utf8Buffer out = new SseEncoder.Utf8Buffer();
+
+    /** A buffer grown past this by one large batch is dropped after it, not kept for the stream's life. */
+    static final int LARGEST_KEPT_BUFFER = 1 << 20;
 
     /** The exchange's recording ({@code --record}), or {@link Recording#NONE}. */
     final Recording recording;
@@ -152,6 +155,9 @@ abstract class SseAnswer {
             writeLocked(out.asByteBuffer());
         } finally {
             out.clear();
+            if (out.array().length > LARGEST_KEPT_BUFFER) {
+                out = new SseEncoder.Utf8Buffer(); // issue 18: a terminal batch can be megabytes
+            }
         }
     }
 
