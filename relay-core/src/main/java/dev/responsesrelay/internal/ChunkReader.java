@@ -5,14 +5,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.responsesrelay.internal.ChatChunk.Choice;
 import dev.responsesrelay.internal.ChatChunk.TokenUsage;
 import dev.responsesrelay.internal.ChatChunk.ToolCallDelta;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Every field is optional and may be {@code null} (docs/dialects.md rule 7); empty strings in identity
  * fields count as absent (rule 9). A known field of an impossible type (a number as {@code
  * content}) is not guessed at: it throws {@link ChunkFormatException}, and the response fails.
+ *
+ * <p>The dialects end here: what one provider puts in another field (reasoning in five, usage in
+ * three places) comes out as one normalised {@link ChatChunk} ({@link DeltaFields}, {@link
+ * UsageReader}), so the stream machine reads one shape.
  */
 final class ChunkReader {
     private ChunkReader() {}
@@ -41,7 +43,7 @@ final class ChunkReader {
      * has it).
      */
     static ChatChunk readChunk(byte[] utf8) {
-        if (!isWellFormedUtf8(utf8)) {
+        if (!Utf8Data.isWellFormed(utf8)) {
             // Jackson's byte parser accepts overlong forms and code points above U+10FFFF, which
             // would read as other characters (even make a key match); the text has U+FFFD there.
             return readChunk(new String(utf8, StandardCharsets.UTF_8));
@@ -51,60 +53,6 @@ final class ChunkReader {
         } catch (ChunkFormatException | IOException e) {
             return readChunk(new String(utf8, StandardCharsets.UTF_8));
         }
-    }
-
-    /**
-     * Whether {@code bytes} is well-formed UTF-8 as RFC 3629 §4 defines it: no overlong forms, no
-     * surrogates, nothing above U+10FFFF. ASCII, which most chunks are, takes one comparison a byte.
-     */
-    static boolean isWellFormedUtf8(byte[] bytes) {
-        int i = 0;
-        int n = bytes.length;
-        while (i < n) {
-            int b = bytes[i];
-            if (b >= 0) {
-                i++;
-                continue;
-            }
-            b &= 0xFF;
-            int length;
-            int secondMin = 0x80;
-            int secondMax = 0xBF;
-            if (b >= 0xC2 && b <= 0xDF) {
-                length = 2;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                length = 3;
-                if (b == 0xE0) {
-                    secondMin = 0xA0; // below is overlong
-                } else if (b == 0xED) {
-                    secondMax = 0x9F; // above is a surrogate
-                }
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                length = 4;
-                if (b == 0xF0) {
-                    secondMin = 0x90; // below is overlong
-                } else if (b == 0xF4) {
-                    secondMax = 0x8F; // above is beyond U+10FFFF
-                }
-            } else {
-                return false; // 80..C1 as a lead byte, or F5..FF
-            }
-            if (i + length > n) {
-                return false;
-            }
-            int second = bytes[i + 1] & 0xFF;
-            if (second < secondMin || second > secondMax) {
-                return false;
-            }
-            for (int k = 2; k < length; k++) {
-                int next = bytes[i + k] & 0xFF;
-                if (next < 0x80 || next > 0xBF) {
-                    return false;
-                }
-            }
-            i += length;
-        }
-        return true;
     }
 
     /**
@@ -127,65 +75,64 @@ final class ChunkReader {
     }
 
     private static ChatChunk read(JsonParser p, boolean completion) throws IOException {
-        {
-            JsonToken root = p.nextToken();
-            if (root == JsonToken.START_ARRAY) {
-                // Gemini's native endpoints stream errors as [{"error":{…}}]; a chunk is never an array.
-                return ChatChunk.ERROR;
-            }
-            if (root != JsonToken.START_OBJECT) {
-                throw new ChunkFormatException("expected a JSON object but was " + describe(root), "");
-            }
-            Choice choice = null;
-            TokenUsage usage = null;
-            TokenUsage groqUsage = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "error" -> {
-                        if (value != JsonToken.VALUE_NULL) {
-                            return ChatChunk.ERROR;
-                        }
-                    }
-                    case "object" -> {
-                        if (value == JsonToken.VALUE_STRING && p.getText().equals("error")) {
-                            return ChatChunk.ERROR; // vLLM's old top-level error form
-                        }
-                        p.skipChildren();
-                    }
-                    case "choices" -> choice = readChoices(p, completion);
-                    case "usage" -> usage = readUsage(p);
-                    case "x_groq" -> groqUsage = readGroq(p);
-                    default -> p.skipChildren();
-                }
-            }
-            if (p.nextToken() != null) {
-                throw new ChunkFormatException("unexpected data after the JSON object", "");
-            }
-            return new ChatChunk(false, choice, usage, groqUsage);
+        JsonToken root = p.nextToken();
+        if (root == JsonToken.START_ARRAY) {
+            // Gemini's native endpoints stream errors as [{"error":{…}}]; a chunk is never an array.
+            return ChatChunk.ERROR;
         }
+        if (root != JsonToken.START_OBJECT) {
+            throw new ChunkFormatException("expected a JSON object but was " + describe(root), "");
+        }
+        DeltaFields choice = null;
+        TokenUsage usage = null;
+        TokenUsage groqUsage = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "error" -> {
+                    if (value != JsonToken.VALUE_NULL) {
+                        return ChatChunk.ERROR;
+                    }
+                }
+                case "object" -> {
+                    if (value == JsonToken.VALUE_STRING && p.getText().equals("error")) {
+                        return ChatChunk.ERROR; // vLLM's old top-level error form
+                    }
+                    p.skipChildren();
+                }
+                case "choices" -> choice = readChoices(p, completion);
+                case "usage" -> usage = UsageReader.readUsage(p);
+                case "x_groq" -> groqUsage = UsageReader.readGroq(p);
+                default -> p.skipChildren();
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new ChunkFormatException("unexpected data after the JSON object", "");
+        }
+        return UsageReader.chunk(choice, usage, groqUsage);
     }
 
-    private static @Nullable Choice readChoices(JsonParser p, boolean completion) throws IOException {
+    /** The fields of the choice with index 0, or null when there is none. */
+    private static @Nullable DeltaFields readChoices(JsonParser p, boolean completion) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
         expect(p, JsonToken.START_ARRAY);
-        Choice first = null;
+        DeltaFields first = null;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p, JsonToken.START_OBJECT);
-            ChoiceFields c = readChoice(p, completion);
+            DeltaFields c = readChoice(p, completion);
             if (first == null && (c.index == null || c.index == 0)) {
-                first = c.toChoice();
+                first = c;
             }
         }
         return first;
     }
 
-    private static ChoiceFields readChoice(JsonParser p, boolean completion) throws IOException {
-        ChoiceFields c = new ChoiceFields();
+    private static DeltaFields readChoice(JsonParser p, boolean completion) throws IOException {
+        DeltaFields c = new DeltaFields();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -199,141 +146,14 @@ final class ChunkReader {
                 }
                 case "finish_reason" -> c.finishReason = readIdentity(p);
                 case "native_finish_reason" -> c.nativeFinishReason = readIdentity(p);
-                case "usage" -> c.usage = readUsage(p);
+                case "usage" -> c.usage = UsageReader.readUsage(p);
                 default -> p.skipChildren();
             }
         }
         return c;
     }
 
-    /** Mutable scratch space while one choice is read. */
-    private static final class ChoiceFields {
-        @Nullable
-        Integer index;
-
-        @Nullable
-        TextPieces content;
-
-        boolean contentBlocks;
-
-        @Nullable
-        TextPieces blockReasoning;
-
-        @Nullable
-        String reasoningContent;
-
-        @Nullable
-        String reasoning;
-
-        @Nullable
-        String thinking;
-
-        @Nullable
-        TextPieces detailsReasoning;
-
-        @Nullable
-        List<JsonNode> details;
-
-        @Nullable
-        String refusal;
-
-        @Nullable
-        List<ToolCallDelta> toolCalls;
-
-        @Nullable
-        String finishReason;
-
-        @Nullable
-        String nativeFinishReason;
-
-        @Nullable
-        TokenUsage usage;
-
-        TextPieces content() {
-            TextPieces c = content;
-            if (c == null) {
-                c = new TextPieces();
-                content = c;
-            }
-            return c;
-        }
-
-        TextPieces blockReasoning() {
-            TextPieces r = blockReasoning;
-            if (r == null) {
-                r = new TextPieces();
-                blockReasoning = r;
-            }
-            return r;
-        }
-
-        TextPieces detailsReasoning() {
-            TextPieces r = detailsReasoning;
-            if (r == null) {
-                r = new TextPieces();
-                detailsReasoning = r;
-            }
-            return r;
-        }
-
-        List<ToolCallDelta> toolCalls() {
-            List<ToolCallDelta> calls = toolCalls;
-            if (calls == null) {
-                calls = new ArrayList<>(2);
-                toolCalls = calls;
-            }
-            return calls;
-        }
-
-        Choice toChoice() {
-            return new Choice(
-                    content == null ? null : content.text(),
-                    contentBlocks,
-                    blockReasoning == null ? null : blockReasoning.text(),
-                    reasoningContent,
-                    reasoning,
-                    thinking,
-                    detailsReasoning == null ? null : detailsReasoning.text(),
-                    details == null ? List.of() : List.copyOf(details),
-                    refusal,
-                    toolCalls == null ? List.of() : List.copyOf(toolCalls),
-                    finishReason,
-                    nativeFinishReason,
-                    usage);
-        }
-    }
-
-    /**
-     * Text that nearly always comes in one piece ({@code delta.content} is one string): that piece
-     * is kept as the parser made it, and a builder only starts at a second piece (content blocks).
-     * One copy of the text per chunk instead of three.
-     */
-    private static final class TextPieces {
-        private @Nullable String first;
-        private @Nullable StringBuilder joined;
-
-        void append(String piece) {
-            String only = first;
-            if (only == null) {
-                first = piece;
-                return;
-            }
-            StringBuilder all = joined;
-            if (all == null) {
-                all = new StringBuilder(only.length() + piece.length() + 16).append(only);
-                joined = all;
-            }
-            all.append(piece);
-        }
-
-        @Nullable
-        String text() {
-            StringBuilder all = joined;
-            return all != null ? all.toString() : first;
-        }
-    }
-
-    private static void readDelta(JsonParser p, boolean completion, ChoiceFields d) throws IOException {
+    private static void readDelta(JsonParser p, boolean completion, DeltaFields d) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -371,7 +191,7 @@ final class ChunkReader {
         }
     }
 
-    private static void readContent(JsonParser p, ChoiceFields d) throws IOException {
+    private static void readContent(JsonParser p, DeltaFields d) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case VALUE_NULL -> {}
@@ -389,7 +209,7 @@ final class ChunkReader {
         }
     }
 
-    private static void readContentBlock(JsonParser p, ChoiceFields d) throws IOException {
+    private static void readContentBlock(JsonParser p, DeltaFields d) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING) {
             d.content().append(p.getText());
@@ -454,7 +274,7 @@ final class ChunkReader {
         }
     }
 
-    private static void readReasoningDetails(JsonParser p, ChoiceFields d) throws IOException {
+    private static void readReasoningDetails(JsonParser p, DeltaFields d) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return;
@@ -484,13 +304,13 @@ final class ChunkReader {
         }
     }
 
-    private static void appendIfText(ChoiceFields d, @Nullable JsonNode text) {
+    private static void appendIfText(DeltaFields d, @Nullable JsonNode text) {
         if (text != null && text.isTextual()) {
             d.detailsReasoning().append(text.textValue());
         }
     }
 
-    private static void readToolCalls(JsonParser p, boolean completion, ChoiceFields d) throws IOException {
+    private static void readToolCalls(JsonParser p, boolean completion, DeltaFields d) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return;
@@ -596,106 +416,6 @@ final class ChunkReader {
         return new ToolCallDelta(null, null, name, arguments, notString);
     }
 
-    private static @Nullable TokenUsage readGroq(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return null;
-        }
-        TokenUsage usage = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            if (field.equals("usage")) {
-                usage = readUsage(p);
-            } else {
-                p.skipChildren();
-            }
-        }
-        return usage;
-    }
-
-    private static @Nullable TokenUsage readUsage(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(p, JsonToken.START_OBJECT);
-        long prompt = 0;
-        long completion = 0;
-        long total = 0;
-        long detailsCached = -1;
-        long cacheWrite = 0;
-        long kimiCached = -1;
-        long deepseekCached = -1;
-        long reasoning = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            switch (field) {
-                case "prompt_tokens" -> prompt = readCount(p);
-                case "completion_tokens" -> completion = readCount(p);
-                case "total_tokens" -> total = readCount(p);
-                case "cached_tokens" -> kimiCached = readCount(p);
-                case "prompt_cache_hit_tokens" -> deepseekCached = readCount(p);
-                case "prompt_tokens_details" -> {
-                    long[] details = readDetails(p, "cached_tokens", "cache_write_tokens");
-                    detailsCached = details[0];
-                    cacheWrite = Math.max(0, details[1]);
-                }
-                case "completion_tokens_details" -> reasoning = Math.max(0, readDetails(p, "reasoning_tokens")[0]);
-                default -> p.skipChildren();
-            }
-        }
-        long cached = detailsCached >= 0 ? detailsCached : kimiCached >= 0 ? kimiCached : Math.max(0, deepseekCached);
-        return new TokenUsage(prompt, completion, total, cached, cacheWrite, reasoning);
-    }
-
-    /** Counts inside a details object, in the order of {@code names}; -1 for each one absent. */
-    private static long[] readDetails(JsonParser p, String... names) throws IOException {
-        long[] found = new long[names.length];
-        Arrays.fill(found, -1);
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return found;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            int at = Arrays.asList(names).indexOf(field);
-            if (at >= 0) {
-                found[at] = readCount(p);
-            } else {
-                p.skipChildren();
-            }
-        }
-        return found;
-    }
-
-    /** A token count: an integer, a float (truncated), a numeric string, or 0 for anything else. */
-    private static long readCount(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        switch (t) {
-            case VALUE_NUMBER_INT -> {
-                return Math.max(0, p.getLongValue());
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return Math.max(0, (long) p.getDoubleValue());
-            }
-            case VALUE_STRING -> {
-                try {
-                    return Math.max(0, Long.parseLong(p.getText().trim()));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-            default -> {
-                p.skipChildren();
-                return 0;
-            }
-        }
-    }
-
     private static @Nullable Integer readIndex(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         return switch (t) {
@@ -737,7 +457,7 @@ final class ChunkReader {
     }
 
     /** Throws unless the current token is {@code expected}, the start of an array or object. */
-    private static void expect(JsonParser p, JsonToken expected) {
+    static void expect(JsonParser p, JsonToken expected) {
         JsonToken actual = p.currentToken();
         if (actual != expected) {
             String what = expected == JsonToken.START_ARRAY ? "an array" : "an object";
@@ -752,11 +472,11 @@ final class ChunkReader {
      * context is already the new, still empty one, which {@code pathAsPointer} passes over to name
      * the field or array slot that holds it.
      */
-    private static String pointer(JsonParser p) {
+    static String pointer(JsonParser p) {
         return p.getParsingContext().pathAsPointer().toString();
     }
 
-    private static String describe(@Nullable JsonToken t) {
+    static String describe(@Nullable JsonToken t) {
         if (t == null) {
             return "nothing";
         }

@@ -128,4 +128,15 @@ public record StreamContext(
         healingListener.onHealed(rule, detail);
         return true;
     }
+
+    /**
+     * As {@link #heal}, for a repair the answer cannot go on without.
+     *
+     * @throws UpstreamProtocolException when {@code rule} is disabled: the response fails
+     */
+    void requireHealing(HealingRule rule, String detail) {
+        if (!heal(rule, detail)) {
+            throw new UpstreamProtocolException(detail + " (repair " + rule + " is disabled)");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.responsesrelay.internal;
 
+import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.internal.ChatChunk.TokenUsage;
+import dev.responsesrelay.internal.ChatChunk.UsageLocation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,17 +12,48 @@ import org.jspecify.annotations.Nullable;
  */
 final class UsageAccumulator {
     private @Nullable TokenUsage last;
+    private boolean usageOnlyChunkSeen;
+    private boolean elsewhereReported;
 
-    /** Offers one usage object; null and all-zero objects are ignored. */
-    void offer(@Nullable TokenUsage usage) {
-        if (usage != null && !usage.isZero()) {
-            last = usage;
+    /**
+     * Offers the usage of one chunk. Usage found somewhere other than the top level is a repair
+     * ({@link HealingRule#USAGE_ELSEWHERE}), reported once; with that repair off it is ignored.
+     */
+    void offer(ChatChunk chunk, StreamContext context) {
+        TokenUsage usage = chunk.usage();
+        if (usage == null) {
+            return;
         }
+        switch (chunk.usageLocation()) {
+            case TOP_LEVEL -> {
+                if (chunk.choice() == null) {
+                    usageOnlyChunkSeen = true;
+                }
+            }
+            case CHOICE, X_GROQ -> {
+                if (context.disabledHealing().contains(HealingRule.USAGE_ELSEWHERE)) {
+                    return;
+                }
+                if (!elsewhereReported) {
+                    elsewhereReported = true;
+                    context.heal(
+                            HealingRule.USAGE_ELSEWHERE,
+                            chunk.usageLocation() == UsageLocation.CHOICE
+                                    ? "usage in choices[0].usage"
+                                    : "usage in x_groq.usage");
+                }
+            }
+            case NONE -> throw new IllegalStateException("usage without a location");
+        }
+        last = usage;
     }
 
-    /** Whether a non-zero usage arrived. */
-    boolean hasUsage() {
-        return last != null;
+    /**
+     * Whether a chunk without choices brought usage: the end of an answer in the {@code
+     * stream_options.include_usage} form, so an EOF after it is no cut-off even without a finish reason (docs/dialects.md rule 5).
+     */
+    boolean sawUsageOnlyChunk() {
+        return usageOnlyChunkSeen;
     }
 
     /** The Responses usage; zeros when the upstream sent none (Codex still needs the object). */

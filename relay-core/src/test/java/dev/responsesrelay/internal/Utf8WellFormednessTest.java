@@ -11,7 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ChunkReader#isWellFormedUtf8} decides whether a chunk may take Jackson's byte parser. The
+ * {@link Utf8Data#isWellFormed} decides whether a chunk may take Jackson's byte parser. The
  * JDK's UTF-8 decoder, set to report malformed input, follows RFC 3629 strictly, so it is the oracle.
  */
 class Utf8WellFormednessTest {
@@ -24,7 +24,7 @@ class Utf8WellFormednessTest {
                 // Mostly high bytes, so that lead and continuation bytes meet in every combination.
                 bytes[i] = (byte) (random.nextInt(4) == 0 ? random.nextInt(0x80) : 0x80 + random.nextInt(0x80));
             }
-            assertThat(ChunkReader.isWellFormedUtf8(bytes))
+            assertThat(Utf8Data.isWellFormed(bytes))
                     .as("bytes %s", HexFormat.of().formatHex(bytes))
                     .isEqualTo(strictlyDecodes(bytes));
         }
@@ -36,20 +36,18 @@ class Utf8WellFormednessTest {
             if (cp >= 0xD800 && cp <= 0xDFFF) {
                 continue;
             }
-            assertThat(ChunkReader.isWellFormedUtf8(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)))
+            assertThat(Utf8Data.isWellFormed(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)))
                     .as("U+%04X", cp)
                     .isTrue();
         }
-        assertThat(ChunkReader.isWellFormedUtf8(new byte[] {(byte) 0xC0, (byte) 0x80}))
+        assertThat(Utf8Data.isWellFormed(new byte[] {(byte) 0xC0, (byte) 0x80})).isFalse();
+        assertThat(Utf8Data.isWellFormed(new byte[] {(byte) 0xE0, (byte) 0x9F, (byte) 0xBF}))
                 .isFalse();
-        assertThat(ChunkReader.isWellFormedUtf8(new byte[] {(byte) 0xE0, (byte) 0x9F, (byte) 0xBF}))
+        assertThat(Utf8Data.isWellFormed(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}))
                 .isFalse();
-        assertThat(ChunkReader.isWellFormedUtf8(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}))
+        assertThat(Utf8Data.isWellFormed(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}))
                 .isFalse();
-        assertThat(ChunkReader.isWellFormedUtf8(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}))
-                .isFalse();
-        assertThat(ChunkReader.isWellFormedUtf8(new byte[] {(byte) 0xE2, (byte) 0x82}))
-                .isFalse();
+        assertThat(Utf8Data.isWellFormed(new byte[] {(byte) 0xE2, (byte) 0x82})).isFalse();
     }
 
     private static boolean strictlyDecodes(byte[] bytes) {
