@@ -16,12 +16,19 @@ public final class UpstreamFailure {
     private final String body;
     private final Map<String, String> headers;
     private final @Nullable String transportMessage;
+    private final @Nullable String url;
 
-    private UpstreamFailure(int status, String body, Map<String, String> headers, @Nullable String transportMessage) {
+    private UpstreamFailure(
+            int status,
+            String body,
+            Map<String, String> headers,
+            @Nullable String transportMessage,
+            @Nullable String url) {
         this.status = status;
         this.body = body;
         this.headers = headers;
         this.transportMessage = transportMessage;
+        this.url = url;
     }
 
     /**
@@ -38,7 +45,7 @@ public final class UpstreamFailure {
         Objects.requireNonNull(headers, "headers == null");
         Map<String, String> lower = new TreeMap<>();
         headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
-        return new UpstreamFailure(status, body, java.util.Collections.unmodifiableMap(lower), null);
+        return new UpstreamFailure(status, body, java.util.Collections.unmodifiableMap(lower), null, null);
     }
 
     /** An HTTP error answer without headers. */
@@ -49,7 +56,22 @@ public final class UpstreamFailure {
     /** A failure below HTTP: the connection broke, or no bytes arrived within the idle timeout. */
     public static UpstreamFailure transport(String message) {
         Objects.requireNonNull(message, "message == null");
-        return new UpstreamFailure(0, "", Map.of(), message);
+        return new UpstreamFailure(0, "", Map.of(), message, null);
+    }
+
+    /**
+     * This failure, naming the URL the relay called, so that the error a client sees says it came
+     * from the upstream and from where (issue 17: a 404 from a base URL without {@code /v1} looked
+     * like the relay's own). Pass the URL without its query: some providers take keys there.
+     */
+    public UpstreamFailure withUrl(String calledUrl) {
+        Objects.requireNonNull(calledUrl, "calledUrl == null");
+        return new UpstreamFailure(status, body, headers, transportMessage, calledUrl);
+    }
+
+    /** The URL the relay called, if the adapter said ({@link #withUrl}). */
+    public Optional<String> url() {
+        return Optional.ofNullable(url);
     }
 
     /** Whether this is a transport failure rather than an HTTP answer. */

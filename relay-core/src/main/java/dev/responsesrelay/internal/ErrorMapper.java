@@ -112,14 +112,20 @@ public final class ErrorMapper {
         if (transport != null) {
             // 502: the relay is a gateway whose upstream did not answer (RFC 9110 §15.6.3). Codex
             // retries 5xx at the transport layer and again per turn.
-            return RelayError.of(
-                    502, "server_error", "server_error", "The upstream connection failed: " + transport, null, null);
+            String connection = failure.url()
+                    .map(url -> "The upstream connection to " + url + " failed: ")
+                    .orElse("The upstream connection failed: ");
+            return RelayError.of(502, "server_error", "server_error", connection + transport, null, null);
         }
         ErrorBody body = ErrorBodies.parse(failure.body());
         int httpStatus = failure.status();
         // A status below 400 lies (LM Studio answers 200 with an error body): trust what the body says.
         int status = isErrorStatus(httpStatus) ? httpStatus : body.errorStatus().orElse(0);
         String message = message(body, failure.body(), "The upstream answered HTTP " + withReason(httpStatus));
+        String url = failure.url().orElse(null);
+        if (url != null) {
+            message = attributed(message, url, httpStatus);
+        }
         return build(classify(status, body), status, body, message, RetryHints.find(failure, body));
     }
 
@@ -138,6 +144,23 @@ public final class ErrorMapper {
         int status = body.errorStatus().orElse(IMPLIED_STREAM_STATUS);
         String message = message(body, payloadJson, "The upstream stream failed");
         return build(classify(status, body), status, body, message, RetryHints.fromBody(body));
+    }
+
+    /**
+     * The message saying which upstream URL answered, so a client (Codex shows only the message and
+     * the relay's own URL) cannot take the upstream's error for the relay's. A 404 from a URL without
+     * a {@code /v1} segment is most often a base URL missing it (Ollama, vLLM, LM Studio serve under
+     * {@code /v1}), so that one gets the hint.
+     */
+    private static String attributed(String message, String url, int httpStatus) {
+        String generic = "The upstream answered HTTP ";
+        String named = message.startsWith(generic)
+                ? "The upstream " + url + " answered HTTP " + message.substring(generic.length())
+                : "The upstream " + url + " answered HTTP " + withReason(httpStatus) + ": " + message;
+        if (httpStatus == 404 && !url.contains("/v1")) {
+            named = sentence(named) + " If the upstream serves the OpenAI API under /v1, add /v1 to its base URL.";
+        }
+        return named;
     }
 
     private static Kind classify(int status, ErrorBody body) {

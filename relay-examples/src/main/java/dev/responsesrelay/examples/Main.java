@@ -41,8 +41,10 @@ public final class Main {
         try {
             server = RelayServer.start(options);
         } catch (Exception e) {
-            Logger.getLogger("dev.responsesrelay.server")
-                    .log(Level.SEVERE, "the relay could not start on " + options.host() + ":" + options.port(), e);
+            // One line saying what and which flag to change (issue 17); the stack trace only when
+            // the user turned up java.util.logging for the server.
+            System.err.println("relay-server: " + StartupFailure.describe(e, options));
+            Logger.getLogger("dev.responsesrelay.server").log(Level.FINE, "start-up failure", e);
             System.exit(1);
             return;
         }

@@ -7,6 +7,7 @@ import dev.responsesrelay.HealingListener;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.examples.codexmodel.CodexModelUpstream;
+import dev.responsesrelay.examples.server.AccessLog;
 import dev.responsesrelay.examples.server.Answers;
 import dev.responsesrelay.examples.server.ChatCompletionsHandler;
 import dev.responsesrelay.examples.server.ChatUpstream;
@@ -244,6 +245,8 @@ public final class RelayServer implements AutoCloseable {
                 responseState,
                 servedModels);
         RelayHandler handler = new RelayHandler(settings);
+        AccessLog accessLog = new AccessLog(options.accessLog());
+        handler.accessLog(accessLog);
         handler.operations(metrics, () -> Readiness.of(chooser.upstreamStates()));
         // Responses WebSocket transport (Codex's built-in OpenAI provider, research
         // codex-websocket-and-remote-compaction.md): upgrades of /v1/responses go to
@@ -251,7 +254,7 @@ public final class RelayServer implements AutoCloseable {
         WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(jetty.server(), container -> {
             // Codex keeps its socket across turns; OpenAI's own limit is 60 minutes per connection.
             container.setIdleTimeout(Duration.ofMinutes(60));
-            container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings));
+            container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings, accessLog));
         });
         webSockets.setHandler(handler);
         return jetty.start(webSockets, handler, null, client, options);
@@ -365,6 +368,7 @@ public final class RelayServer implements AutoCloseable {
                 jetty.threads(),
                 FIRST_BYTE_WINDOW,
                 options.keepAlive()));
+        handler.accessLog(new AccessLog(options.accessLog()));
         RelayServer server = jetty.start(handler, null, handler, client, options);
         LOG.info(() -> "relay listening on " + server.baseUrl() + " (POST /v1/chat/completions) -> "
                 + upstream.describe()
@@ -503,6 +507,7 @@ public final class RelayServer implements AutoCloseable {
                         ? ""
                         : ", responses stored " + handler.responseState().description())
                 + "); upstream models: " + models);
+        options.upstreamCorrection().ifPresent(LOG::warning);
         if (options.apiKey().isEmpty() && !options.requiredKeys().isEmpty()) {
             LOG.warning("--require-key without --api-key: the key each client presents is also sent upstream");
         }
@@ -514,8 +519,13 @@ public final class RelayServer implements AutoCloseable {
             RelayResponse answer =
                     OkHttpRelay.create(quick(client), relay.upstream()).models();
             if (!answer.isSuccessful()) {
-                return "unavailable (HTTP " + answer.httpStatus() + ": "
+                String unavailable = "unavailable (HTTP " + answer.httpStatus() + ": "
                         + answer.error().map(e -> e.message()).orElse("") + ")";
+                // Without --api-key the relay has no key of its own: a 401 here is expected.
+                if (options.apiKey().isPresent() || (answer.httpStatus() != 401 && answer.httpStatus() != 403)) {
+                    LOG.warning(() -> modelsUnavailableHint(relay.upstream().baseUrl(), answer.httpStatus()));
+                }
+                return unavailable;
             }
             JsonNode data = new ObjectMapper().readTree(answer.body()).path("data");
             List<String> ids = new ArrayList<>();
@@ -531,6 +541,24 @@ public final class RelayServer implements AutoCloseable {
         } catch (Exception e) {
             return "unavailable (" + e.getClass().getSimpleName() + ")";
         }
+    }
+
+    /**
+     * What to do about a failed start-up {@code GET /models}: a 404 from a base URL without {@code
+     * /v1} is almost always the missing {@code /v1} (Ollama, LM Studio, vLLM and llama.cpp serve the
+     * OpenAI API under it), which otherwise shows up only as a 404 on the client's first request.
+     */
+    static String modelsUnavailableHint(String baseUrl, int status) {
+        String base = baseUrl.replaceFirst("[?#].*$", "").replaceFirst("/+$", "");
+        if (status == 404 && !base.contains("/v1")) {
+            return "the upstream answered GET " + base + "/models with 404: if it serves the OpenAI API under /v1"
+                    + " (Ollama, LM Studio, vLLM, llama.cpp do), start the relay with --upstream " + base + "/v1";
+        }
+        if (status == 401 || status == 403) {
+            return "the upstream refused GET " + base + "/models with " + status + ": check --api-key";
+        }
+        return "the upstream answered GET " + base + "/models with " + status
+                + ": check --upstream (the base URL before /chat/completions)";
     }
 
     private static HealingListener healingLog() {

@@ -1,8 +1,10 @@
 package dev.responsesrelay.examples;
 
 import dev.responsesrelay.ResponsesTranslator;
+import dev.responsesrelay.examples.server.AccessLog;
 import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.Providers;
+import dev.responsesrelay.examples.server.UpstreamUrls;
 import dev.responsesrelay.okhttp.Upstream;
 import dev.responsesrelay.store.StoreLocation;
 import java.nio.file.Path;
@@ -49,6 +51,8 @@ public final class ServerOptions {
     private final boolean help;
     private final UpstreamApi upstreamApi;
     private final CodexSettings codex;
+    private final @Nullable String upstreamCorrection;
+    private final AccessLog.Format accessLog;
     // Issue 12: conversation state.
     private final String store;
     private final Duration storeRetention;
@@ -65,7 +69,13 @@ public final class ServerOptions {
     private ServerOptions(Parser p) {
         this.host = p.host;
         this.port = p.port;
-        this.upstream = p.upstream == null ? "" : p.upstream;
+        String given = p.upstream == null ? "" : p.upstream;
+        // Issue 17: a pasted .../chat/completions endpoint is corrected, and the start line says so.
+        boolean chat = p.resolvedApi() == UpstreamApi.CHAT;
+        this.upstream = chat ? UpstreamUrls.chatBase(given) : given;
+        this.upstreamCorrection =
+                chat ? UpstreamUrls.correction(given, "--upstream").orElse(null) : null;
+        this.accessLog = p.accessLog;
         this.apiKey = p.apiKey;
         this.provider = p.provider;
         this.requiredKeys = List.copyOf(p.requiredKeys);
@@ -212,6 +222,11 @@ public final class ServerOptions {
                   --codex-home DIR     CODEX_HOME for Codex (default: inherited)
                   --codex-config K=V   a Codex -c override (TOML value); repeatable
                                        (each --codex-* also reads RELAY_CODEX_*)
+                  --access-log FORMAT  one line per request on stderr: text (default), json or
+                                       off; request id (also the x-request-id response header),
+                                       route, model, status, upstream status, ms to first byte
+                                       and in all, tokens; never content or keys
+                                       [RELAY_ACCESS_LOG]
                   --store WHERE        where responses are kept for previous_response_id,
                                        item_reference and GET/DELETE /v1/responses/{id}:
                                        sqlite:PATH (default sqlite:~/.responses-relay/
@@ -235,9 +250,18 @@ public final class ServerOptions {
                                        with 403; repeatable [RELAY_ALLOWED_ORIGINS, comma-separated]
                   --model NAME         the upstream model for requests asking for one the
                                        upstream's /models does not list (Codex's default model, a
-                                       client's hard-coded gpt-...); without it every name is
-                                       forwarded as asked [RELAY_MODEL]
+                                       client's hard-coded gpt-...); without it such a request gets
+                                       a 404 model_not_found listing the upstream's models; see
+                                       docs/OPERATIONS.md [RELAY_MODEL]
                   --help               show this text
+
+                codex-config writes Codex's configuration for this relay; its own options
+                (java -jar relay-server.jar codex-config --help): --upstream URL, --api-key KEY,
+                --port N, --model M, --context-window N, --provider NAME, --out DIR (a separate
+                CODEX_HOME), --profile NAME (writes NAME.config.toml next to your config.toml,
+                which stays as it is; run codex --profile NAME).
+                codex exec runs read-only by default: pass --sandbox workspace-write (-s) to let
+                it write files in its working directory.
 
                 codex runs an agent on this machine, with the relay user's files (read-only
                 sandbox by default) and Codex login, for every request: the relay refuses to bind
@@ -260,6 +284,19 @@ public final class ServerOptions {
                         DEFAULT_IDLE_TIMEOUT.toSeconds(),
                         seconds(DEFAULT_KEEP_ALIVE),
                         RelayServer.FIRST_BYTE_WINDOW.toMillis());
+    }
+
+    /**
+     * What was corrected in {@code --upstream} (a pasted {@code /chat/completions} endpoint), for the
+     * start-up log; empty when it was taken as given.
+     */
+    public Optional<String> upstreamCorrection() {
+        return Optional.ofNullable(upstreamCorrection);
+    }
+
+    /** How each request's outcome is logged ({@code --access-log}). */
+    public AccessLog.Format accessLog() {
+        return accessLog;
     }
 
     /** The {@code --config} file that describes many upstreams, if given (issue 16). */
@@ -418,6 +455,7 @@ public final class ServerOptions {
 
         List<String> codexConfig = new ArrayList<>();
 
+        AccessLog.Format accessLog = AccessLog.Format.TEXT;
         // Issue 13 (hardening)
         final ListOption allowedHosts = new ListOption();
         final ListOption allowedOrigins = new ListOption();
@@ -535,6 +573,7 @@ public final class ServerOptions {
                     }
                     codexConfig.add(value);
                 }
+                case ACCESS_LOG -> accessLog = AccessLog.Format.byName(value, source);
                 // Issue 13 (hardening)
                 case ALLOWED_HOST -> allowedHosts.add(value, source);
                 case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
@@ -726,6 +765,8 @@ public final class ServerOptions {
         CODEX_TIMEOUT("--codex-timeout", "RELAY_CODEX_TIMEOUT"),
         CODEX_HOME("--codex-home", "RELAY_CODEX_HOME"),
         CODEX_CONFIG("--codex-config", "RELAY_CODEX_CONFIG"),
+        // Issue 17 (first hour) and 16 (operations): one line per request.
+        ACCESS_LOG("--access-log", "RELAY_ACCESS_LOG"),
         // Issue 12: conversation state.
         STORE("--store", "RELAY_STORE"),
         STORE_RETENTION("--store-retention", "RELAY_STORE_RETENTION"),

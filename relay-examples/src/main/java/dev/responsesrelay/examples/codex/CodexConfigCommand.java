@@ -80,7 +80,9 @@ public final class CodexConfigCommand {
         }
 
         List<CatalogModel> catalog = new ArrayList<>();
-        for (UpstreamModel model : models) {
+        boolean local = options.contextWindow() == null && ServedContext.isLocal(options.upstream());
+        for (UpstreamModel listedModel : models) {
+            UpstreamModel model = local ? served(listedModel, options, err, client) : listedModel;
             CatalogModel entry = CodexConfigFiles.resolve(model, options.contextWindow());
             if (entry.contextWindow() < CodexConfigOptions.MIN_CONTEXT_WINDOW) {
                 err.println("codex-config: warning: " + entry.slug() + " has a context of only " + entry.contextWindow()
@@ -95,6 +97,14 @@ public final class CodexConfigCommand {
 
         String catalogJson = CodexConfigFiles.catalogJson(catalog, CodexConfigFiles.defaultBaseInstructions());
         String configToml = CodexConfigFiles.configToml(options, defaultModel, catalog.size());
+        String profile = options.profile();
+        if (profile != null) {
+            writeProfile(options, profile, configToml, catalogJson, out, err);
+            summary(defaultModel, catalog, out);
+            out.println("Then, with the relay running on port " + options.port() + ":");
+            out.println("  codex --profile " + profile);
+            return;
+        }
         Path outDir = options.outDir();
         if (outDir == null) {
             out.println("# ===== config.toml =====");
@@ -107,6 +117,12 @@ public final class CodexConfigCommand {
         Path catalogFile = outDir.resolve(CodexConfigFiles.CATALOG_FILE_NAME);
         write(outDir, configFile, configToml, catalogFile, catalogJson);
         out.println("Wrote " + configFile.toAbsolutePath() + " and " + catalogFile.getFileName() + " next to it.");
+        summary(defaultModel, catalog, out);
+        out.println("Then, with the relay running on port " + options.port() + ":");
+        out.println("  CODEX_HOME=" + outDir.toAbsolutePath() + " codex");
+    }
+
+    private static void summary(String defaultModel, List<CatalogModel> catalog, PrintStream out) {
         out.println("Default model: " + defaultModel + "; " + catalog.size() + " model(s) in the catalog:");
         for (CatalogModel model : catalog) {
             out.println("  " + model.slug() + "  context " + model.contextWindow() + " (" + model.contextSource()
@@ -115,8 +131,94 @@ public final class CodexConfigCommand {
         out.println("Codex sends $" + CodexConfigFiles.API_KEY_ENV + " to the relay and will not start without it:");
         out.println("  export " + CodexConfigFiles.API_KEY_ENV + "=<any value if the relay holds the upstream key;"
                 + " else the key it requires or passes upstream>");
-        out.println("Then, with the relay running on port " + options.port() + ":");
-        out.println("  CODEX_HOME=" + outDir.toAbsolutePath() + " codex");
+    }
+
+    /**
+     * {@code model} with the context its local server really serves (issue 17), and a warning when
+     * that is below what Codex needs, naming the server's setting.
+     */
+    private static UpstreamModel served(
+            UpstreamModel model, CodexConfigOptions options, PrintStream err, HttpClient client) {
+        if (model.contextField().equals("/max_model_len")) {
+            // vLLM says what it serves in its list already.
+            warnIfSmall(
+                    model.id(),
+                    model.contextWindow().orElse(0),
+                    "vLLM's max_model_len",
+                    "vllm serve --max-model-len " + ServedContext.CODEX_NEEDS,
+                    err);
+            return model;
+        }
+        ServedContext.Probe probe = ServedContext.probe(client, options.upstream(), model.id(), options.apiKey());
+        if (probe.served().isPresent()) {
+            ServedContext.Served served = probe.served().get();
+            warnIfSmall(model.id(), served.tokens(), served.source(), served.setting(), err);
+            return new UpstreamModel(
+                    model.id(), OptionalInt.of(served.tokens()), served.source(), model.acceptsImages());
+        }
+        String hint = probe.notLoadedHint();
+        if (hint != null) {
+            err.println("codex-config: warning: " + hint);
+        }
+        return model;
+    }
+
+    private static void warnIfSmall(String model, int tokens, String source, String setting, PrintStream err) {
+        if (tokens > 0 && tokens < ServedContext.CODEX_NEEDS) {
+            err.println("codex-config: warning: " + model + " is served with a context of " + tokens + " tokens ("
+                    + source + "); Codex needs about " + ServedContext.CODEX_NEEDS + " for its instructions, tools"
+                    + " and history, and the server cuts longer prompts. To serve more: " + setting);
+        }
+    }
+
+    /**
+     * Writes the Codex profile {@code NAME.config.toml} and the catalog into Codex's home, leaving
+     * {@code config.toml} as it is.
+     *
+     * <p>Why a file and not a {@code [profiles.NAME]} table merged into {@code config.toml}: Codex
+     * 0.169's {@code --profile NAME} layers {@code $CODEX_HOME/NAME.config.toml} over the user's
+     * config and refuses to start while {@code config.toml} still has a legacy {@code
+     * [profiles.NAME]} table or {@code profile = "NAME"} ("cannot be used while config.toml contains
+     * legacy ... config; move those settings into NAME.config.toml", observed with 0.169.0, and
+     * https://developers.openai.com/codex/config-advanced#profiles). So nothing of the user's file
+     * is rewritten, and its comments stay; it is only read, with a TOML parser, to catch that
+     * conflict before Codex does.
+     */
+    private static void writeProfile(
+            CodexConfigOptions options,
+            String profile,
+            String configToml,
+            String catalogJson,
+            PrintStream out,
+            PrintStream err) {
+        Path home = options.outDir();
+        if (home == null) {
+            String codexHome = System.getenv("CODEX_HOME");
+            home = codexHome != null && !codexHome.isBlank()
+                    ? Path.of(codexHome)
+                    : Path.of(System.getProperty("user.home"), ".codex");
+        }
+        Path config = home.resolve("config.toml");
+        CodexProfiles.checkNoLegacyProfile(config, profile)
+                .ifPresent(warning -> err.println("codex-config: warning: " + warning));
+        Path profileFile = home.resolve(profile + ".config.toml");
+        Path catalogFile = home.resolve(CodexConfigFiles.CATALOG_FILE_NAME);
+        String profileToml = "# Codex profile \"" + profile + "\": run codex --profile " + profile
+                + "; config.toml is left as it is.\n" + configToml;
+        try {
+            Files.createDirectories(home);
+            for (Path replaced : List.of(profileFile, catalogFile)) {
+                CodexProfiles.backUp(replaced)
+                        .ifPresent(backup -> out.println(
+                                "Kept the previous " + replaced.getFileName() + " as " + backup.getFileName()));
+            }
+            Files.writeString(catalogFile, catalogJson, StandardCharsets.UTF_8);
+            Files.writeString(profileFile, profileToml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CodexConfigException("cannot write to " + home.toAbsolutePath() + ": " + e, e);
+        }
+        out.println("Wrote the profile " + profileFile.toAbsolutePath() + " and " + catalogFile.getFileName()
+                + " next to it; " + config.getFileName() + " is unchanged.");
     }
 
     /**

@@ -70,8 +70,11 @@ final class CodexConfigFiles {
             return new CatalogModel(model.id(), contextWindowOverride, "--context-window", images);
         }
         if (model.contextWindow().isPresent()) {
-            String field = model.contextField().substring(1).replace('/', '.');
-            return new CatalogModel(model.id(), model.contextWindow().getAsInt(), "upstream " + field, images);
+            // A JSON pointer into the list entry, or a sentence from ServedContext.
+            String source = model.contextField().startsWith("/")
+                    ? "upstream " + model.contextField().substring(1).replace('/', '.')
+                    : model.contextField();
+            return new CatalogModel(model.id(), model.contextWindow().getAsInt(), source, images);
         }
         OptionalInt inName = ModelFamilies.sizeInName(model.id());
         if (inName.isPresent()) {

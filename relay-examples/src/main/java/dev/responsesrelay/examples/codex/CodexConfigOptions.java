@@ -1,5 +1,6 @@
 package dev.responsesrelay.examples.codex;
 
+import dev.responsesrelay.examples.server.UpstreamUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param contextWindow a context size for every model, or null to read or look it up per model
  * @param providerName the provider's display name in Codex
  * @param providerId the provider's key in {@code [model_providers.<id>]}
- * @param outDir where to write the files, or null to print them
+ * @param outDir where to write the files, or null to print them (or, with a profile, Codex's home)
+ * @param profile the Codex profile to write next to an existing {@code config.toml}, or null
  */
 record CodexConfigOptions(
         String upstream,
@@ -27,7 +29,8 @@ record CodexConfigOptions(
         @Nullable Integer contextWindow,
         String providerName,
         String providerId,
-        @Nullable Path outDir) {
+        @Nullable Path outDir,
+        @Nullable String profile) {
 
     static final int DEFAULT_PORT = 4444;
     static final String DEFAULT_PROVIDER_NAME = "Responses Relay";
@@ -61,7 +64,11 @@ record CodexConfigOptions(
                                     Codex shows "NAME via Responses Relay" (default
                                     "Responses Relay")
               --out DIR             write DIR/config.toml and DIR/relay-catalog.json
-                                    (default: print both)
+                                    (default: print both); use DIR as CODEX_HOME
+              --profile NAME        leave config.toml alone and write the Codex profile
+                                    NAME.config.toml and relay-catalog.json next to it, in
+                                    --out DIR, else $CODEX_HOME, else ~/.codex; a file it
+                                    replaces is kept as FILE.bak. Run codex --profile NAME.
             """;
 
     /**
@@ -78,6 +85,7 @@ record CodexConfigOptions(
         Integer contextWindow = null;
         String upstreamName = null;
         Path outDir = null;
+        String profile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -95,13 +103,14 @@ record CodexConfigOptions(
                 throw CodexConfigException.usage(arg.startsWith("--") ? arg + " needs a value" : "unexpected " + arg);
             }
             switch (flag) {
-                case "--upstream" -> upstream = checkUrl(value);
+                case "--upstream" -> upstream = checkUrl(UpstreamUrls.chatBase(value));
                 case "--api-key" -> apiKey = value.isEmpty() ? null : value;
                 case "--port" -> port = parseInt(flag, value, 1, 65_535);
                 case "--model" -> model = nonBlank(flag, value);
                 case "--context-window" -> contextWindow = parseInt(flag, value, MIN_CONTEXT_WINDOW, 100_000_000);
                 case "--provider" -> upstreamName = nonBlank(flag, value);
                 case "--out" -> outDir = Path.of(nonBlank(flag, value));
+                case "--profile" -> profile = profileName(value);
                 default -> throw CodexConfigException.usage("unknown option " + flag);
             }
         }
@@ -111,7 +120,8 @@ record CodexConfigOptions(
         String providerName =
                 upstreamName == null ? DEFAULT_PROVIDER_NAME : upstreamName + " via " + DEFAULT_PROVIDER_NAME;
         String providerId = upstreamName == null ? DEFAULT_PROVIDER_ID : providerId(upstreamName);
-        return new CodexConfigOptions(upstream, apiKey, port, model, contextWindow, providerName, providerId, outDir);
+        return new CodexConfigOptions(
+                upstream, apiKey, port, model, contextWindow, providerName, providerId, outDir, profile);
     }
 
     /** The relay's Responses base URL, which Codex posts {@code /responses} to. */
@@ -148,6 +158,15 @@ record CodexConfigOptions(
             }
         } catch (URISyntaxException e) {
             throw CodexConfigException.usage("--upstream is not a URL: " + e.getMessage());
+        }
+        return value;
+    }
+
+    /** A profile name Codex can take as a file name: {@code NAME.config.toml} in its home. */
+    private static String profileName(String value) {
+        if (!value.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw CodexConfigException.usage(
+                    "--profile must be letters, digits, - or _ (it names the file NAME.config.toml) but was " + value);
         }
         return value;
     }

@@ -24,6 +24,7 @@ abstract class ApiHandler extends Handler.Abstract {
     private final ClientKeys clientKeys;
     private final Set<String> postPaths;
     private final String served;
+    private volatile AccessLog accessLog = AccessLog.off();
 
     /**
      * @param postPaths the paths of the POST endpoint, the first being the one to advertise
@@ -32,6 +33,16 @@ abstract class ApiHandler extends Handler.Abstract {
         this.clientKeys = clientKeys;
         this.postPaths = Set.of(postPaths);
         this.served = "POST " + postPaths[0] + " and GET /v1/models";
+    }
+
+    /** Logs one line per request to {@code log} from now on (issue 17). */
+    public final void accessLog(AccessLog log) {
+        this.accessLog = log;
+    }
+
+    /** The access log requests are written to. */
+    public final AccessLog accessLog() {
+        return accessLog;
     }
 
     /** The request attribute a handler sets to the request's model, for the metrics' label. */
@@ -93,9 +104,14 @@ abstract class ApiHandler extends Handler.Abstract {
     }
 
     @Override
-    public final boolean handle(Request request, Response response, Callback originalCallback) {
+    public final boolean handle(Request request, Response plainResponse, Callback originalCallback) {
+        // One access-log line per request, whatever answers it: the wrapper notes the first byte
+        // and an error body's message, the callback writes the line when the exchange is over.
+        AccessLog log = accessLog;
+        AccessLog.Entry entry = log.begin(request, plainResponse);
+        Response response = log.observe(plainResponse, entry);
         String path = Request.getPathInContext(request);
-        Callback callback = counted(request, response, originalCallback, path);
+        Callback callback = log.completing(counted(request, response, originalCallback, path), response, entry);
         try {
             if (path.equals("/healthz")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)) {

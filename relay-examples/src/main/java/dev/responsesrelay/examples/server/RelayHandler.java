@@ -183,9 +183,9 @@ public final class RelayHandler extends ApiHandler {
         OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = relay.translator().translate(toTranslate);
-            translation = settings.servedModels().resolve(translation, toTranslate, relay); // issue 13 §0
-        } catch (InvalidRequestException e) {
+            // Issue 13 §0: a model the one upstream does not list goes to --model, or is a 404.
+            translation = settings.servedModels().translate(toTranslate, model, relay);
+        } catch (RelayException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
             Answers.error(response, callback, e.error());
@@ -199,6 +199,7 @@ public final class RelayHandler extends ApiHandler {
             Answers.error(response, callback, error);
             return;
         }
+        AccessLog.entry(request).model(translation.model());
         TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
         if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
             recording.upstreamRequest(
@@ -342,12 +343,16 @@ public final class RelayHandler extends ApiHandler {
                         ? null
                         : next.relay().stream(
                                 next.translation(),
-                                settings.responseState().recording(listener, fallbacks.resolved, fallbacks.memory));
+                                AccessLog.entry(request)
+                                        .observing(settings.responseState()
+                                                .recording(listener, fallbacks.resolved, fallbacks.memory)));
             });
         }
         RelayCall call = relay.stream(
                 translation,
-                settings.responseState().recording(answer.listener(), fallbacks.resolved, fallbacks.memory));
+                AccessLog.entry(request)
+                        .observing(settings.responseState()
+                                .recording(answer.listener(), fallbacks.resolved, fallbacks.memory)));
         answer.begin(call, settings.firstByteWindow());
     }
 
@@ -372,6 +377,7 @@ public final class RelayHandler extends ApiHandler {
         UpstreamTap tap = new UpstreamTap() {
             @Override
             public void onUpstreamResponse(int status, Headers headers) {
+                AccessLog.entry(request).upstreamStatus(status);
                 recording.upstreamResponse(status, headers);
             }
 
@@ -387,7 +393,17 @@ public final class RelayHandler extends ApiHandler {
                 running.cancel();
             }
         });
-        respondWith(relay, translation, tap, registered, answered, response, callback, recording, fallbacks);
+        respondWith(
+                relay,
+                translation,
+                tap,
+                registered,
+                answered,
+                AccessLog.entry(request),
+                response,
+                callback,
+                recording,
+                fallbacks);
     }
 
     /** One non-streamed attempt; a connect error, 429 or 5xx moves on to the next fallback. */
@@ -397,6 +413,7 @@ public final class RelayHandler extends ApiHandler {
             UpstreamTap tap,
             AtomicReference<@Nullable RelayCall> registered,
             AtomicBoolean answered,
+            AccessLog.Entry entry,
             Response response,
             Callback callback,
             Recording recording,
@@ -418,6 +435,7 @@ public final class RelayHandler extends ApiHandler {
                             tap,
                             registered,
                             answered,
+                            entry,
                             response,
                             callback,
                             recording,
@@ -427,6 +445,7 @@ public final class RelayHandler extends ApiHandler {
             }
             recording.answer(answer.httpStatus(), answer.body());
             recording.close();
+            AccessLog.noteAnswer(entry, answer.isSuccessful(), answer.body());
             // Issue 12: announced before the answer is sent, written after; errors are not kept.
             ResponseState.PendingRecord pending = answer.httpStatus() == 200
                     ? settings.responseState().expectRecord(fallbacks.resolved, fallbacks.memory)

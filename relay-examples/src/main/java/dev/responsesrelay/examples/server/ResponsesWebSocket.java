@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
-import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEncoder;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.Headers;
@@ -95,6 +95,14 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
     private @Nullable ArrayNode lastTranscript;
 
+    private final AccessLog accessLog;
+    private final String connectionId;
+    private final AtomicInteger messages = new AtomicInteger();
+    /** The running exchange's access-log entry and the status it ends with (an error frame's). */
+    private volatile AccessLog.@Nullable Entry logEntry;
+
+    private volatile int logStatus = 200;
+
     /** The text message being received, in parts; Jetty calls one part at a time per socket. */
     private StringBuilder incoming = new StringBuilder();
 
@@ -114,10 +122,14 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             Clock clock,
             ResponseState responseState,
             String scope,
-            ServedModels servedModels) {
+            ServedModels servedModels,
+            AccessLog accessLog,
+            String connectionId) {
         this.responseState = responseState;
         this.scope = scope;
         this.servedModels = servedModels;
+        this.accessLog = accessLog;
+        this.connectionId = connectionId;
         this.chooser = chooser;
         this.clientToken = clientToken;
         this.recorder = recorder;
@@ -132,13 +144,23 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * {@link RelayHandler} does for POST, and passes it upstream when the server is so configured.
      */
     public static WebSocketCreator creator(RelayHandler.Settings settings) {
+        return creator(settings, AccessLog.off());
+    }
+
+    /**
+     * The creator, logging the upgrade, each exchange, each refused message and the close to {@code
+     * accessLog} (issue 17); the upgrade answer carries the connection's {@code x-request-id}, and
+     * each exchange's id is that id with {@code .1}, {@code .2}, … appended.
+     */
+    public static WebSocketCreator creator(RelayHandler.Settings settings, AccessLog accessLog) {
         String recordedChatUrl = RelayHandler.recordedChatUrl(settings.relay());
         return (request, response, callback) -> {
             String token = ClientKeys.bearerToken(request.getHeaders());
+            AccessLog.Entry upgrade = accessLog.begin(request, response);
             if (!settings.clientKeys().accepts(token)) {
                 Answers.error(
                         response,
-                        callback,
+                        accessLog.completing(callback, response, upgrade.reason("missing or unknown API key")),
                         Answers.relayError(
                                 401,
                                 "invalid_request_error",
@@ -158,7 +180,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     Clock.systemUTC(),
                     settings.responseState(),
                     ResponseState.scope(token),
-                    settings.servedModels());
+                    settings.servedModels(),
+                    accessLog,
+                    upgrade.id());
         };
     }
 
@@ -196,7 +220,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         incomingBytes = 0;
         incomingTooLarge = false;
         if (tooLarge) {
-            rejectMessage(RelayHandler.tooLarge());
+            // The message itself was dropped as it came in: the recording holds an empty body.
+            rejectMessage(RelayHandler.tooLarge(), "");
         } else {
             onMessage(message);
         }
@@ -217,13 +242,14 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         try {
             JsonNode parsed = JSON.readTree(message);
             if (!(parsed instanceof ObjectNode object)) {
-                rejectMessage(RelayError.invalidRequest("a WebSocket message must be a JSON object", null));
+                rejectMessage(RelayError.invalidRequest("a WebSocket message must be a JSON object", null), message);
                 return;
             }
             create = object;
         } catch (JsonProcessingException e) {
-            rejectMessage(RelayError.invalidRequest(
-                    "a WebSocket message is not valid JSON: " + e.getOriginalMessage(), null));
+            rejectMessage(
+                    RelayError.invalidRequest("a WebSocket message is not valid JSON: " + e.getOriginalMessage(), null),
+                    message);
             return;
         }
         JsonNode type = create.get("type");
@@ -233,19 +259,23 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         synchronized (lock) {
             if (busy) {
-                rejectMessage(RelayError.of(
-                        409,
-                        "invalid_request_error",
-                        "conflict",
-                        "a response is already in progress on this connection; send one response.create at a time",
-                        null,
-                        null));
+                rejectMessage(
+                        RelayError.of(
+                                409,
+                                "invalid_request_error",
+                                "conflict",
+                                "a response is already in progress on this connection; send one response.create at a time",
+                                null,
+                                null),
+                        message);
                 return;
             }
             busy = true;
         }
         recording =
                 recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message.getBytes(StandardCharsets.UTF_8));
+        logStatus = 200;
+        logEntry = messageEntry().model(create.path("model").asText(null));
         try {
             exchange(create);
         } catch (RuntimeException e) {
@@ -330,10 +360,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-            translation = relay.translator().translate(bytes);
-            translation = servedModels.resolve(translation, bytes, relay); // issue 13 §0
-        } catch (InvalidRequestException e) {
+            // Issue 13 §0: a model the one upstream does not list goes to --model, or is refused
+            // with an error event on the open socket.
+            translation = servedModels.translate(body.toString().getBytes(StandardCharsets.UTF_8), model, relay);
+        } catch (RelayException e) {
             sendError(e.error());
             done();
             return;
@@ -343,7 +373,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
         }
         ArrayNode fullInput = input;
-        RelayCall call = relay.stream(translation, new Listener(fullInput, resolved));
+        AccessLog.Entry entry = logEntry;
+        ResponsesListener listener = new Listener(fullInput, resolved);
+        RelayCall call = relay.stream(translation, entry == null ? listener : entry.observing(listener));
         synchronized (lock) {
             if (busy) {
                 running = call;
@@ -412,11 +444,20 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             recording = Recording.NONE;
         }
         finished.close();
+        AccessLog.Entry entry = logEntry;
+        logEntry = null;
+        if (entry != null) {
+            accessLog.finish(entry, logStatus, null);
+        }
     }
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         cancel("the client closed the WebSocket (" + statusCode + ")");
+        AccessLog.Entry close = accessLog.begin(connectionId, "WEBSOCKET close /v1/responses");
+        close.reason("close code " + statusCode + (reason == null || reason.isBlank() ? "" : " " + reason) + " after "
+                + messages.get() + " message(s)");
+        accessLog.finish(close, statusCode, null);
         callback.succeed();
     }
 
@@ -444,12 +485,30 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * while one streams) with an error frame that is not recorded: a recording holds the frames of
      * one exchange, and a rejected message sent mid-stream is not part of the running one.
      */
-    private void rejectMessage(RelayError error) {
+    private void rejectMessage(RelayError error, String message) {
+        // Issue 17: a refused message is logged, and recorded as an exchange of its own, so that a
+        // bug report made with --record shows it too.
+        Recording refused =
+                recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message.getBytes(StandardCharsets.UTF_8));
+        refused.answer(error.httpStatus(), errorFrame(error));
+        refused.close();
+        AccessLog.Entry entry = messageEntry();
+        entry.error(error);
+        accessLog.finish(entry, error.httpStatus(), null);
         send(errorFrame(error), false);
+    }
+
+    private AccessLog.Entry messageEntry() {
+        return accessLog.begin(connectionId + "." + messages.incrementAndGet(), "WEBSOCKET /v1/responses");
     }
 
     /** {@code {"type":"error","status":…,"error":{…}}}: Codex reads the status like an HTTP one. */
     private void sendError(RelayError error) {
+        logStatus = error.httpStatus();
+        AccessLog.Entry entry = logEntry;
+        if (entry != null) {
+            entry.error(error);
+        }
         send(errorFrame(error));
     }
 

@@ -203,8 +203,13 @@ class CodexConfigCommandTest {
 
         run("--upstream", upstream.baseUrl(), "--api-key", "sk-upstream-secret", "--out", dir.toString());
 
-        assertThat(upstream.requests()).singleElement().satisfies(request -> {
-            assertThat(request.path()).isEqualTo("/v1/models");
+        // The upstream is on loopback, so ServedContext also asks it the served context (Ollama, LM
+        // Studio, llama.cpp endpoints): every request carries the key, none is a chat request.
+        assertThat(upstream.requests())
+                .first()
+                .satisfies(request -> assertThat(request.path()).isEqualTo("/v1/models"));
+        assertThat(upstream.requests()).allSatisfy(request -> {
+            assertThat(request.method()).isEqualTo("GET");
             assertThat(request.header("authorization")).hasValue("Bearer sk-upstream-secret");
         });
         assertThat(Files.readString(dir.resolve("config.toml"))).doesNotContain("sk-upstream-secret");

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import okhttp3.Headers;
 import okhttp3.MediaType;
+import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
@@ -80,24 +81,36 @@ final class Bodies {
 
     /** The HTTP failure of an error answer whose body was read already. */
     static UpstreamFailure httpFailure(Response response, String body) {
-        return UpstreamFailure.http(response.code(), body, singleValued(response.headers()));
+        return UpstreamFailure.http(response.code(), body, singleValued(response.headers()))
+                .withUrl(calledUrl(response.request()));
     }
 
     /**
      * Describes a transport failure in words a user can act on; the idle timeout gets its own
      * message because it is the one the relay chose.
      */
-    static UpstreamFailure transportFailure(IOException e, Duration idleTimeout) {
+    static UpstreamFailure transportFailure(IOException e, Duration idleTimeout, Request request) {
         if (e instanceof SocketTimeoutException
                 || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
             return UpstreamFailure.transport(
-                    "the upstream sent nothing for " + describe(idleTimeout) + " (relay idle timeout)");
+                            "the upstream sent nothing for " + describe(idleTimeout) + " (relay idle timeout)")
+                    .withUrl(calledUrl(request));
         }
-        // The core's error mapper already says "The upstream connection failed: …"; only the cause
-        // goes here.
+        // The core's error mapper already says "The upstream connection to … failed: …"; only the
+        // cause goes here.
         String message = e.getMessage();
         return UpstreamFailure.transport(
-                e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message));
+                        e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message))
+                .withUrl(calledUrl(request));
+    }
+
+    /**
+     * The method and URL the relay called, for error messages: without the query, where Azure and
+     * Gemini clients may put a key.
+     */
+    static String calledUrl(Request request) {
+        return request.method() + " "
+                + request.url().newBuilder().query(null).fragment(null).build();
     }
 
     private static String describe(Duration d) {

@@ -68,7 +68,8 @@ public final class CompletionExchange implements RelayCall, Callback {
     @Override
     public void onFailure(Call call, IOException e) {
         if (!call.isCanceled()) {
-            onResponse.accept(RelayResponse.failure(Bodies.map(translation, Bodies.transportFailure(e, idleTimeout))));
+            onResponse.accept(RelayResponse.failure(
+                    Bodies.map(translation, Bodies.transportFailure(e, idleTimeout, call.request()))));
         }
     }
 
@@ -98,7 +99,8 @@ public final class CompletionExchange implements RelayCall, Callback {
             if (call.isCanceled()) {
                 return;
             }
-            answer = RelayResponse.failure(Bodies.map(translation, Bodies.transportFailure(e, idleTimeout)));
+            answer = RelayResponse.failure(
+                    Bodies.map(translation, Bodies.transportFailure(e, idleTimeout, call.request())));
         }
         onResponse.accept(answer);
     }

@@ -38,7 +38,7 @@ public final class ModelsCall {
             }
             return RelayResponse.success(json);
         } catch (IOException e) {
-            return RelayResponse.failure(Bodies.map(null, Bodies.transportFailure(e, idleTimeout)));
+            return RelayResponse.failure(Bodies.map(null, Bodies.transportFailure(e, idleTimeout, call.request())));
         }
     }
 

@@ -149,7 +149,7 @@ public final class StreamingExchange implements RelayCall, Callback {
     public void onFailure(Call call, IOException e) {
         try {
             if (!call.isCanceled()) {
-                fail(Bodies.transportFailure(e, idleTimeout));
+                fail(Bodies.transportFailure(e, idleTimeout, call.request()));
             }
         } catch (ListenerFailed ignored) {
             // The listener threw; the call is cancelled and onClosed follows.
@@ -174,7 +174,7 @@ public final class StreamingExchange implements RelayCall, Callback {
         } catch (IOException e) {
             if (!call.isCanceled()) {
                 try {
-                    fail(Bodies.transportFailure(e, idleTimeout));
+                    fail(Bodies.transportFailure(e, idleTimeout, call.request()));
                 } catch (ListenerFailed ignored) {
                     // The listener threw; the call is cancelled and onClosed follows.
                 }
