@@ -243,7 +243,8 @@ public final class RelayServer implements AutoCloseable {
                 FIRST_BYTE_WINDOW,
                 options.keepAlive(),
                 responseState,
-                servedModels);
+                servedModels,
+                options.idleEvent());
         RelayHandler handler = new RelayHandler(settings);
         AccessLog accessLog = new AccessLog(options.accessLog());
         handler.accessLog(accessLog);

@@ -72,7 +72,9 @@ public final class RelayHandler extends ApiHandler {
             Duration keepAlive,
             ResponseState responseState,
             // Issue 13 §0: which model the single upstream is asked for.
-            ServedModels servedModels) {}
+            ServedModels servedModels,
+            // Issue 13 §3: how long a stream goes without an event before response.in_progress again.
+            Duration idleEvent) {}
 
     private final Settings settings;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
@@ -328,6 +330,7 @@ public final class RelayHandler extends ApiHandler {
                 settings.executor(),
                 settings.keepAlive(),
                 recording,
+                settings.idleEvent(),
                 () -> {
                     openStreams.remove(self[0]);
                     settings.metrics().openStreams(-1);
