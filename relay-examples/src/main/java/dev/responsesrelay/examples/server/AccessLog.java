@@ -8,6 +8,7 @@ import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.server.metrics.RelayMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -243,6 +244,7 @@ public final class AccessLog {
         volatile @Nullable String model;
         volatile int upstreamStatus;
         volatile long firstByteNanos;
+        volatile long upstreamHeadersNanos;
         volatile long inputTokens = -1;
         volatile long outputTokens;
         volatile long cachedTokens;
@@ -271,7 +273,28 @@ public final class AccessLog {
         /** The upstream's HTTP status. */
         public Entry upstreamStatus(int status) {
             this.upstreamStatus = status;
+            if (upstreamHeadersNanos == 0) {
+                upstreamHeadersNanos = System.nanoTime();
+            }
             return this;
+        }
+
+        /** Issue 16: this exchange's timings and token counts into {@code metrics}, when it is over. */
+        public void observe(RelayMetrics metrics, String route, String model) {
+            long now = System.nanoTime();
+            metrics.exchange(
+                    route,
+                    model,
+                    sinceStart(upstreamHeadersNanos),
+                    sinceStart(firstByteNanos),
+                    (now - startNanos) / 1e9,
+                    inputTokens < 0
+                            ? RelayMetrics.Usage.UNKNOWN
+                            : new RelayMetrics.Usage(inputTokens, cachedTokens, outputTokens, reasoningTokens));
+        }
+
+        private double sinceStart(long nanos) {
+            return nanos == 0 ? -1 : (nanos - startNanos) / 1e9;
         }
 
         /** Why the request was refused or failed, when the answer does not say it in an error body. */
