@@ -331,6 +331,7 @@ public final class ProviderProfile {
     // ---------------------------------------------------------------------------------------------
 
     private final String name;
+    private final String replayScope;
     private final boolean developerRole;
     private final String tokenLimitField;
     private final boolean streamOptions;
@@ -356,6 +357,7 @@ public final class ProviderProfile {
 
     private ProviderProfile(Builder b) {
         this.name = b.name;
+        this.replayScope = b.replayScope != null ? b.replayScope : b.name;
         this.developerRole = b.developerRole;
         this.tokenLimitField = b.tokenLimitField;
         this.streamOptions = b.streamOptions;
@@ -397,6 +399,8 @@ public final class ProviderProfile {
      */
     public Builder toBuilder(String newName) {
         Builder b = new Builder(newName);
+        // A scope set on purpose travels with the settings; the default follows the new name.
+        b.replayScope = replayScope.equals(name) ? null : replayScope;
         b.developerRole = developerRole;
         b.tokenLimitField = tokenLimitField;
         b.streamOptions = streamOptions;
@@ -471,6 +475,20 @@ public final class ProviderProfile {
     }
 
     /** Whether the provider accepts the {@code developer} role; if not, it becomes {@code system}. */
+    /**
+     * Whose provider state this profile's upstream may be given back. The stream side writes it into
+     * the reasoning envelope; the request side replays provider-bound parts (OpenRouter's {@code
+     * reasoning_details}, Gemini's thought signatures) and reasoning in the field it was streamed in
+     * ({@link #replayReasoningAsReceived()}) only to a profile of the same scope. Reasoning text from
+     * any scope still goes in the field this profile names ({@link #reasoningReplayField()}), which
+     * its upstream reads. Defaults to {@link #name()}; a relay routing to several upstreams gives
+     * each its own, so turn 2 of a conversation sent to another upstream than turn 1 is never sent
+     * a field only turn 1's server accepts (issue 16; docs/PROVIDERS.md).
+     */
+    public String replayScope() {
+        return replayScope;
+    }
+
     public boolean developerRole() {
         return developerRole;
     }
@@ -645,6 +663,7 @@ public final class ProviderProfile {
             return false;
         }
         return name.equals(o.name)
+                && replayScope.equals(o.replayScope)
                 && developerRole == o.developerRole
                 && tokenLimitField.equals(o.tokenLimitField)
                 && streamOptions == o.streamOptions
@@ -681,6 +700,7 @@ public final class ProviderProfile {
     /** Builds a {@link ProviderProfile}. Every setter overrides one field; see its accessor. */
     public static final class Builder {
         private final String name;
+        private @Nullable String replayScope;
         private boolean developerRole = false;
         private String tokenLimitField = "max_tokens";
         private boolean streamOptions = true;
@@ -710,6 +730,12 @@ public final class ProviderProfile {
                 throw new IllegalArgumentException("name must not be blank");
             }
             this.name = name;
+        }
+
+        /** See {@link ProviderProfile#replayScope()}; null or blank: the profile's name. */
+        public Builder replayScope(@Nullable String replayScope) {
+            this.replayScope = replayScope == null || replayScope.isBlank() ? null : replayScope;
+            return this;
         }
 
         /** See {@link ProviderProfile#developerRole()}. */

@@ -443,7 +443,7 @@ final class MessageAssembler {
             ArrayNode details = NODES.arrayNode();
             for (TurnReasoning r : reasoning) {
                 ReasoningEnvelope envelope = r.envelope();
-                if (envelope != null && envelope.provider().equals(profile.name())) {
+                if (envelope != null && envelope.provider().equals(profile.replayScope())) {
                     details.addAll(envelope.details());
                 }
             }
@@ -476,12 +476,16 @@ final class MessageAssembler {
      * a host the relay does not recognise) sends the reasoning back in the field the upstream
      * streamed it in, as the turn's envelope recorded it; DeepSeek-style servers refuse a tool-call
      * turn without it. Null when no envelope of the turn says, for example reasoning that came in
-     * {@code <think>} tags or from another relay.
+     * {@code <think>} tags or from another relay, and for reasoning another upstream produced
+     * ({@link ProviderProfile#replayScope()}): a field one server streamed may be refused by the
+     * next (issue 16).
      */
-    private static @Nullable String fieldAsReceived(List<TurnReasoning> reasoning) {
+    private @Nullable String fieldAsReceived(List<TurnReasoning> reasoning) {
         for (TurnReasoning r : reasoning) {
             ReasoningEnvelope envelope = r.envelope();
-            if (envelope != null && envelope.sourceField() != null) {
+            if (envelope != null
+                    && envelope.sourceField() != null
+                    && envelope.provider().equals(profile.replayScope())) {
                 return envelope.sourceField();
             }
         }
@@ -498,7 +502,7 @@ final class MessageAssembler {
         Map<String, String> signatures = new LinkedHashMap<>();
         for (TurnReasoning r : closing.reasoning) {
             ReasoningEnvelope envelope = r.envelope();
-            if (envelope != null && envelope.provider().equals(profile.name())) {
+            if (envelope != null && envelope.provider().equals(profile.replayScope())) {
                 signatures.putAll(envelope.signatures());
             }
         }

@@ -311,7 +311,7 @@ final class OutputItems {
      */
     private @Nullable String envelope(OutputItem.Reasoning reasoning) {
         ReasoningEnvelope envelope = new ReasoningEnvelope(
-                context.provider().name(),
+                context.provider().replayScope(),
                 reasoning.text.toString(),
                 reasoning.details.toArray(),
                 reasoning.signatures,

@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Wire form: {@value #PREFIX} followed by the base64url (no padding) of a UTF-8 JSON object:
  *
  * <ul>
- *   <li>{@code p}: the profile name that produced it. Provider-bound parts ({@code rd}, {@code sig})
- *       are only replayed to a profile of that name; text is portable.
+ *   <li>{@code p}: the replay scope of the profile that produced it ({@link
+ *       dev.responsesrelay.ProviderProfile#replayScope()}, its name unless set). Provider-bound parts
+ *       ({@code rd}, {@code sig}) and {@code f} are only used for a profile of that scope; text is
+ *       portable.
  *   <li>{@code rc}: the reasoning text, left out beyond {@value #MAX_TEXT_CHARS} characters; the
  *       request side then falls back to the item's {@code content}, then its {@code summary}, which
  *       carries the same text in full.

@@ -250,8 +250,9 @@ public final class ServerOptions {
                                        with 403; repeatable [RELAY_ALLOWED_ORIGINS, comma-separated]
                   --model NAME         the upstream model for requests asking for one the
                                        upstream's /models does not list (Codex's default model, a
-                                       client's hard-coded gpt-...); without it every name is
-                                       forwarded as asked [RELAY_MODEL]
+                                       client's hard-coded gpt-...); without it such a request gets
+                                       a 404 model_not_found listing the upstream's models; see
+                                       docs/OPERATIONS.md [RELAY_MODEL]
                   --help               show this text
 
                 codex-config writes Codex's configuration for this relay; its own options

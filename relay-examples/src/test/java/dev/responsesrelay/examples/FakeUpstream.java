@@ -27,8 +27,13 @@ import org.jspecify.annotations.Nullable;
  * stream), and records the chat requests it got.
  */
 final class FakeUpstream implements AutoCloseable {
-    /** Synthetic model list in OpenAI's list shape. */
+    /**
+     * Synthetic model list in OpenAI's list shape: {@code relay-test-model}, and {@code
+     * my-custom-model}, the model the real Codex captures ask for ({@link Samples#codexPlainRequest()}),
+     * so that the relay, which refuses models its upstream does not list (issue 13 §0), serves them.
+     */
     static final String MODELS = "{\"object\":\"list\",\"data\":[{\"id\":\"relay-test-model\",\"object\":\"model\","
+            + "\"created\":0,\"owned_by\":\"test\"},{\"id\":\"my-custom-model\",\"object\":\"model\","
             + "\"created\":0,\"owned_by\":\"test\"}]}";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,12 +42,18 @@ final class FakeUpstream implements AutoCloseable {
     final List<RecordedRequest> chatRequests = Collections.synchronizedList(new ArrayList<>());
     final BlockingQueue<MockResponse> scripted = new LinkedBlockingQueue<>();
     volatile @Nullable Function<RecordedRequest, MockResponse> handler;
+    /** The answer to {@code GET /v1/models} instead of {@link #MODELS}, for example an error. */
+    volatile @Nullable MockResponse modelsAnswer;
 
     FakeUpstream() throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getUrl().encodedPath();
+                MockResponse models = modelsAnswer;
+                if (path.equals("/v1/models") && models != null) {
+                    return models;
+                }
                 if (path.equals("/v1/models")) {
                     return new MockResponse.Builder()
                             .setHeader("Content-Type", "application/json")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.responsesrelay.examples.server.RelayHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -389,6 +390,85 @@ class ResponsesWebSocketTest {
                 .satisfies(chat -> assertThat(chat.getBody().utf8()).contains(picture));
     }
 
+    /**
+     * Issue 13 §0: every request the relay refuses over the socket is an {@code error} event with
+     * the status a POST would get, on a socket that stays open (as OpenAI's WebSocket mode answers),
+     * so that Codex shows the reason instead of reconnecting five times. Last, a request it accepts
+     * is served on the same socket.
+     */
+    @Test
+    void everyRefusalIsAnErrorEventOnASocketThatStaysOpen() throws Exception {
+        Client client = connect();
+        ObjectNode unknownItem = create(Samples.codexPlainRequest());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) unknownItem.get("input"))
+                .addObject()
+                .put("type", "no_such_item");
+        ObjectNode unlistedModel = create(Samples.codexPlainRequest()).put("model", "gpt-6.1-sol");
+        ObjectNode unknownPrevious =
+                create(Samples.codexPlainRequest()).put("previous_response_id", "resp_from_another_socket");
+
+        client.socket.sendText("{not json", true).get(5, TimeUnit.SECONDS);
+        JsonNode notJson = client.next();
+        client.socket.sendText("[1,2]", true).get(5, TimeUnit.SECONDS);
+        JsonNode notAnObject = client.next();
+        client.send(unknownItem);
+        JsonNode untranslatable = client.next();
+        client.send(unlistedModel);
+        JsonNode notServed = client.next();
+        client.send(unknownPrevious);
+        JsonNode notFound = client.next();
+        client.send(create(Samples.codexPlainRequest()));
+        List<JsonNode> served = client.readUntilTerminal();
+
+        assertThat(List.of(notJson, notAnObject, untranslatable, notServed, notFound))
+                .allSatisfy(event -> assertThat(event.path("type").asText()).isEqualTo("error"))
+                .extracting(event -> event.path("status").asInt())
+                .containsExactly(400, 400, 400, 404, 400);
+        assertThat(untranslatable.at("/error/param").asText()).isEqualTo("/input/4/type");
+        assertThat(notServed.at("/error/code").asText()).isEqualTo("model_not_found");
+        assertThat(notServed.at("/error/message").asText()).contains("relay-test-model", "--model");
+        assertThat(last(served).get("type").asText()).isEqualTo("response.completed");
+        assertThat(upstream.chatRequests)
+                .as("only the last request went upstream")
+                .hasSize(1);
+    }
+
+    /**
+     * Issue 13 §2: a message past the POST limit gets the POST's 413 as an error event, and the
+     * socket stays open for the next {@code response.create}.
+     *
+     * <p>The message goes out in 1 MiB parts of one message (continuation frames, as a client
+     * streaming a large body would send it). Sent with a single {@code sendText} of 32 MiB or more,
+     * the JDK 17 WebSocket client itself garbles the frames (Jetty then finds a frame header inside
+     * a payload and closes with 1007 "Invalid UTF-8" or 1002 "Unknown opcode"); the same 64 MiB
+     * message written as one correctly masked RFC 6455 frame by a hand-written client got the 413
+     * event. That client bug is what made this socket close before (commit 030c043).
+     */
+    @Test
+    void aMessageOverThePostLimitGetsA413ErrorEventAndTheSocketStaysOpen() throws Exception {
+        Client client = connect();
+        String prefix = "{\"type\":\"response.create\",\"padding\":\"";
+        String suffix = "\"}";
+        String oversized =
+                prefix + "x".repeat(RelayHandler.MAX_BODY_BYTES + 1 - prefix.length() - suffix.length()) + suffix;
+
+        int part = 1 << 20;
+        for (int from = 0; from < oversized.length(); from += part) {
+            int to = Math.min(oversized.length(), from + part);
+            client.socket
+                    .sendText(oversized.substring(from, to), to == oversized.length())
+                    .get(60, TimeUnit.SECONDS);
+        }
+        JsonNode error = client.next();
+
+        assertThat(error.get("type").asText()).isEqualTo("error");
+        assertThat(error.get("status").asInt()).isEqualTo(413);
+        assertThat(error.at("/error/code").asText()).isEqualTo("request_too_large");
+        client.send(create(Samples.codexPlainRequest()));
+        assertThat(last(client.readUntilTerminal()).get("type").asText()).isEqualTo("response.completed");
+        assertThat(upstream.chatRequests).hasSize(1);
+    }
+
     private static JsonNode last(List<JsonNode> events) {
         return events.get(events.size() - 1);
     }
@@ -438,6 +518,18 @@ class ResponsesWebSocketTest {
             }
             webSocket.request(1);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            frames.add("{\"type\":\"closed by the server\",\"code\":" + statusCode + ",\"reason\":"
+                    + JSON.valueToTree(reason) + "}");
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            frames.add("{\"type\":\"client error\",\"error\":" + JSON.valueToTree(error.toString()) + "}");
         }
 
         @Override

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>LM Studio: {@code GET /api/v0/models/{model}}, {@code loaded_context_length} when loaded,
  *       else {@code max_context_length} (https://lmstudio.ai/docs/developer/rest/endpoints).
  *   <li>llama.cpp: {@code GET /props}, {@code default_generation_settings.n_ctx} (the server's
- *       {@code --ctx-size}; tools/server/README.md, "GET /props").
+ *       {@code --ctx-size}; https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md, "GET /props").
  *   <li>vLLM reports {@code max_model_len} in its {@code /v1/models} list already ({@link
  *       UpstreamModels}); its setting is {@code --max-model-len}.
  * </ul>

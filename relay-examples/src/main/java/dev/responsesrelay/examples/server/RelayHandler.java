@@ -184,9 +184,9 @@ public final class RelayHandler extends ApiHandler {
         OkHttpRelay relay = attempts.get(0).relay();
         Translation translation;
         try {
-            translation = relay.translator().translate(toTranslate);
-            translation = settings.servedModels().resolve(translation, toTranslate, relay); // issue 13 §0
-        } catch (InvalidRequestException e) {
+            // Issue 13 §0: a model the one upstream does not list goes to --model, or is a 404.
+            translation = settings.servedModels().translate(toTranslate, model, relay);
+        } catch (RelayException e) {
             recording.answer(e.error().httpStatus(), e.error().toJson());
             recording.close();
             Answers.error(response, callback, e.error());

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
-import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEncoder;
@@ -365,10 +364,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         Translation translation;
         try {
-            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-            translation = relay.translator().translate(bytes);
-            translation = servedModels.resolve(translation, bytes, relay); // issue 13 §0
-        } catch (InvalidRequestException e) {
+            // Issue 13 §0: a model the one upstream does not list goes to --model, or is refused
+            // with an error event on the open socket.
+            translation = servedModels.translate(body.toString().getBytes(StandardCharsets.UTF_8), model, relay);
+        } catch (RelayException e) {
             sendError(e.error());
             done();
             return;

@@ -190,6 +190,10 @@ final class RelayConfigLoader {
         if (table.has("profile")) {
             profile = ProfileOverrides.apply(profile, table.get("profile"), path(at, "profile"), this);
         }
+        // Issue 16: reasoning state is given back only to the upstream that produced it (its field
+        // as received, OpenRouter's details, Gemini's signatures); text still goes to any upstream in
+        // the field its profile names. See ProviderProfile.replayScope and docs/PROVIDERS.md.
+        profile = profile.toBuilder().replayScope(profile.name() + "@" + name).build();
         Duration idle = table.has("timeout_seconds")
                 ? seconds(table.get("timeout_seconds"), path(at, "timeout_seconds"))
                 : Duration.ofMinutes(5);

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>Ollama: {@code GET /api/ps} and {@code POST /api/show} as in
  *       https://github.com/ollama/ollama/blob/main/docs/api.md ("List Running Models", "Show Model
- *       Information"); its {@code /v1/models} as in docs/openai.md;
+ *       Information"); its {@code /v1/models} as in https://github.com/ollama/ollama/blob/main/docs/openai.md;
  *   <li>LM Studio: {@code GET /api/v0/models/{model}} as in
  *       https://lmstudio.ai/docs/developer/rest/endpoints;
- *   <li>llama.cpp: {@code GET /props} as in tools/server/README.md of ggml-org/llama.cpp;
+ *   <li>llama.cpp: {@code GET /props} as in https://github.com/ggml-org/llama.cpp/blob/master/tools/server/README.md;
  *   <li>vLLM: {@code /v1/models} with {@code max_model_len}, as its OpenAI-compatible server
  *       documents (docs.vllm.ai, "OpenAI-Compatible Server").
  * </ul>
