@@ -231,6 +231,7 @@ public final class RelayServer implements AutoCloseable {
         ResponseState responseState = ResponseState.open(options.store(), options.storeRetention());
         responseState.purgeExpiredHourly(jetty.scheduler());
         RelayMetrics metrics = new RelayMetrics();
+        responseState.metrics(metrics);
         RelayHandler.Settings settings = new RelayHandler.Settings(
                 relay,
                 chooser,

@@ -117,8 +117,9 @@ class ExchangeMeasurementTest {
         assertThat(exchange.fallbacks()).isZero();
         // Each moment was seen (not how long it took: tests do not assert on time).
         assertThat(exchange.firstByteNanos()).isNotNegative();
-        assertThat(exchange.upstreamFirstByteNanos()).isNotNegative();
-        assertThat(exchange.upstreamTotalNanos()).isNotNegative();
+        assertThat(exchange.upstreamStartNanos()).isNotNegative();
+        assertThat(exchange.upstreamHeadersNanos()).isGreaterThanOrEqualTo(exchange.upstreamStartNanos());
+        assertThat(exchange.upstreamEndNanos()).isGreaterThanOrEqualTo(exchange.upstreamHeadersNanos());
         assertThat(exchange.totalNanos()).isGreaterThanOrEqualTo(exchange.firstByteNanos());
         assertThat(exchange.toString()).doesNotContain("measure-me-not-4242", "Hi");
 
@@ -151,7 +152,9 @@ class ExchangeMeasurementTest {
         assertThat(exchange.status()).isEqualTo(401);
         assertThat(exchange.upstream()).isNull();
         assertThat(exchange.upstreamStatus()).isZero();
-        assertThat(exchange.upstreamTotalNanos()).isEqualTo(-1);
+        assertThat(exchange.upstreamStartNanos()).isEqualTo(-1);
+        assertThat(exchange.upstreamHeadersNanos()).isEqualTo(-1);
+        assertThat(exchange.upstreamEndNanos()).isEqualTo(-1);
         assertThat(exchange.tokens()).isNull();
         assertThat(exchange.reason()).contains("missing or unknown API key");
         assertThat(exchange.toString()).doesNotContain("another-key", "the-client-key");

@@ -8,6 +8,7 @@ import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.server.metrics.RelayMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -186,6 +187,7 @@ public final class AccessLog {
             entry.reason = failure;
         }
         MeasuredExchange exchange = entry.measure(status, System.nanoTime());
+        entry.measured = exchange;
         for (Consumer<MeasuredExchange> listener : listeners) {
             try {
                 listener.accept(exchange);
@@ -282,6 +284,8 @@ public final class AccessLog {
         final AtomicInteger fallbacks = new AtomicInteger();
         /** Counts upstream calls, so that a failed call's late callbacks do not touch its successor's. */
         private final AtomicInteger calls = new AtomicInteger();
+        /** Set when the exchange is finished: what the line and the listeners got. */
+        volatile @Nullable MeasuredExchange measured;
 
         volatile long inputTokens = -1;
         volatile long outputTokens;
@@ -351,6 +355,32 @@ public final class AccessLog {
             fallbacks.incrementAndGet();
             reason = null;
             upstream = next;
+        }
+
+        /**
+         * Issue 16: this exchange's timings and token counts into {@code metrics}, when it is over:
+         * the numbers its access-log line shows, measured once by {@link AccessLog#finish}.
+         */
+        public void observe(RelayMetrics metrics, String route, String model) {
+            MeasuredExchange exchange = measured;
+            if (exchange == null) { // not finished through an access log: measure now
+                exchange = measure(0, System.nanoTime());
+            }
+            MeasuredExchange.Tokens tokens = exchange.tokens();
+            metrics.exchange(
+                    route,
+                    model,
+                    sinceStart(exchange.upstreamHeadersNanos()),
+                    sinceStart(exchange.firstByteNanos()),
+                    exchange.totalNanos() / 1e9,
+                    tokens == null
+                            ? RelayMetrics.Usage.UNKNOWN
+                            : new RelayMetrics.Usage(
+                                    tokens.input(), tokens.cached(), tokens.output(), tokens.reasoning()));
+        }
+
+        private static double sinceStart(long nanos) {
+            return nanos < 0 ? -1 : nanos / 1e9;
         }
 
         /** Why the request was refused or failed, when the answer does not say it in an error body. */
@@ -448,9 +478,10 @@ public final class AccessLog {
                     upstream,
                     status,
                     upstreamStatus,
-                    firstByte == 0 ? -1 : firstByte - startNanos,
-                    upstreamStart == 0 || upstreamFirst == 0 ? -1 : upstreamFirst - upstreamStart,
-                    upstreamStart == 0 ? -1 : (upstreamEnd == 0 ? endNanos : upstreamEnd) - upstreamStart,
+                    since(firstByte),
+                    since(upstreamStart),
+                    upstreamStart == 0 ? -1 : since(upstreamFirst),
+                    upstreamStart == 0 ? -1 : (upstreamEnd == 0 ? endNanos : upstreamEnd) - startNanos,
                     endNanos - startNanos,
                     inputTokens < 0
                             ? null
@@ -458,6 +489,10 @@ public final class AccessLog {
                     outcome,
                     why == null ? null : abbreviate(why),
                     fallbacks.get());
+        }
+
+        private long since(long nanos) {
+            return nanos == 0 ? -1 : nanos - startNanos;
         }
 
         @Nullable

@@ -82,7 +82,9 @@ abstract class ApiHandler extends Handler.Abstract {
 
             private void count() {
                 Object model = request.getAttribute(MODEL_ATTRIBUTE);
-                counter.request(path, model instanceof String name ? name : "", response.getStatus(), direction);
+                String name = model instanceof String text ? text : "";
+                counter.request(path, name, response.getStatus(), direction);
+                AccessLog.entry(request).observe(counter, path, name);
             }
         };
     }

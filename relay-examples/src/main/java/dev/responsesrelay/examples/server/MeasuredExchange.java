@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * numbers behind its access-log line (issue 16 §Operations, issue 17), handed once to every
  * {@link AccessLog#listen listener} so that metrics read the same figures the log shows. Never
  * content, never keys: the model name and the error message a client was sent are the only texts
- * taken from an exchange.
+ * taken from an exchange. Times are nanoseconds since the request (or WebSocket message) arrived.
  *
  * @param requestId the {@code x-request-id} sent back (the client's own when it sent a plain one)
  * @param route {@code "POST /v1/responses"}, {@code "GET /v1/models"}, {@code "WEBSOCKET
@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param status the HTTP status sent (for a WebSocket message, the status of its error event, or
  *     200; for a close, the close code)
  * @param upstreamStatus the upstream's HTTP status, 0 if the upstream was not called or not reached
- * @param firstByteNanos request start to the first byte sent to the client, -1 if none was sent
- * @param upstreamFirstByteNanos upstream call start to its response headers, -1 if none came
- * @param upstreamTotalNanos upstream call start to the end of its answer, -1 if it was not called
- * @param totalNanos request start to the end of the answer
+ * @param firstByteNanos the first byte sent to the client, -1 if none was sent
+ * @param upstreamStartNanos the (last) upstream call's start, -1 if no upstream was called
+ * @param upstreamHeadersNanos the answering upstream's response headers, -1 if none came
+ * @param upstreamEndNanos the end of the upstream's answer, -1 if no upstream was called
+ * @param totalNanos the end of the answer to the client
  * @param tokens the usage the answer reported, if it reported any
  * @param outcome the Responses status ({@code completed}, {@code incomplete}, {@code failed}), if
  *     an answer carried one
@@ -38,8 +39,9 @@ public record MeasuredExchange(
         int status,
         int upstreamStatus,
         long firstByteNanos,
-        long upstreamFirstByteNanos,
-        long upstreamTotalNanos,
+        long upstreamStartNanos,
+        long upstreamHeadersNanos,
+        long upstreamEndNanos,
         long totalNanos,
         @Nullable Tokens tokens,
         @Nullable String outcome,

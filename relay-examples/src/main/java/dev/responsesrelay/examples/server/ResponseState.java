@@ -5,6 +5,7 @@ import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.state.ConversationState;
 import dev.responsesrelay.state.InMemoryResponseStore;
 import dev.responsesrelay.state.ResolvedRequest;
@@ -147,6 +148,20 @@ public final class ResponseState implements AutoCloseable {
                 TimeUnit.HOURS);
     }
 
+    private volatile @Nullable RelayMetrics metrics;
+
+    /** Counts store failures in {@code metrics} from now on (issue 16, {@code relay_store_errors_total}). */
+    public void metrics(RelayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private void storeError(String operation) {
+        RelayMetrics counter = metrics;
+        if (counter != null) {
+            counter.storeError(operation);
+        }
+    }
+
     /** The scope of a request: a hash of its bearer token, never the token. */
     static String scope(Request request) {
         return scope(ClientKeys.bearerToken(request.getHeaders()));
@@ -190,6 +205,7 @@ public final class ResponseState implements AutoCloseable {
                 return conversation.resolve(body, scope);
             } catch (StoreUnavailableException e) {
                 LOG.warning(() -> "response store unavailable: " + e.getMessage());
+                storeError("read");
                 throw e;
             } catch (RelayException e) {
                 if (!shared || !retryMissesOnSharedStore || !isNotFound(e.error()) || System.nanoTime() > deadline) {
@@ -304,6 +320,7 @@ public final class ResponseState implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // Without content or keys: the store's message names only the store and SQLState.
                     LOG.warning(() -> "response store: recording a response failed: " + e.getMessage());
+                    storeError("write");
                 } finally {
                     pending.finish();
                 }
@@ -311,6 +328,7 @@ public final class ResponseState implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             pending.finish();
             LOG.warning("response store: too many writes queued; a response was not stored");
+            storeError("write");
         }
     }
 

@@ -15,6 +15,7 @@ import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
+import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.server.routing.RelayChooser;
 import dev.responsesrelay.state.ResolvedRequest;
 import java.nio.ByteBuffer;
@@ -112,6 +113,12 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** The exchange being recorded; {@link Recording#NONE} between exchanges or when not recording. */
     private volatile Recording recording = Recording.NONE;
 
+    /** The {@code route} label of WebSocket exchanges in the metrics. */
+    static final String METRICS_ROUTE = "websocket /v1/responses";
+
+    /** Set by {@link #creator} before the socket opens; null in tests that build a socket alone. */
+    private volatile @Nullable RelayMetrics metrics;
+
     ResponsesWebSocket(
             RelayChooser chooser,
             @Nullable String clientToken,
@@ -170,7 +177,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 return null;
             }
             ExchangeRecorder recorder = settings.recorder();
-            return new ResponsesWebSocket(
+            ResponsesWebSocket socket = new ResponsesWebSocket(
                     settings.chooser(),
                     token,
                     recorder,
@@ -183,12 +190,31 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     settings.servedModels(),
                     accessLog,
                     upgrade.id());
+            socket.metrics = settings.metrics();
+            return socket;
         };
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        RelayMetrics counter = metrics;
+        if (counter != null) {
+            counter.webSockets(1);
+        }
+    }
+
+    /**
+     * Issue 16: a finished {@code response.create} (or a refused message) in the metrics, beside
+     * POST's: route {@value #METRICS_ROUTE}.
+     */
+    private void count(AccessLog.Entry entry, int status) {
+        RelayMetrics counter = metrics;
+        if (counter != null) {
+            String model = entry.model == null ? "" : entry.model;
+            counter.request(METRICS_ROUTE, model, status, "responses");
+            entry.observe(counter, METRICS_ROUTE, model);
+        }
     }
 
     /**
@@ -452,12 +478,17 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         logEntry = null;
         if (entry != null) {
             accessLog.finish(entry, logStatus, null);
+            count(entry, logStatus);
         }
     }
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         cancel("the client closed the WebSocket (" + statusCode + ")");
+        RelayMetrics counter = metrics;
+        if (counter != null && session != null) {
+            counter.webSockets(-1);
+        }
         AccessLog.Entry close = accessLog.begin(connectionId, "WEBSOCKET close /v1/responses");
         close.reason("close code " + statusCode + (reason == null || reason.isBlank() ? "" : " " + reason) + " after "
                 + messages.get() + " message(s)");
@@ -499,6 +530,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         AccessLog.Entry entry = messageEntry();
         entry.error(error);
         accessLog.finish(entry, error.httpStatus(), null);
+        count(entry, error.httpStatus());
         send(errorFrame(error), false);
     }
 

@@ -37,4 +37,41 @@ class RelayMetricsTest {
                 .contains("model=\"m0\"")
                 .doesNotContain("model=\"m" + (RelayMetrics.MAX_MODELS + 1) + "\"");
     }
+
+    @Test
+    void exchangesFillTheTimingHistogramsAndTokenCounters() {
+        RelayMetrics metrics = new RelayMetrics();
+        metrics.exchange("/v1/responses", "kimi", 0.2, 0.3, 4.0, new RelayMetrics.Usage(1200, 1000, 80, 30));
+        metrics.exchange("/v1/responses", "kimi", -1, -1, 0.01, RelayMetrics.Usage.UNKNOWN);
+
+        String text = metrics.scrape();
+
+        assertThat(text)
+                .contains(
+                        "relay_upstream_first_byte_seconds_bucket{model=\"kimi\",route=\"/v1/responses\",le=\"0.25\"} 1")
+                .contains("relay_upstream_first_byte_seconds_count{model=\"kimi\",route=\"/v1/responses\"} 1")
+                .contains("relay_first_byte_seconds_bucket{model=\"kimi\",route=\"/v1/responses\",le=\"0.25\"} 0")
+                .contains("relay_first_byte_seconds_bucket{model=\"kimi\",route=\"/v1/responses\",le=\"0.5\"} 1")
+                .contains("relay_request_duration_seconds_count{model=\"kimi\",route=\"/v1/responses\"} 2")
+                .contains("relay_request_duration_seconds_bucket{model=\"kimi\",route=\"/v1/responses\",le=\"0.05\"} 1")
+                .contains("relay_tokens_total{kind=\"input\",model=\"kimi\"} 1200.0")
+                .contains("relay_tokens_total{kind=\"cached\",model=\"kimi\"} 1000.0")
+                .contains("relay_tokens_total{kind=\"output\",model=\"kimi\"} 80.0")
+                .contains("relay_tokens_total{kind=\"reasoning\",model=\"kimi\"} 30.0");
+    }
+
+    @Test
+    void webSocketsAndStoreErrorsAreCounted() {
+        RelayMetrics metrics = new RelayMetrics();
+        metrics.webSockets(1);
+        metrics.webSockets(1);
+        metrics.webSockets(-1);
+        metrics.storeError("write");
+
+        String text = metrics.scrape();
+
+        assertThat(text)
+                .contains("relay_websocket_connections 1.0")
+                .contains("relay_store_errors_total{operation=\"write\"} 1.0");
+    }
 }
