@@ -98,7 +98,7 @@ public final class ResponsesTranslator {
     /** As {@link #translate(String)}, for a UTF-8 body as it came off the wire. */
     public Translation translate(byte[] responsesRequestUtf8) {
         Objects.requireNonNull(responsesRequestUtf8, "responsesRequestUtf8 == null");
-        MappedRequest request = RequestMapper.map(responsesRequestUtf8, provider, idGenerator);
+        MappedRequest request = RequestMapper.map(responsesRequestUtf8, provider);
         Set<HealingRule> off = EnumSet.noneOf(HealingRule.class);
         for (HealingRule rule : HealingRule.values()) {
             if (disabledHealing.contains(rule) || (!rule.enabledByDefault() && !enabledHealing.contains(rule))) {

@@ -81,7 +81,9 @@ class CodexRequestGoldenTest {
             Path golden = Path.of(System.getProperty("basedir", "."), "src", "test", "resources", "golden");
             Files.createDirectories(golden);
             Files.writeString(golden.resolve(outcome.goldenFile()), JSON.writeValueAsString(outcome.json()) + "\n");
-            return;
+            // A run that rewrites goldens compared nothing: it must never pass (issue 15 §6).
+            throw new AssertionError("goldens rewritten (golden/" + outcome.goldenFile()
+                    + "), re-run without -Drelay.golden.overwrite=true after reading the diff");
         }
         JsonNode expected = readGolden(outcome.goldenFile());
         assertThat(expected)

@@ -1,6 +1,7 @@
 package dev.responsesrelay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,8 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Ids come from {@link IdGenerator#sequential()} and the clock is fixed, so the output is
  * deterministic. {@code -Drelay.fixtures.overwrite=true} rewrites the expected files in {@code
- * fixtures/src/main/resources} instead of comparing; read the diff before committing it, and rebuild
- * the fixtures module before the next run.
+ * fixtures/src/main/resources} instead of comparing, and fails every test that wrote one ("goldens
+ * rewritten, re-run"), so that a run that rewrites them never passes; read the diff, then re-run
+ * without the flag (the reactor rebuilds the fixtures jar) before committing it.
  */
 class FixtureReplayTest {
     static final Instant FIXED_NOW = Instant.parse("2026-01-01T00:00:00Z");
@@ -137,9 +139,7 @@ class FixtureReplayTest {
     @MethodSource("scenarios")
     void expectedAnswerPassesTheCheckerAndOpenAiJava(Scenario scenario) {
         skipKnownGap(scenario);
-        if (OVERWRITE) {
-            return; // the goldens are being rewritten; the next run checks them
-        }
+        assumeFalse(OVERWRITE, "the goldens are being rewritten; the next run checks them");
         if (scenario.has(Part.EXPECTED_RESPONSE_JSON)) {
             OpenAiJavaConformance.assertValidResponse(scenario.part(Part.EXPECTED_RESPONSE_JSON));
             return;
@@ -234,7 +234,11 @@ class FixtureReplayTest {
         assertThat(tree(actual)).as("%s/%s", scenario, part.fileName()).isEqualTo(tree(scenario.part(part)));
     }
 
-    /** Writes a golden into the fixtures module's sources, where the jar's resources come from. */
+    /**
+     * Writes a golden into the fixtures module's sources, where the jar's resources come from, and
+     * fails the test: a run that rewrites goldens compared nothing, so it must never pass (issue 15
+     * §6). The next run, without the flag, compares against what was written.
+     */
     private static void write(Scenario scenario, Part part, String content) {
         Path folder = Path.of(System.getProperty("basedir", "."))
                 .resolve("../fixtures/src/main/resources")
@@ -247,6 +251,8 @@ class FixtureReplayTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        throw new AssertionError("goldens rewritten (" + scenario + "/" + part.fileName()
+                + "), re-run without -Drelay.fixtures.overwrite=true after reading the diff");
     }
 
     private static String pretty(String json) {

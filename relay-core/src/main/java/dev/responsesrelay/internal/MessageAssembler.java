@@ -89,16 +89,19 @@ final class MessageAssembler {
                     + " model what it did",
             "computer_call_output",
             "the computer tool has no Chat Completions form, and dropping its output would hide from the"
-                    + " model what it saw");
+                    + " model what it saw",
+            // Codex can parse it (docs/codex-wire.md §1.3). compaction and compaction_trigger never
+            // get here: Compaction.prepare rewrites them first.
+            "context_compaction",
+            "it is a compaction item this relay did not write, so the summary of the conversation it"
+                    + " stands for cannot be read, and dropping it would lose that conversation; start a new"
+                    + " conversation");
 
     /** Text of the assistant message put between tool results and a user message (Mistral). */
     static final String TOOL_RESULTS_ACKNOWLEDGED = "(tool results received)";
 
     /** Gemini's documented stand-in for a thought signature the history does not have. */
     static final String SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
-
-    /** Remote compaction v2 items (docs/codex-wire.md §3.2), refused until the relay implements it. */
-    static final Set<String> COMPACTION_ITEM_TYPES = Set.of("compaction_trigger", "compaction", "context_compaction");
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -227,13 +230,6 @@ final class MessageAssembler {
                 // Tool declarations (Codex's code mode): RequestMapper offered them upstream as tools.
             }
             default -> {
-                if (COMPACTION_ITEM_TYPES.contains(type)) {
-                    throw new InvalidRequestException(
-                            "remote compaction (" + type + " items) is not supported yet: name the Codex"
-                                    + " model provider something other than \"OpenAI\" so that Codex compacts"
-                                    + " locally",
-                            path + "/type");
-                }
                 String refused = REFUSED_ITEM_TYPES.get(type);
                 if (refused != null) {
                     throw new InvalidRequestException(

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import java.io.IOException;
@@ -117,13 +116,11 @@ public final class RequestMapper {
     /**
      * Maps one request body.
      *
-     * @param ids reserved for ids the mapping may have to mint; the current rules mint none
      * @throws dev.responsesrelay.InvalidRequestException naming the JSON path of what is wrong
      */
-    public static MappedRequest map(byte[] responsesRequestUtf8, ProviderProfile provider, IdGenerator ids) {
+    public static MappedRequest map(byte[] responsesRequestUtf8, ProviderProfile provider) {
         Objects.requireNonNull(responsesRequestUtf8, "responsesRequestUtf8 == null");
         Objects.requireNonNull(provider, "provider == null");
-        Objects.requireNonNull(ids, "ids == null");
         ObjectNode request = parse(responsesRequestUtf8);
         List<String> warnings = new ArrayList<>();
         // Remote compaction v2 (docs/codex-wire.md §3) rewrites input items before anything else reads them.

@@ -5,7 +5,6 @@ import dev.responsesrelay.HealingListener;
 import dev.responsesrelay.HealingRule;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.ProviderProfile;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -53,71 +52,6 @@ public record StreamContext(
         if (maxOutputChars < 1) {
             throw new IllegalArgumentException("maxOutputChars < 1: " + maxOutputChars);
         }
-    }
-
-    /** A context with the default output bound. */
-    public StreamContext(
-            String model,
-            String responseId,
-            long createdAt,
-            ToolCatalog tools,
-            ProviderProfile provider,
-            IdGenerator ids,
-            HealingListener healingListener,
-            Set<HealingRule> disabledHealing,
-            ObjectNode responseEcho,
-            Set<String> historyCallIds) {
-        this(
-                model,
-                responseId,
-                createdAt,
-                tools,
-                provider,
-                ids,
-                healingListener,
-                disabledHealing,
-                responseEcho,
-                historyCallIds,
-                DEFAULT_MAX_OUTPUT_CHARS);
-    }
-
-    /**
-     * A context without history ids, whose {@code disabledHealing} lists only the rules switched
-     * off on top of the defaults: the rules that are off by default are added.
-     */
-    public StreamContext(
-            String model,
-            String responseId,
-            long createdAt,
-            ToolCatalog tools,
-            ProviderProfile provider,
-            IdGenerator ids,
-            HealingListener healingListener,
-            Set<HealingRule> disabledHealing,
-            ObjectNode responseEcho) {
-        this(
-                model,
-                responseId,
-                createdAt,
-                tools,
-                provider,
-                ids,
-                healingListener,
-                withDefaultsOff(disabledHealing),
-                responseEcho,
-                Set.of());
-    }
-
-    /** {@code disabled} plus every rule that is off unless enabled. */
-    public static Set<HealingRule> withDefaultsOff(Set<HealingRule> disabled) {
-        EnumSet<HealingRule> all = EnumSet.noneOf(HealingRule.class);
-        all.addAll(disabled);
-        for (HealingRule rule : HealingRule.values()) {
-            if (!rule.enabledByDefault()) {
-                all.add(rule);
-            }
-        }
-        return all;
     }
 
     /** Whether {@code rule} may fire; reports it to the listener when it may. */

@@ -141,7 +141,9 @@ final class ToolCallAccumulator {
     /** One tool call being assembled. Identity fields are set once; arguments only grow. */
     static final class Call {
         private final int ordinal;
+        /** The upstream's {@code index}, or null when it sent none; for {@link #toString()}. */
         private final @Nullable Integer index;
+
         private @Nullable String upstreamId;
         private @Nullable String name;
         private @Nullable String thoughtSignature;
@@ -155,12 +157,6 @@ final class ToolCallAccumulator {
         /** Position in order of first appearance, from 0. */
         int ordinal() {
             return ordinal;
-        }
-
-        /** The upstream's {@code index}, or null when it sent none. */
-        @Nullable
-        Integer index() {
-            return index;
         }
 
         /** The upstream's call id, or null if none arrived (the translator synthesises one). */

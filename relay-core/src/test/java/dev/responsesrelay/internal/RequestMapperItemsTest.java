@@ -65,6 +65,24 @@ class RequestMapperItemsTest {
         assertThat(error.error().httpStatus()).isEqualTo(400);
     }
 
+    /**
+     * A context_compaction item (an item type Codex can parse, docs/codex-wire.md §1.3) is refused as
+     * a compaction this relay did not write; it used to get a stale "not supported yet" message.
+     * Synthetic item, shaped like the compaction items of codex-wire.md §1.3.
+     */
+    @Test
+    void contextCompactionItemIsRefusedWithItsPath() {
+        InvalidRequestException error = invalid(
+                withInput("[" + USER + ",{\"type\":\"context_compaction\",\"encrypted_content\":\"COMPACTED_BLOB\"}]"));
+
+        assertThat(error.path()).isEqualTo("/input/1/type");
+        assertThat(error.getMessage())
+                .contains("context_compaction")
+                .contains("this relay did not write")
+                .doesNotContain("not supported yet");
+        assertThat(error.error().httpStatus()).isEqualTo(400);
+    }
+
     @Test
     void compactionTriggerBeforeTheEndIsRefused() {
         InvalidRequestException error = invalid(withInput("[{\"type\":\"compaction_trigger\"}," + USER + "]"));

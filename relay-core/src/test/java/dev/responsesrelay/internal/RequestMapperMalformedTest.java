@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.fixtures.Samples;
@@ -69,10 +68,7 @@ class RequestMapperMalformedTest {
         int depth = Json.MAX_NESTING_DEPTH - 4;
         String body = withInput(
                 "[{\"role\":\"user\",\"content\":\"hi\",\"extra\":" + "[".repeat(depth) + "]".repeat(depth) + "}]");
-        assertThat(RequestMapper.map(
-                                body.getBytes(StandardCharsets.UTF_8),
-                                ProviderProfile.GENERIC,
-                                IdGenerator.sequential())
+        assertThat(RequestMapper.map(body.getBytes(StandardCharsets.UTF_8), ProviderProfile.GENERIC)
                         .chatJson())
                 .contains("\"hi\"");
     }
@@ -153,10 +149,7 @@ class RequestMapperMalformedTest {
                     JsonNode damaged = original.deepCopy();
                     replace(damaged, slot, variant < 0 ? null : REPLACEMENTS.get(variant));
                     try {
-                        RequestMapper.map(
-                                Json.MAPPER.writeValueAsBytes(damaged),
-                                ProviderProfile.OPENAI,
-                                IdGenerator.sequential());
+                        RequestMapper.map(Json.MAPPER.writeValueAsBytes(damaged), ProviderProfile.OPENAI);
                         mapped++;
                     } catch (InvalidRequestException expected) {
                         refused++;
@@ -269,7 +262,7 @@ class RequestMapperMalformedTest {
         }
         byte[] body = Json.MAPPER.writeValueAsBytes(request);
         try {
-            MappedRequest mapped = RequestMapper.map(body, ProviderProfile.OPENAI, IdGenerator.sequential());
+            MappedRequest mapped = RequestMapper.map(body, ProviderProfile.OPENAI);
             assertThat(Json.MAPPER.readTree(mapped.chatJson()).isObject())
                     .as("seed %d on %s", seed, source)
                     .isTrue();

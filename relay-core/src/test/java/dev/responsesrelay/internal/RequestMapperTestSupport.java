@@ -2,7 +2,6 @@ package dev.responsesrelay.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,7 @@ final class RequestMapperTestSupport {
     }
 
     static MappedRequest map(String responsesJson, ProviderProfile profile) {
-        return RequestMapper.map(responsesJson.getBytes(StandardCharsets.UTF_8), profile, IdGenerator.sequential());
+        return RequestMapper.map(responsesJson.getBytes(StandardCharsets.UTF_8), profile);
     }
 
     /** The Chat body of {@code responsesJson}, mapped for the generic profile, as a tree. */
@@ -48,7 +47,7 @@ final class RequestMapperTestSupport {
 
     static InvalidRequestException invalid(byte[] body) {
         try {
-            MappedRequest mapped = RequestMapper.map(body, ProviderProfile.GENERIC, IdGenerator.sequential());
+            MappedRequest mapped = RequestMapper.map(body, ProviderProfile.GENERIC);
             throw new AssertionError("expected InvalidRequestException but mapped to " + mapped.chatJson());
         } catch (InvalidRequestException expected) {
             return expected;

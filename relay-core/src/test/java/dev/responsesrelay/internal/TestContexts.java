@@ -73,7 +73,18 @@ final class TestContexts {
         return healed;
     }
 
+    /**
+     * The context, whose {@code disabledHealing} is the rules switched off here plus every rule that
+     * is off unless enabled, as {@code ResponsesTranslator} computes it, and with no history ids.
+     */
     StreamContext build() {
+        EnumSet<HealingRule> off = EnumSet.noneOf(HealingRule.class);
+        off.addAll(disabled);
+        for (HealingRule rule : HealingRule.values()) {
+            if (!rule.enabledByDefault()) {
+                off.add(rule);
+            }
+        }
         return new StreamContext(
                 MODEL,
                 RESPONSE_ID,
@@ -82,7 +93,9 @@ final class TestContexts {
                 provider,
                 IdGenerator.sequential(),
                 (rule, detail) -> healed.add(rule),
-                disabled.isEmpty() ? EnumSet.noneOf(HealingRule.class) : EnumSet.copyOf(disabled),
-                echo);
+                off,
+                echo,
+                Set.of(),
+                StreamContext.DEFAULT_MAX_OUTPUT_CHARS);
     }
 }
