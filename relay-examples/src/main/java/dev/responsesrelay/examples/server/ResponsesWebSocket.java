@@ -403,6 +403,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             return;
         }
         OkHttpRelay relay = attempts.get(0).relay();
+        AccessLog.Entry measured = logEntry;
+        if (measured != null) {
+            measured.upstream(attempts.get(0).upstream());
+        }
         Translation translation;
         try {
             // Issue 13 §0: a model the one upstream does not list goes to --model, or is refused
@@ -602,6 +606,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         Recording current = recording;
         if (partOfExchange && current != Recording.NONE) {
             current.outboundEvents(SseEncoder.encodeData(text).getBytes(StandardCharsets.UTF_8));
+        }
+        AccessLog.Entry measured = logEntry;
+        if (partOfExchange && measured != null) {
+            measured.firstByte();
         }
         Callback.Completable written = new Callback.Completable();
         open.sendText(text, written);
