@@ -244,7 +244,8 @@ public final class RelayServer implements AutoCloseable {
                 FIRST_BYTE_WINDOW,
                 options.keepAlive(),
                 responseState,
-                servedModels);
+                servedModels,
+                options.idleEvent());
         RelayHandler handler = new RelayHandler(settings);
         AccessLog accessLog = new AccessLog(options.accessLog());
         handler.accessLog(accessLog);
@@ -283,6 +284,21 @@ public final class RelayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port() + "/v1";
+    }
+
+    /**
+     * The access log every exchange of this server goes through (HTTP requests, WebSocket messages
+     * and closes). {@link AccessLog#listen} receives each finished exchange's {@link
+     * dev.responsesrelay.examples.server.MeasuredExchange}: the numbers of its access-log line, for
+     * metrics.
+     */
+    public AccessLog accessLog() {
+        RelayHandler responses = handler;
+        if (responses != null) {
+            return responses.accessLog();
+        }
+        return Objects.requireNonNull(chatHandler, "a relay serves one direction")
+                .accessLog();
     }
 
     /** Blocks until the server has stopped. */

@@ -36,6 +36,14 @@ public final class ServerOptions {
      */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(1);
 
+    /**
+     * Issue 13 §3: how long a stream may go without an event before the client gets {@code
+     * response.in_progress} again. Codex gives up after {@code stream_idle_timeout_ms} (300 s by
+     * default) without an event, and SSE comments do not count; a fifteenth of that leaves room for
+     * users who lower it.
+     */
+    public static final Duration DEFAULT_IDLE_EVENT = Duration.ofSeconds(20);
+
     /** Issue 12: where responses are kept unless {@code --store} says otherwise. */
     public static final String DEFAULT_STORE = StoreLocation.DEFAULT_SQLITE;
 
@@ -65,6 +73,7 @@ public final class ServerOptions {
     private final List<String> allowedHosts;
     private final List<String> allowedOrigins;
     private final @Nullable String model;
+    private final Duration idleEvent;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -95,6 +104,7 @@ public final class ServerOptions {
         this.allowedHosts = List.copyOf(p.allowedHosts.effective());
         this.allowedOrigins = List.copyOf(p.allowedOrigins.effective());
         this.model = p.model;
+        this.idleEvent = p.idleEvent;
     }
 
     /**
@@ -253,6 +263,10 @@ public final class ServerOptions {
                                        client's hard-coded gpt-...); without it such a request gets
                                        a 404 model_not_found listing the upstream's models; see
                                        docs/OPERATIONS.md [RELAY_MODEL]
+                  --idle-event SECS    while the upstream is silent, send response.in_progress
+                                       again after this long without an event, which Codex counts
+                                       as activity (SSE comments it does not); 0: never
+                                       (default %s) [RELAY_IDLE_EVENT]
                   --help               show this text
 
                 codex-config writes Codex's configuration for this relay; its own options
@@ -283,6 +297,7 @@ public final class ServerOptions {
                         DEFAULT_PORT,
                         DEFAULT_IDLE_TIMEOUT.toSeconds(),
                         seconds(DEFAULT_KEEP_ALIVE),
+                        seconds(DEFAULT_IDLE_EVENT),
                         RelayServer.FIRST_BYTE_WINDOW.toMillis());
     }
 
@@ -397,6 +412,14 @@ public final class ServerOptions {
         return Optional.ofNullable(model);
     }
 
+    /**
+     * {@code --idle-event}: how long a stream may go without an event before the client gets
+     * {@code response.in_progress} again; zero: never (issue 13 §3).
+     */
+    public Duration idleEvent() {
+        return idleEvent;
+    }
+
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
     @Override
     public String toString() {
@@ -467,6 +490,9 @@ public final class ServerOptions {
         // Issue 13 §0: the upstream model for requests naming one it does not list.
         @Nullable
         String model;
+
+        // Issue 13 §3: idle events while the upstream is silent.
+        Duration idleEvent = DEFAULT_IDLE_EVENT;
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -578,6 +604,7 @@ public final class ServerOptions {
                 case ALLOWED_HOST -> allowedHosts.add(value, source);
                 case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
                 case MODEL -> model = value.isBlank() ? null : value.strip();
+                case IDLE_EVENT -> idleEvent = value.strip().equals("0") ? Duration.ZERO : duration(value, source);
             }
         }
 
@@ -779,7 +806,9 @@ public final class ServerOptions {
         // Issue 16: many upstreams from a config file.
         CONFIG("--config", "RELAY_CONFIG"),
         // Issue 13 §0: the upstream model for requests naming one it does not list.
-        MODEL("--model", "RELAY_MODEL");
+        MODEL("--model", "RELAY_MODEL"),
+        // Issue 13 §3: idle events while the upstream is silent.
+        IDLE_EVENT("--idle-event", "RELAY_IDLE_EVENT");
 
         final String flag;
         final String env;

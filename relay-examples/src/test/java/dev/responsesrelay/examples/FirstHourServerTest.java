@@ -61,9 +61,17 @@ class FirstHourServerTest {
         public void close() {}
     };
 
+    /**
+     * Held here: the log manager keeps loggers only weakly, and a logger collected before the relay's
+     * classes first ask for it would take the capturing handler with it.
+     */
+    private final Logger accessLogger = Logger.getLogger(AccessLog.LOGGER_NAME);
+
+    private final Logger serverLogger = Logger.getLogger("dev.responsesrelay.server");
+
     FirstHourServerTest() throws Exception {
-        Logger.getLogger(AccessLog.LOGGER_NAME).addHandler(capture);
-        Logger.getLogger("dev.responsesrelay.server").addHandler(capture);
+        accessLogger.addHandler(capture);
+        serverLogger.addHandler(capture);
     }
 
     @AfterEach
@@ -72,8 +80,8 @@ class FirstHourServerTest {
             toClose.get(i).close();
         }
         upstream.close();
-        Logger.getLogger(AccessLog.LOGGER_NAME).removeHandler(capture);
-        Logger.getLogger("dev.responsesrelay.server").removeHandler(capture);
+        accessLogger.removeHandler(capture);
+        serverLogger.removeHandler(capture);
     }
 
     private RelayServer start(String... args) throws Exception {
@@ -171,7 +179,7 @@ class FirstHourServerTest {
         List<String> access = awaitLines(2);
         assertThat(access.get(0))
                 .startsWith("access request_id=my-trace-1 route=\"POST /v1/responses\" model=relay-test-model"
-                        + " status=200 upstream_status=200 first_byte_ms=")
+                        + " upstream=upstream status=200 upstream_status=200 first_byte_ms=")
                 .contains(" total_ms=", " input_tokens=12 output_tokens=3 outcome=completed");
         assertThat(access.get(1))
                 .startsWith("access request_id=" + refusedId + " route=\"POST /v1/responses\" status=401")

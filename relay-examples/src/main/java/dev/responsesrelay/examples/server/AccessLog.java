@@ -17,7 +17,10 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -40,6 +43,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Lines go to the {@code dev.responsesrelay.access} logger at INFO ({@code GET /healthz} at FINE,
  * since probes would drown everything else), in {@link Format#TEXT} or {@link Format#JSON}.
+ *
+ * <p>What a line says is measured once per exchange into a {@link MeasuredExchange}, which every
+ * {@link #listen listener} receives too, whatever the format (even {@link Format#OFF}): metrics
+ * read the same numbers the log shows.
  */
 public final class AccessLog {
     /** The response header carrying the request id. */
@@ -79,6 +86,7 @@ public final class AccessLog {
     }
 
     private final Format format;
+    private final List<Consumer<MeasuredExchange>> listeners = new CopyOnWriteArrayList<>();
 
     /** Creates an access log writing lines in {@code format}. */
     public AccessLog(Format format) {
@@ -88,6 +96,14 @@ public final class AccessLog {
     /** An access log that writes nothing. */
     public static AccessLog off() {
         return new AccessLog(Format.OFF);
+    }
+
+    /**
+     * Hands every finished exchange to {@code listener}, once, on the thread that finished it (keep
+     * it short: a counter's increment, not I/O). A listener that throws is logged and skipped.
+     */
+    public void listen(Consumer<MeasuredExchange> listener) {
+        listeners.add(listener);
     }
 
     /**
@@ -159,53 +175,70 @@ public final class AccessLog {
         };
     }
 
-    /** Writes {@code entry}'s line, once. */
+    /**
+     * Ends {@code entry}, once: measures it, hands the {@link MeasuredExchange} to the listeners and
+     * writes its line. {@code failure} is the reason when nothing else said why it failed.
+     */
     public void finish(Entry entry, int status, @Nullable String failure) {
-        if (format == Format.OFF || !entry.logged.compareAndSet(false, true)) {
+        if (!entry.logged.compareAndSet(false, true)) {
             return;
         }
         if (failure != null && entry.reason == null) {
             entry.reason = failure;
         }
+        MeasuredExchange exchange = entry.measure(status, System.nanoTime());
+        entry.measured = exchange;
+        for (Consumer<MeasuredExchange> listener : listeners) {
+            try {
+                listener.accept(exchange);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "an access-log listener failed", e);
+            }
+        }
         Level level = entry.route.endsWith(" /healthz") ? Level.FINE : Level.INFO;
-        if (!LOG.isLoggable(level)) {
+        if (format == Format.OFF || !LOG.isLoggable(level)) {
             return;
         }
-        LOG.log(level, line(entry, status));
+        LOG.log(level, line(exchange));
     }
 
-    String line(Entry entry, int status) {
-        long now = System.nanoTime();
+    String line(MeasuredExchange exchange) {
         ObjectNode fields = JSON.createObjectNode();
-        fields.put("request_id", entry.id);
-        fields.put("route", entry.route);
-        if (entry.model != null) {
-            fields.put("model", entry.model);
+        fields.put("request_id", exchange.requestId());
+        fields.put("route", exchange.route());
+        if (exchange.model() != null) {
+            fields.put("model", exchange.model());
         }
-        fields.put("status", status);
-        if (entry.upstreamStatus > 0) {
-            fields.put("upstream_status", entry.upstreamStatus);
+        if (exchange.upstream() != null) {
+            fields.put("upstream", exchange.upstream());
         }
-        if (entry.firstByteNanos > 0) {
-            fields.put("first_byte_ms", (entry.firstByteNanos - entry.startNanos) / 1_000_000);
+        fields.put("status", exchange.status());
+        if (exchange.upstreamStatus() > 0) {
+            fields.put("upstream_status", exchange.upstreamStatus());
         }
-        fields.put("total_ms", (now - entry.startNanos) / 1_000_000);
-        if (entry.inputTokens >= 0) {
-            fields.put("input_tokens", entry.inputTokens);
-            fields.put("output_tokens", entry.outputTokens);
-            if (entry.cachedTokens > 0) {
-                fields.put("cached_tokens", entry.cachedTokens);
+        if (exchange.firstByteNanos() >= 0) {
+            fields.put("first_byte_ms", exchange.firstByteNanos() / 1_000_000);
+        }
+        fields.put("total_ms", exchange.totalNanos() / 1_000_000);
+        MeasuredExchange.Tokens tokens = exchange.tokens();
+        if (tokens != null) {
+            fields.put("input_tokens", tokens.input());
+            fields.put("output_tokens", tokens.output());
+            if (tokens.cached() > 0) {
+                fields.put("cached_tokens", tokens.cached());
             }
-            if (entry.reasoningTokens > 0) {
-                fields.put("reasoning_tokens", entry.reasoningTokens);
+            if (tokens.reasoning() > 0) {
+                fields.put("reasoning_tokens", tokens.reasoning());
             }
         }
-        if (entry.outcome != null) {
-            fields.put("outcome", entry.outcome);
+        if (exchange.fallbacks() > 0) {
+            fields.put("fallbacks", exchange.fallbacks());
         }
-        String reason = entry.reason != null ? entry.reason : entry.capturedReason();
-        if (reason != null) {
-            fields.put("reason", abbreviate(reason));
+        if (exchange.outcome() != null) {
+            fields.put("outcome", exchange.outcome());
+        }
+        if (exchange.reason() != null) {
+            fields.put("reason", exchange.reason());
         }
         if (format == Format.JSON) {
             return fields.toString();
@@ -242,9 +275,18 @@ public final class AccessLog {
         final long startNanos = System.nanoTime();
         final AtomicBoolean logged = new AtomicBoolean();
         volatile @Nullable String model;
+        volatile @Nullable String upstream;
         volatile int upstreamStatus;
         volatile long firstByteNanos;
-        volatile long upstreamHeadersNanos;
+        volatile long upstreamStartNanos;
+        volatile long upstreamFirstByteNanos;
+        volatile long upstreamEndNanos;
+        final AtomicInteger fallbacks = new AtomicInteger();
+        /** Counts upstream calls, so that a failed call's late callbacks do not touch its successor's. */
+        private final AtomicInteger calls = new AtomicInteger();
+        /** Set when the exchange is finished: what the line and the listeners got. */
+        volatile @Nullable MeasuredExchange measured;
+
         volatile long inputTokens = -1;
         volatile long outputTokens;
         volatile long cachedTokens;
@@ -270,31 +312,75 @@ public final class AccessLog {
             return this;
         }
 
-        /** The upstream's HTTP status. */
+        /** The configured upstream (routing's name) the request is sent to. */
+        public Entry upstream(@Nullable String name) {
+            this.upstream = name;
+            return this;
+        }
+
+        /** The upstream's HTTP status; its arrival is the upstream's first byte. */
         public Entry upstreamStatus(int status) {
             this.upstreamStatus = status;
-            if (upstreamHeadersNanos == 0) {
-                upstreamHeadersNanos = System.nanoTime();
+            if (upstreamFirstByteNanos == 0) {
+                upstreamFirstByteNanos = System.nanoTime();
             }
             return this;
         }
 
-        /** Issue 16: this exchange's timings and token counts into {@code metrics}, when it is over. */
+        /** An upstream call starts now (the first, or the next after a fallback); returns its number. */
+        public int upstreamCall() {
+            upstreamFirstByteNanos = 0;
+            upstreamEndNanos = 0;
+            upstreamStatus = 0;
+            upstreamStartNanos = System.nanoTime();
+            return calls.incrementAndGet();
+        }
+
+        private boolean current(int call) {
+            return calls.get() == call;
+        }
+
+        /** The upstream call's answer ended now. */
+        public void upstreamEnd() {
+            if (upstreamEndNanos == 0) {
+                upstreamEndNanos = System.nanoTime();
+            }
+        }
+
+        /**
+         * The upstream failed before any byte reached the client and {@code next} takes over: the
+         * failure is no longer the exchange's reason (the routing log line says it), and is counted.
+         */
+        public void fallback(String next) {
+            fallbacks.incrementAndGet();
+            reason = null;
+            upstream = next;
+        }
+
+        /**
+         * Issue 16: this exchange's timings and token counts into {@code metrics}, when it is over:
+         * the numbers its access-log line shows, measured once by {@link AccessLog#finish}.
+         */
         public void observe(RelayMetrics metrics, String route, String model) {
-            long now = System.nanoTime();
+            MeasuredExchange exchange = measured;
+            if (exchange == null) { // not finished through an access log: measure now
+                exchange = measure(0, System.nanoTime());
+            }
+            MeasuredExchange.Tokens tokens = exchange.tokens();
             metrics.exchange(
                     route,
                     model,
-                    sinceStart(upstreamHeadersNanos),
-                    sinceStart(firstByteNanos),
-                    (now - startNanos) / 1e9,
-                    inputTokens < 0
+                    sinceStart(exchange.upstreamHeadersNanos()),
+                    sinceStart(exchange.firstByteNanos()),
+                    exchange.totalNanos() / 1e9,
+                    tokens == null
                             ? RelayMetrics.Usage.UNKNOWN
-                            : new RelayMetrics.Usage(inputTokens, cachedTokens, outputTokens, reasoningTokens));
+                            : new RelayMetrics.Usage(
+                                    tokens.input(), tokens.cached(), tokens.output(), tokens.reasoning()));
         }
 
-        private double sinceStart(long nanos) {
-            return nanos == 0 ? -1 : (nanos - startNanos) / 1e9;
+        private static double sinceStart(long nanos) {
+            return nanos < 0 ? -1 : nanos / 1e9;
         }
 
         /** Why the request was refused or failed, when the answer does not say it in an error body. */
@@ -379,6 +465,36 @@ public final class AccessLog {
             }
         }
 
+        MeasuredExchange measure(int status, long endNanos) {
+            String why = reason != null ? reason : capturedReason();
+            long upstreamStart = upstreamStartNanos;
+            long upstreamFirst = upstreamFirstByteNanos;
+            long upstreamEnd = upstreamEndNanos;
+            long firstByte = firstByteNanos;
+            return new MeasuredExchange(
+                    id,
+                    route,
+                    model,
+                    upstream,
+                    status,
+                    upstreamStatus,
+                    since(firstByte),
+                    since(upstreamStart),
+                    upstreamStart == 0 ? -1 : since(upstreamFirst),
+                    upstreamStart == 0 ? -1 : (upstreamEnd == 0 ? endNanos : upstreamEnd) - startNanos,
+                    endNanos - startNanos,
+                    inputTokens < 0
+                            ? null
+                            : new MeasuredExchange.Tokens(inputTokens, cachedTokens, reasoningTokens, outputTokens),
+                    outcome,
+                    why == null ? null : abbreviate(why),
+                    fallbacks.get());
+        }
+
+        private long since(long nanos) {
+            return nanos == 0 ? -1 : nanos - startNanos;
+        }
+
         @Nullable
         String capturedReason() {
             byte[] bytes;
@@ -402,15 +518,19 @@ public final class AccessLog {
         }
 
         /**
-         * {@code listener}, also noting the upstream status, the first event, usage and the outcome
-         * into this entry. Every callback is passed on unchanged.
+         * {@code listener}, for an upstream call that starts now: also notes the upstream's status,
+         * first byte and end, usage and the outcome into this entry. Every callback is passed on
+         * unchanged; a call replaced by a fallback no longer changes the entry.
          */
         public ResponsesListener observing(ResponsesListener listener) {
             Entry entry = this;
+            int number = entry.upstreamCall();
             return new ResponsesListener() {
                 @Override
                 public void onUpstreamResponse(RelayCall call, int status, Headers headers) {
-                    entry.upstreamStatus(status);
+                    if (entry.current(number)) {
+                        entry.upstreamStatus(status);
+                    }
                     listener.onUpstreamResponse(call, status, headers);
                 }
 
@@ -421,23 +541,30 @@ public final class AccessLog {
 
                 @Override
                 public void onEvents(RelayCall call, List<SseEvent> events) {
-                    for (SseEvent event : events) {
-                        entry.event(event);
+                    if (entry.current(number)) {
+                        for (SseEvent event : events) {
+                            entry.event(event);
+                        }
                     }
                     listener.onEvents(call, events);
                 }
 
                 @Override
                 public void onUpstreamError(RelayCall call, RelayError error, List<SseEvent> events) {
-                    entry.error(error);
-                    for (SseEvent event : events) {
-                        entry.event(event);
+                    if (entry.current(number)) {
+                        entry.error(error);
+                        for (SseEvent event : events) {
+                            entry.event(event);
+                        }
                     }
                     listener.onUpstreamError(call, error, events);
                 }
 
                 @Override
                 public void onClosed(RelayCall call) {
+                    if (entry.current(number)) {
+                        entry.upstreamEnd();
+                    }
                     listener.onClosed(call);
                 }
             };

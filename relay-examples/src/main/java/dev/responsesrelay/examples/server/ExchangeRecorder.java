@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -260,7 +261,11 @@ public final class ExchangeRecorder {
                 }
             }
             try {
-                JSON.writeValue(dir.resolve("exchange.json").toFile(), meta);
+                // Written aside and moved in place: exchange.json marks a complete recording, so a
+                // reader that sees it (a test, a script collecting a bug report) reads all of it.
+                Path partial = dir.resolve("exchange.json.partial");
+                JSON.writeValue(partial.toFile(), meta);
+                Files.move(partial, dir.resolve("exchange.json"), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 fail(e);
             }

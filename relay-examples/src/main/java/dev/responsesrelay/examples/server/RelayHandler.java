@@ -72,7 +72,9 @@ public final class RelayHandler extends ApiHandler {
             Duration keepAlive,
             ResponseState responseState,
             // Issue 13 §0: which model the single upstream is asked for.
-            ServedModels servedModels) {}
+            ServedModels servedModels,
+            // Issue 13 §3: how long a stream goes without an event before response.in_progress again.
+            Duration idleEvent) {}
 
     private final Settings settings;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
@@ -168,6 +170,7 @@ public final class RelayHandler extends ApiHandler {
         }
         byte[] toTranslate = resolved == null ? body : resolved.body();
         String model = RequestModel.of(body).orElse(null);
+        AccessLog.Entry entry = AccessLog.entry(request).model(model);
         if (model != null) {
             request.setAttribute(MODEL_ATTRIBUTE, model);
         }
@@ -199,7 +202,10 @@ public final class RelayHandler extends ApiHandler {
             Answers.error(response, callback, error);
             return;
         }
-        AccessLog.entry(request).model(translation.model());
+        if (model == null) {
+            entry.model(translation.model());
+        }
+        entry.upstream(attempts.get(0).upstream());
         TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
         if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
             recording.upstreamRequest(
@@ -218,7 +224,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request), entry));
         } else {
             respond(
                     request,
@@ -227,7 +233,7 @@ public final class RelayHandler extends ApiHandler {
                     relay,
                     translation,
                     recording,
-                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request)));
+                    new Fallbacks(attempts, toTranslate, recording, resolved, memoryPermit(request), entry));
         }
     }
 
@@ -265,6 +271,8 @@ public final class RelayHandler extends ApiHandler {
         /** Issue 18: the request's admission charge, held until its answer is recorded. */
         final MemoryBudget.@Nullable Permit memory;
 
+        private final AccessLog.Entry entry;
+
         private int next = 1;
 
         Fallbacks(
@@ -272,7 +280,9 @@ public final class RelayHandler extends ApiHandler {
                 byte[] body,
                 Recording recording,
                 @Nullable ResolvedRequest resolved,
-                MemoryBudget.@Nullable Permit memory) {
+                MemoryBudget.@Nullable Permit memory,
+                AccessLog.Entry entry) {
+            this.entry = entry;
             this.attempts = attempts;
             this.body = body;
             this.recording = recording;
@@ -301,6 +311,7 @@ public final class RelayHandler extends ApiHandler {
                 LOG.info(() -> "fallback: " + failed.label() + " failed with HTTP " + failure.httpStatus()
                         + " before any byte reached the client; trying " + attempt.label());
                 settings.metrics().fallback(failed.upstream(), attempt.upstream());
+                entry.fallback(attempt.upstream());
                 recording.note("fallback from " + failed.label() + " (HTTP " + failure.httpStatus() + ") to "
                         + attempt.label());
                 return new Next(attempt.relay(), translation);
@@ -328,6 +339,7 @@ public final class RelayHandler extends ApiHandler {
                 settings.executor(),
                 settings.keepAlive(),
                 recording,
+                settings.idleEvent(),
                 () -> {
                     openStreams.remove(self[0]);
                     settings.metrics().openStreams(-1);
@@ -419,8 +431,10 @@ public final class RelayHandler extends ApiHandler {
             Recording recording,
             Fallbacks fallbacks) {
         answered.set(false);
+        entry.upstreamCall();
         RelayCall call = relay.respond(translation, tap, answer -> {
             answered.set(true);
+            entry.upstreamEnd();
             RelayCall done = registered.get();
             if (done != null) {
                 openCalls.remove(done);
