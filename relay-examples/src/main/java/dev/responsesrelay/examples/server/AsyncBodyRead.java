@@ -130,6 +130,16 @@ final class AsyncBodyRead implements Runnable {
                 }
                 return;
             }
+            RelayError refusal = discardingFor;
+            if (refusal != null) {
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    refuse(refusal);
+                    return;
+                }
+                continue;
+            }
             int length = chunk.remaining();
             if (length > 0) {
                 if ((declared >= 0 && filled + (long) length > declared)
@@ -172,7 +182,13 @@ final class AsyncBodyRead implements Runnable {
                 request.getComponents().getExecutor(),
                 fits -> {
                     if (!fits) {
-                        refuse(refusals.overloaded(declared * MemoryBudget.REQUEST_AMPLIFICATION));
+                        // Read the rest and drop it, then answer 503: closing the connection while
+                        // the client still sends makes its kernel reset the connection, and the
+                        // client sees a broken pipe instead of the 503 it would retry (seen in
+                        // MemoryPressureProcessTest at load 14). Dropped chunks cost no memory;
+                        // the body deadline still bounds the wait.
+                        discardingFor = refusals.overloaded(declared * MemoryBudget.REQUEST_AMPLIFICATION);
+                        run();
                         return;
                     }
                     admitted = true;
@@ -180,6 +196,9 @@ final class AsyncBodyRead implements Runnable {
                     run();
                 });
     }
+
+    /** Set once the body is refused for the budget: the rest is read and dropped, then refused. */
+    private volatile @Nullable RelayError discardingFor;
 
     private void ensureRoom(int needed) {
         if (needed <= buffer.length) {
