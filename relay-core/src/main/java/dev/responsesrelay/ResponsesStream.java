@@ -43,6 +43,17 @@ public interface ResponsesStream {
     /** The upstream failed: an HTTP error status, or a transport error. Fails the response. */
     List<SseEvent> onFailure(UpstreamFailure failure);
 
+    /**
+     * The upstream is alive but has sent nothing for a while (a local model reading a long prompt,
+     * a thinking model that does not stream its reasoning): emits {@code response.in_progress} again,
+     * with the in-progress response and the next {@code sequence_number}, so that a client whose
+     * idle timer only counts events (Codex's {@code stream_idle_timeout_ms}, which ignores SSE
+     * comments) keeps waiting. Every strict client checked accepts the repeat (docs/CLIENTS.md, "Idle
+     * events"). Empty before {@link #start()} and once terminal. The caller decides when the upstream
+     * has been silent long enough; this method reads no clock.
+     */
+    List<SseEvent> onIdle();
+
     /** Whether any event has been emitted yet (then an HTTP error status can no longer be sent). */
     boolean hasStarted();
 

@@ -73,6 +73,11 @@ public final class CompactionStream implements ResponsesStream {
     }
 
     @Override
+    public List<SseEvent> onIdle() {
+        return filter(inner.onIdle());
+    }
+
+    @Override
     public boolean hasStarted() {
         return inner.hasStarted();
     }

@@ -188,6 +188,21 @@ public final class StreamMachine implements ResponsesStream {
         return out.drain();
     }
 
+    @Override
+    public List<SseEvent> onIdle() {
+        switch (phase) {
+            case AWAITING_FIRST_CHUNK, STREAMING, FINISHING -> {
+                // The response as response.in_progress first showed it: output[] stays empty, so a
+                // client that merges the event into its snapshot keeps the output it has (openai-node's
+                // ResponseStream does; docs/CLIENTS.md, "Idle events").
+                String response = out.responseObject(context, "in_progress", List.of(), null, null, null);
+                out.responseEvent(EventTypes.IN_PROGRESS, response);
+            }
+            case NOT_STARTED, COMPLETED, INCOMPLETE, FAILED -> {}
+        }
+        return out.drain();
+    }
+
     /**
      * Translates a whole non-streaming {@code chat.completion} body and ends the response; for
      * {@link CompletionMapper}, which shares every rule of the stream path this way.

@@ -45,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.OkHttpClient;
@@ -244,7 +245,8 @@ public final class RelayServer implements AutoCloseable {
                 FIRST_BYTE_WINDOW,
                 options.keepAlive(),
                 responseState,
-                servedModels);
+                servedModels,
+                options.idleEvent());
         RelayHandler handler = new RelayHandler(settings);
         AccessLog accessLog = new AccessLog(options.accessLog());
         handler.accessLog(accessLog);
@@ -443,7 +445,10 @@ public final class RelayServer implements AutoCloseable {
                 throws Exception {
             // Issue 18: requests are admitted against a memory budget before anything reads them.
             MemoryBudget budget = new MemoryBudget(options.memoryBudget());
-            GracefulHandler graceful = new GracefulHandler(new MemoryAdmissionHandler(handler, budget)) {
+            Predicate<Request> readsBody =
+                    forward != null ? forward::readsBodyOf : reverse != null ? reverse::readsBodyOf : request -> false;
+            Handler admitted = new MemoryAdmissionHandler(handler, budget, readsBody, options.bodyTimeout());
+            GracefulHandler graceful = new GracefulHandler(admitted) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {
                     // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.

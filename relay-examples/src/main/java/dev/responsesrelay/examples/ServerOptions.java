@@ -2,6 +2,7 @@ package dev.responsesrelay.examples;
 
 import dev.responsesrelay.ResponsesTranslator;
 import dev.responsesrelay.examples.server.AccessLog;
+import dev.responsesrelay.examples.server.MemoryAdmissionHandler;
 import dev.responsesrelay.examples.server.MemoryBudget;
 import dev.responsesrelay.examples.server.Providers;
 import dev.responsesrelay.examples.server.UpstreamUrls;
@@ -36,6 +37,14 @@ public final class ServerOptions {
      */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(1);
 
+    /**
+     * Issue 13 §3: how long a stream may go without an event before the client gets {@code
+     * response.in_progress} again. Codex gives up after {@code stream_idle_timeout_ms} (300 s by
+     * default) without an event, and SSE comments do not count; a fifteenth of that leaves room for
+     * users who lower it.
+     */
+    public static final Duration DEFAULT_IDLE_EVENT = Duration.ofSeconds(20);
+
     /** Issue 12: where responses are kept unless {@code --store} says otherwise. */
     public static final String DEFAULT_STORE = StoreLocation.DEFAULT_SQLITE;
 
@@ -60,11 +69,13 @@ public final class ServerOptions {
     // Issue 18 (memory): admission budget and output bound.
     private final long memoryBudget;
     private final long maxOutputChars;
+    private final Duration bodyTimeout;
 
     // Issue 13 (hardening): who may use a local relay.
     private final List<String> allowedHosts;
     private final List<String> allowedOrigins;
     private final @Nullable String model;
+    private final Duration idleEvent;
 
     private ServerOptions(Parser p) {
         this.host = p.host;
@@ -85,6 +96,7 @@ public final class ServerOptions {
         this.help = p.help;
         this.memoryBudget = p.memoryBudget;
         this.maxOutputChars = p.maxOutputChars;
+        this.bodyTimeout = p.bodyTimeout;
         this.upstreamApi = p.resolvedApi();
         this.store = p.store;
         this.storeRetention = p.storeRetention;
@@ -95,6 +107,7 @@ public final class ServerOptions {
         this.allowedHosts = List.copyOf(p.allowedHosts.effective());
         this.allowedOrigins = List.copyOf(p.allowedOrigins.effective());
         this.model = p.model;
+        this.idleEvent = p.idleEvent;
     }
 
     /**
@@ -242,6 +255,8 @@ public final class ServerOptions {
                   --max-output-chars N text, reasoning and arguments one answer may hold
                                        (default 2097152); past it the answer ends
                                        response.incomplete [RELAY_MAX_OUTPUT_CHARS]
+                  --body-timeout SECS  longest a request body may take to arrive (default 60);
+                                       past it the request gets 408 [RELAY_BODY_TIMEOUT]
                   --allowed-host NAME  also serve requests addressed to NAME (a reverse proxy's
                                        host name) when bound to a loopback address; repeatable
                                        [RELAY_ALLOWED_HOSTS, comma-separated]
@@ -253,6 +268,10 @@ public final class ServerOptions {
                                        client's hard-coded gpt-...); without it such a request gets
                                        a 404 model_not_found listing the upstream's models; see
                                        docs/OPERATIONS.md [RELAY_MODEL]
+                  --idle-event SECS    while the upstream is silent, send response.in_progress
+                                       again after this long without an event, which Codex counts
+                                       as activity (SSE comments it does not); 0: never
+                                       (default %s) [RELAY_IDLE_EVENT]
                   --help               show this text
 
                 codex-config writes Codex's configuration for this relay; its own options
@@ -283,6 +302,7 @@ public final class ServerOptions {
                         DEFAULT_PORT,
                         DEFAULT_IDLE_TIMEOUT.toSeconds(),
                         seconds(DEFAULT_KEEP_ALIVE),
+                        seconds(DEFAULT_IDLE_EVENT),
                         RelayServer.FIRST_BYTE_WINDOW.toMillis());
     }
 
@@ -369,6 +389,11 @@ public final class ServerOptions {
         return memoryBudget;
     }
 
+    /** How long a request body may take to arrive before the request gets 408 (issue 18). */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
     /** Chars of text, reasoning and arguments one answer may accumulate (issue 18). */
     public long maxOutputChars() {
         return maxOutputChars;
@@ -395,6 +420,14 @@ public final class ServerOptions {
      */
     public Optional<String> model() {
         return Optional.ofNullable(model);
+    }
+
+    /**
+     * {@code --idle-event}: how long a stream may go without an event before the client gets
+     * {@code response.in_progress} again; zero: never (issue 13 §3).
+     */
+    public Duration idleEvent() {
+        return idleEvent;
     }
 
     /** Describes the options for a log line; keys are shown as set or not, never their value. */
@@ -438,6 +471,7 @@ public final class ServerOptions {
         // Issue 18 (memory).
         long memoryBudget = MemoryBudget.defaultCapacity();
         long maxOutputChars = ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS;
+        Duration bodyTimeout = MemoryAdmissionHandler.DEFAULT_BODY_TIMEOUT;
 
         @Nullable
         UpstreamApi upstreamApi;
@@ -467,6 +501,9 @@ public final class ServerOptions {
         // Issue 13 §0: the upstream model for requests naming one it does not list.
         @Nullable
         String model;
+
+        // Issue 13 §3: idle events while the upstream is silent.
+        Duration idleEvent = DEFAULT_IDLE_EVENT;
 
         /**
          * The given API, else {@code responses} when the upstream URL ends in {@code /responses}
@@ -566,6 +603,7 @@ public final class ServerOptions {
                 case CONFIG -> config = Path.of(value);
                 case MEMORY_BUDGET -> memoryBudget = size(value, source);
                 case MAX_OUTPUT_CHARS -> maxOutputChars = integer(value, source, 1024, Integer.MAX_VALUE);
+                case BODY_TIMEOUT -> bodyTimeout = duration(value, source);
                 case CODEX_CONFIG -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -578,6 +616,7 @@ public final class ServerOptions {
                 case ALLOWED_HOST -> allowedHosts.add(value, source);
                 case ALLOWED_ORIGIN -> allowedOrigins.add(value, source);
                 case MODEL -> model = value.isBlank() ? null : value.strip();
+                case IDLE_EVENT -> idleEvent = value.strip().equals("0") ? Duration.ZERO : duration(value, source);
             }
         }
 
@@ -773,13 +812,16 @@ public final class ServerOptions {
         // Issue 18 (memory).
         MEMORY_BUDGET("--memory-budget", "RELAY_MEMORY_BUDGET"),
         MAX_OUTPUT_CHARS("--max-output-chars", "RELAY_MAX_OUTPUT_CHARS"),
+        BODY_TIMEOUT("--body-timeout", "RELAY_BODY_TIMEOUT"),
         // Issue 13 (hardening)
         ALLOWED_HOST("--allowed-host", "RELAY_ALLOWED_HOSTS"),
         ALLOWED_ORIGIN("--allowed-origin", "RELAY_ALLOWED_ORIGINS"),
         // Issue 16: many upstreams from a config file.
         CONFIG("--config", "RELAY_CONFIG"),
         // Issue 13 §0: the upstream model for requests naming one it does not list.
-        MODEL("--model", "RELAY_MODEL");
+        MODEL("--model", "RELAY_MODEL"),
+        // Issue 13 §3: idle events while the upstream is silent.
+        IDLE_EVENT("--idle-event", "RELAY_IDLE_EVENT");
 
         final String flag;
         final String env;

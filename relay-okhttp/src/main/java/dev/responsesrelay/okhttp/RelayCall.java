@@ -15,4 +15,17 @@ public interface RelayCall {
 
     /** Whether {@link #cancel()} was called, by the caller or because a listener threw. */
     boolean isCanceled();
+
+    /**
+     * For a server's timer while the upstream is silent (issue 13 §3): hands the listener a
+     * repeated {@code response.in_progress} ({@code ResponsesStream.onIdle()}), so that a client
+     * whose idle timer counts only events (Codex) keeps waiting for a live upstream. It runs on the
+     * calling thread under the stream's own lock, so {@code sequence_number} stays in order; when
+     * the reading thread holds that lock, events are flowing and nothing is sent. Call it from a
+     * thread that may block, as the listener's write can.
+     *
+     * @return whether an event went to the listener: false before the stream started, once it is
+     *     terminal or cancelled, while events are being delivered, and for a non-streamed exchange
+     */
+    boolean keepClientAlive();
 }

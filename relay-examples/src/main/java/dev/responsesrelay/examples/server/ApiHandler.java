@@ -89,6 +89,19 @@ abstract class ApiHandler extends Handler.Abstract {
         };
     }
 
+    /**
+     * Whether this handler will read {@code request}'s body: an authorized JSON POST to its
+     * endpoint. The admission handler reads such a body first, without holding a thread (issue
+     * 18); any other request is answered without its body, so a client without a key is refused
+     * at once however slowly it sends.
+     */
+    public boolean readsBodyOf(Request request) {
+        return "POST".equals(request.getMethod())
+                && postPaths.contains(Request.getPathInContext(request))
+                && clientKeys.accepts(ClientKeys.bearerToken(request.getHeaders()))
+                && RelayHandler.checkContentHeaders(request) == null;
+    }
+
     /** Answers an authorized {@code GET /v1/models}. */
     abstract void models(Request request, Response response, Callback callback);
 

@@ -2,6 +2,10 @@ package dev.responsesrelay.examples.server;
 
 import dev.responsesrelay.RelayError;
 import java.time.Duration;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -10,26 +14,45 @@ import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Admission control in front of the relay's handlers (issue 18): every POST is charged against
- * the {@link MemoryBudget} by its {@code Content-Length} (a body without one: by the bytes read, as
- * they are read) times {@link MemoryBudget#REQUEST_AMPLIFICATION}, until its exchange is over. A
- * request that does not fit within {@link #ADMISSION_WAIT} gets HTTP 503 with {@code Retry-After}
- * and an OpenAI error body: Codex and the OpenAI SDKs retry that (docs/codex-wire.md §2.3), where
- * an {@code OutOfMemoryError} would have been a 500 for this request and for others.
+ * Admission control in front of the relay's handlers (issue 18). Every POST gets a {@link
+ * MemoryBudget.Permit}, charged {@link MemoryBudget#REQUEST_AMPLIFICATION} times what its body
+ * holds, until its exchange is over. The body of a request the API handler will read (an authorized
+ * JSON POST to its endpoint) is read here first, without holding a thread ({@link AsyncBodyRead}),
+ * and handed on in a request attribute ({@link RelayHandler#readBody} takes it): its charge grows
+ * with the bytes that arrived until enough did to admit its declared length. A request that does
+ * not fit within {@link #ADMISSION_WAIT} gets HTTP 503 with {@code Retry-After} and an OpenAI error
+ * body: Codex and the OpenAI SDKs retry that (docs/codex-wire.md §2.3), where an {@code
+ * OutOfMemoryError} would have been a 500 for this request and for others. A body that has not
+ * arrived within the body timeout ({@code --body-timeout}) gets 408.
  */
 public final class MemoryAdmissionHandler extends Handler.Wrapper {
     /** How long a request waits for room before it is refused: short, so the client's retry decides. */
     public static final Duration ADMISSION_WAIT = Duration.ofSeconds(2);
 
+    /** The default of {@code --body-timeout}: longer than any real client takes to send a body. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+
     /** What the 503 asks the client to wait; Codex honours it (docs/codex-wire.md §2.3). */
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-    private final MemoryBudget budget;
+    private static final Logger LOG = Logger.getLogger(MemoryAdmissionHandler.class.getName());
 
-    /** Admits the requests {@code next} handles against {@code budget}. */
-    public MemoryAdmissionHandler(Handler next, MemoryBudget budget) {
+    private final MemoryBudget budget;
+    private final Predicate<Request> readsBody;
+    private final Duration bodyTimeout;
+
+    /**
+     * Admits the requests {@code next} handles against {@code budget}.
+     *
+     * @param readsBody whether {@code next} will read a request's body (then it is read here first)
+     * @param bodyTimeout how long a body may take to arrive before the request gets 408
+     */
+    public MemoryAdmissionHandler(
+            Handler next, MemoryBudget budget, Predicate<Request> readsBody, Duration bodyTimeout) {
         super(next);
         this.budget = budget;
+        this.readsBody = readsBody;
+        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
@@ -37,19 +60,39 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
         if (!"POST".equals(request.getMethod())) {
             return super.handle(request, response, callback);
         }
+        MemoryBudget.Permit permit = budget.open();
+        request.setAttribute(MemoryBudget.Permit.ATTRIBUTE, permit);
+        Callback releasing = new ReleasingCallback(callback, permit);
         long declared = request.getLength();
-        long charge = Math.max(0, declared) * MemoryBudget.REQUEST_AMPLIFICATION;
-        MemoryBudget.Permit permit = budget.tryAcquire(charge, ADMISSION_WAIT);
-        if (permit == null) {
-            RelayHandler.closeIfBodyUnread(request, response);
-            Answers.error(response, callback, overloaded(charge));
+        if (declared != 0 && declared <= RelayHandler.MAX_BODY_BYTES && readsBody.test(request)) {
+            new AsyncBodyRead(request, permit, bodyTimeout, refusals, new AsyncBodyRead.Outcome() {
+                        @Override
+                        public void body(byte[] body) {
+                            request.setAttribute(AsyncBodyRead.ATTRIBUTE, body);
+                            handOn(request, response, releasing);
+                        }
+
+                        @Override
+                        public void refused(RelayError error) {
+                            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                            Answers.error(response, releasing, error);
+                        }
+
+                        @Override
+                        public void failed(Throwable failure) {
+                            // The client stopped sending its body (disconnect): nobody to answer.
+                            LOG.log(Level.FINE, "reading the request body failed", failure);
+                            releasing.failed(failure);
+                        }
+                    })
+                    .start();
             return true;
         }
-        Request admitted = declared >= 0 ? request : new CountingRequest(request, permit);
-        admitted.setAttribute(MemoryBudget.Permit.ATTRIBUTE, permit);
-        Callback releasing = new ReleasingCallback(callback, permit);
+        // Not read here (refused unread, or read by a handler that does not declare it): charged
+        // as whatever reads it reads it.
+        Request counted = new CountingRequest(request, permit);
         try {
-            boolean handled = super.handle(admitted, response, releasing);
+            boolean handled = super.handle(counted, response, releasing);
             if (!handled) {
                 permit.release();
             }
@@ -59,6 +102,43 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
             throw e;
         }
     }
+
+    /** The body is read: the wrapped handlers take the request from here, on this thread. */
+    private void handOn(Request request, Response response, Callback callback) {
+        try {
+            if (!super.handle(request, response, callback)) {
+                Answers.notFound(request, response, callback, "POST /v1/responses");
+            }
+        } catch (RuntimeException e) {
+            Answers.unexpectedFailure(request, response, callback, e);
+        } catch (Exception | Error e) {
+            callback.failed(e);
+        }
+    }
+
+    private final AsyncBodyRead.RefusalFactory refusals = new AsyncBodyRead.RefusalFactory() {
+        @Override
+        public RelayError tooLarge() {
+            return RelayHandler.tooLarge();
+        }
+
+        @Override
+        public RelayError overloaded(long charge) {
+            return MemoryAdmissionHandler.this.overloaded(charge);
+        }
+
+        @Override
+        public RelayError tooSlow(Duration timeout) {
+            return RelayError.of(
+                    408,
+                    "invalid_request_error",
+                    "request_timeout",
+                    "the request body did not arrive within " + timeout.toMillis() / 1000.0
+                            + " s (--body-timeout); send it again",
+                    null,
+                    null);
+        }
+    };
 
     private RelayError overloaded(long charge) {
         return RelayError.of(
@@ -75,7 +155,7 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
         return (bytes + (1 << 20) - 1) >> 20;
     }
 
-    /** A body without {@code Content-Length}: charged as its chunks are read. */
+    /** A body read by the wrapped handler itself: charged as its chunks are read. */
     private static final class CountingRequest extends Request.Wrapper {
         private final MemoryBudget.Permit permit;
 

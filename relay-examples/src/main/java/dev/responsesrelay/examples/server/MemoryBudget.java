@@ -1,12 +1,19 @@
 package dev.responsesrelay.examples.server;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +39,8 @@ public final class MemoryBudget {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private long used;
+    /** Charges waiting for room without a thread ({@link Permit#growWhenFits}), first come first served. */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
     /** A budget of {@code capacity} bytes. */
     public MemoryBudget(long capacity) {
@@ -84,13 +93,93 @@ public final class MemoryBudget {
         }
     }
 
+    /**
+     * A permit that charges nothing yet and never waits: for a body charged as it arrives ({@link
+     * Permit#grow}) and admitted once it is worth it ({@link Permit#growWhenFits}).
+     */
+    public Permit open() {
+        return new Permit(0);
+    }
+
     private void release(long bytes) {
+        List<Waiter> decided = new ArrayList<>();
         lock.lock();
         try {
             used -= bytes;
             released.signalAll();
+            // In order: a large charge at the head is not overtaken by smaller ones forever.
+            Iterator<Waiter> queue = waiters.iterator();
+            while (queue.hasNext()) {
+                Waiter head = queue.next();
+                if (head.permit.held.get() < 0) {
+                    queue.remove();
+                    head.granted = false;
+                    decided.add(head);
+                } else if (fits(head.permit, head.bytes)) {
+                    queue.remove();
+                    chargeLocked(head.permit, head.bytes);
+                    head.granted = true;
+                    decided.add(head);
+                } else {
+                    break;
+                }
+            }
         } finally {
             lock.unlock();
+        }
+        decided.forEach(Waiter::answer);
+    }
+
+    /**
+     * Whether {@code bytes} more fit next to what is charged; or whether nothing but {@code permit}
+     * itself is charged (a single request up to the body limit is always served by an idle relay).
+     */
+    private boolean fits(Permit permit, long bytes) {
+        return used + bytes <= capacity || used - Math.max(0, permit.held.get()) <= 0;
+    }
+
+    private void chargeLocked(Permit permit, long bytes) {
+        if (permit.held.getAndAccumulate(bytes, (h, b) -> h < 0 ? h : h + b) >= 0) {
+            used += bytes;
+        }
+    }
+
+    private void expire(Waiter waiter) {
+        lock.lock();
+        try {
+            if (!waiters.remove(waiter)) {
+                return; // granted in the meantime
+            }
+        } finally {
+            lock.unlock();
+        }
+        waiter.granted = false;
+        waiter.answer();
+    }
+
+    /** A charge waiting for room, answered once: on its executor, never under the lock. */
+    private static final class Waiter {
+        final Permit permit;
+        final long bytes;
+        final Executor executor;
+        final Consumer<Boolean> then;
+        volatile Scheduler.@Nullable Task timeout;
+        volatile boolean granted;
+
+        Waiter(Permit permit, long bytes, Executor executor, Consumer<Boolean> then) {
+            this.permit = permit;
+            this.bytes = bytes;
+            this.executor = executor;
+            this.then = then;
+        }
+
+        void answer() {
+            Scheduler.Task task = timeout;
+            if (task != null) {
+                task.cancel();
+            }
+            boolean result = granted;
+            executor.execute(() -> then.accept(result));
         }
     }
 
@@ -128,6 +217,42 @@ public final class MemoryBudget {
             if (held.getAndAccumulate(bytes, (h, b) -> h < 0 ? h : h + b) >= 0) {
                 charge(bytes);
             }
+        }
+
+        /**
+         * Adds {@code bytes} once they fit ({@link #tryAcquire}'s rule), waiting up to {@code wait}
+         * without holding a thread: {@code then} gets true once they are charged, false if they did
+         * not fit in time or the permit was given back meanwhile. {@code then} runs on the calling
+         * thread when the answer is immediate, else on {@code executor}.
+         */
+        public void growWhenFits(
+                long bytes, Duration wait, Scheduler scheduler, Executor executor, Consumer<Boolean> then) {
+            Waiter waiter;
+            lock.lock();
+            try {
+                if (held.get() < 0) {
+                    waiter = null;
+                } else if (waiters.isEmpty() && fits(this, bytes)) {
+                    chargeLocked(this, bytes);
+                    waiter = null;
+                } else {
+                    waiter = new Waiter(this, bytes, executor, then);
+                    waiters.add(waiter);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (waiter == null) {
+                then.accept(held.get() >= 0);
+                return;
+            }
+            Waiter waiting = waiter;
+            waiting.timeout = scheduler.schedule(() -> expire(waiting), wait.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** Bytes this permit charges now (0 once given back). */
+        public long held() {
+            return Math.max(0, held.get());
         }
 
         /** The exchange is over: gives the charge back unless a hold keeps it; later calls do nothing. */

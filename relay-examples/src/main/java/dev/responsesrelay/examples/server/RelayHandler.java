@@ -73,7 +73,9 @@ public final class RelayHandler extends ApiHandler {
             Duration keepAlive,
             ResponseState responseState,
             // Issue 13 §0: which model the single upstream is asked for.
-            ServedModels servedModels) {}
+            ServedModels servedModels,
+            // Issue 13 §3: how long a stream goes without an event before response.in_progress again.
+            Duration idleEvent) {}
 
     private final Settings settings;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */
@@ -343,6 +345,7 @@ public final class RelayHandler extends ApiHandler {
                 settings.executor(),
                 settings.keepAlive(),
                 recording,
+                settings.idleEvent(),
                 () -> {
                     openStreams.remove(self[0]);
                     settings.metrics().openStreams(-1);
@@ -513,6 +516,10 @@ public final class RelayHandler extends ApiHandler {
     }
 
     static byte[] readBody(Request request) throws IOException {
+        // Issue 18: read already, without a thread, by the admission handler (AsyncBodyRead).
+        if (request.removeAttribute(AsyncBodyRead.ATTRIBUTE) instanceof byte[] read) {
+            return read;
+        }
         long declared = request.getLength();
         if (declared > MAX_BODY_BYTES) {
             throw new BodyTooLarge();

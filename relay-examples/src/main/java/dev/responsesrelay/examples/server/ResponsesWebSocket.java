@@ -21,8 +21,11 @@ import dev.responsesrelay.state.ResolvedRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,6 +86,13 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private final IdGenerator ids;
     private final Clock clock;
     private final ServedModels servedModels;
+    /** Issue 13 §3: where idle events are timed and made, and after how long without a frame. */
+    private final ScheduledExecutorService scheduler;
+
+    private final Executor executor;
+    private final Duration idleEvent;
+    /** The running exchange's idle events; stopped when it is done. */
+    private volatile @Nullable IdleEvents idleEvents;
     /** Issue 12: the response store, and this connection's client scope in it. */
     private final ResponseState responseState;
 
@@ -131,7 +141,13 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             String scope,
             ServedModels servedModels,
             AccessLog accessLog,
-            String connectionId) {
+            String connectionId,
+            ScheduledExecutorService scheduler,
+            Executor executor,
+            Duration idleEvent) {
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.idleEvent = idleEvent;
         this.responseState = responseState;
         this.scope = scope;
         this.servedModels = servedModels;
@@ -189,7 +205,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     ResponseState.scope(token),
                     settings.servedModels(),
                     accessLog,
-                    upgrade.id());
+                    upgrade.id(),
+                    settings.scheduler(),
+                    settings.executor(),
+                    settings.idleEvent());
             socket.metrics = settings.metrics();
             return socket;
         };
@@ -411,6 +430,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         synchronized (lock) {
             if (busy) {
                 running = call;
+                // Issue 13 §3: Codex counts WebSocket messages, so a silent upstream gets frames.
+                idleEvents = IdleEvents.start(scheduler, executor, idleEvent, () -> running);
             }
         }
     }
@@ -468,12 +489,19 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     }
 
     private void done() {
+        IdleEvents idle;
         Recording finished;
         synchronized (lock) {
+            // Under the lock that starts them, so an exchange that ends at once stops its timer too.
+            idle = idleEvents;
+            idleEvents = null;
             busy = false;
             running = null;
             finished = recording;
             recording = Recording.NONE;
+        }
+        if (idle != null) {
+            idle.stop();
         }
         finished.close();
         AccessLog.Entry entry = logEntry;
@@ -622,6 +650,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
         @Override
         public void onEvents(RelayCall call, List<SseEvent> events) {
+            IdleEvents idle = idleEvents;
+            if (idle != null) {
+                idle.sent();
+            }
             for (SseEvent event : events) {
                 if (event.event().equals("response.completed")) {
                     rememberCompleted(event.data());

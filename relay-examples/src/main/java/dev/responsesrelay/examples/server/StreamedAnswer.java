@@ -56,6 +56,11 @@ public final class StreamedAnswer extends SseAnswer {
 
     private final Request request;
     private final Runnable onFinished;
+    private final ScheduledExecutorService scheduler;
+    private final Executor executor;
+    private final Duration idleEventInterval;
+    /** Issue 13 §3: response.in_progress again while the upstream is silent; started by {@link #begin}. */
+    private volatile @Nullable IdleEvents idleEvents;
 
     private State state = State.HOLDING;
     private final List<SseEvent> held = new ArrayList<>();
@@ -140,6 +145,8 @@ public final class StreamedAnswer extends SseAnswer {
      *
      * @param scheduler fires the timers; the work itself runs on {@code executor}, since a blocked
      *     write must not stall the timers of every other stream
+     * @param idleEvent how long the client may go without an event while the upstream is silent
+     *     before it gets {@code response.in_progress} again ({@link IdleEvents}); zero: never
      * @param onFinished called once, when the exchange is over
      */
     public StreamedAnswer(
@@ -150,10 +157,14 @@ public final class StreamedAnswer extends SseAnswer {
             Executor executor,
             Duration keepAlive,
             Recording recording,
+            Duration idleEvent,
             Runnable onFinished) {
         super(response, callback, scheduler, executor, keepAlive, recording);
         this.request = request;
         this.onFinished = onFinished;
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.idleEventInterval = idleEvent;
     }
 
     /** The listener to run the upstream call with: its callbacks drive this answer. */
@@ -187,6 +198,7 @@ public final class StreamedAnswer extends SseAnswer {
         try {
             if (state == State.HOLDING) {
                 startFirstByteWindowLocked(firstByteWindow);
+                idleEvents = IdleEvents.start(scheduler, executor, idleEventInterval, () -> call);
             }
         } finally {
             lock.unlock();
@@ -218,6 +230,10 @@ public final class StreamedAnswer extends SseAnswer {
     }
 
     private void events(List<SseEvent> events) {
+        IdleEvents idle = idleEvents;
+        if (idle != null) {
+            idle.sent();
+        }
         lock.lock();
         try {
             if (!openingEventsReceived) {
@@ -286,6 +302,10 @@ public final class StreamedAnswer extends SseAnswer {
     }
 
     private void closed() {
+        IdleEvents idle = idleEvents;
+        if (idle != null) {
+            idle.stop();
+        }
         lock.lock();
         try {
             cancelTimersLocked();

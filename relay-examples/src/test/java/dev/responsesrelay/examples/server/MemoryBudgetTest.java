@@ -3,6 +3,9 @@ package dev.responsesrelay.examples.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.junit.jupiter.api.Test;
 
 /** The admission budget's accounting (issue 18), without a server. */
@@ -50,5 +53,64 @@ class MemoryBudgetTest {
         late.run();
         assertThat(budget.used()).isZero();
         assertThat(budget.tryAcquire(100, Duration.ZERO)).isNotNull();
+    }
+
+    @Test
+    void anOpenPermitGrowsWithoutWaitingThenWaitsWithoutAThreadForTheRest() throws Exception {
+        MemoryBudget budget = new MemoryBudget(100);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler();
+        scheduler.start();
+        try {
+            MemoryBudget.Permit other = budget.tryAcquire(70, Duration.ZERO);
+            assertThat(other).isNotNull();
+            MemoryBudget.Permit trickle = budget.open();
+            trickle.grow(10);
+            assertThat(budget.used()).isEqualTo(80);
+
+            CompletableFuture<Boolean> granted = new CompletableFuture<>();
+            trickle.growWhenFits(50, Duration.ofMinutes(1), scheduler, Runnable::run, granted::complete);
+            assertThat(granted).as("80 + 50 > 100: waits").isNotDone();
+
+            other.release();
+            assertThat(granted.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(budget.used()).isEqualTo(60);
+            assertThat(trickle.held()).isEqualTo(60);
+
+            MemoryBudget.Permit late = budget.tryAcquire(30, Duration.ZERO);
+            assertThat(late).isNotNull();
+            CompletableFuture<Boolean> refused = new CompletableFuture<>();
+            late.growWhenFits(50, Duration.ofMillis(20), scheduler, Runnable::run, refused::complete);
+            assertThat(refused.get(10, TimeUnit.SECONDS))
+                    .as("no room within the wait")
+                    .isFalse();
+            assertThat(budget.used()).isEqualTo(90);
+
+            trickle.release();
+            late.release();
+            assertThat(budget.used()).isZero();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    @Test
+    void aPermitGivenBackWhileWaitingIsRefusedAndChargesNothing() throws Exception {
+        MemoryBudget budget = new MemoryBudget(100);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler();
+        scheduler.start();
+        try {
+            MemoryBudget.Permit other = budget.tryAcquire(90, Duration.ZERO);
+            assertThat(other).isNotNull();
+            MemoryBudget.Permit waiting = budget.open();
+            waiting.grow(5);
+            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            waiting.growWhenFits(50, Duration.ofMinutes(1), scheduler, Runnable::run, answer::complete);
+            waiting.release(); // the body's deadline passed while it waited
+            other.release();
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isFalse();
+            assertThat(budget.used()).isZero();
+        } finally {
+            scheduler.stop();
+        }
     }
 }

@@ -51,6 +51,12 @@ public final class CompletionExchange implements RelayCall, Callback {
         return call.isCanceled();
     }
 
+    /** A non-streamed exchange sends no events: its client gets one answer at the end. */
+    @Override
+    public boolean keepClientAlive() {
+        return false;
+    }
+
     /** Enqueues the call; the answer arrives on an OkHttp thread. */
     public void startAsync() {
         call.enqueue(this);

@@ -36,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread confinement: {@link #startAsync()} runs on the caller's thread and emits {@code
  * start()}'s events before the call is enqueued; OkHttp's enqueue hands the stream over to one
- * dispatcher thread with a happens-before edge, and that thread does everything else.
+ * dispatcher thread with a happens-before edge, and that thread does everything else, except
+ * {@link #keepClientAlive()}: a server's timer thread asks the stream for an idle event, under the
+ * same {@code streamLock} the reading thread holds while it feeds the stream.
  */
 public final class StreamingExchange implements RelayCall, Callback {
     private final Call call;
@@ -51,6 +53,13 @@ public final class StreamingExchange implements RelayCall, Callback {
      * on the reading thread: {@link RelayCall#cancel()} promises no events once it returns.
      */
     private final ReentrantLock delivering = new ReentrantLock();
+
+    /**
+     * Held while the stream is fed and its events delivered, by the reading thread and by {@link
+     * #keepClientAlive()} on a server's timer thread: the stream is not thread-safe, and its
+     * sequence numbers must reach the listener in order. Always taken before {@link #delivering}.
+     */
+    private final ReentrantLock streamLock = new ReentrantLock();
 
     /** Whether any event beyond start()'s went out; after that an HTTP status can't be sent. */
     private boolean sentBeyondStart;
@@ -112,6 +121,32 @@ public final class StreamingExchange implements RelayCall, Callback {
         return call.isCanceled();
     }
 
+    @Override
+    public boolean keepClientAlive() {
+        // Busy means the reading thread is translating or delivering: events are flowing already,
+        // and a timer thread must not queue up behind a slow client's write.
+        if (!streamLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (call.isCanceled() || !stream.hasStarted() || stream.isTerminal()) {
+                return false;
+            }
+            List<SseEvent> events = stream.onIdle();
+            if (events.isEmpty()) {
+                return false;
+            }
+            // Not through deliver(): an idle event leaves how a later upstream error is reported
+            // (sentBeyondStart) as it was.
+            invokeListener(() -> listener.onEvents(this, events));
+            return true;
+        } catch (ListenerFailed e) {
+            return false; // the call is cancelled; the reading thread ends the exchange
+        } finally {
+            streamLock.unlock();
+        }
+    }
+
     /** Emits start()'s events on this thread, then enqueues the upstream call. */
     public void startAsync() {
         if (!emitStart()) {
@@ -136,12 +171,15 @@ public final class StreamingExchange implements RelayCall, Callback {
     }
 
     private boolean emitStart() {
+        streamLock.lock();
         try {
             deliver(stream.start(), false);
             return true;
         } catch (ListenerFailed e) {
             close();
             return false;
+        } finally {
+            streamLock.unlock();
         }
     }
 
@@ -209,18 +247,23 @@ public final class StreamingExchange implements RelayCall, Callback {
                         "the upstream sent an SSE event too large to handle: " + tooLarge.getMessage()));
                 return;
             }
-            // One delivery per read: a fast upstream packs many chunks into one read, and the
-            // listener can then write them to its client in one write instead of one per chunk.
-            Batch batch = translate(upstreamEvents);
-            if (n == -1) {
-                if (!stream.isTerminal()) {
-                    // EOF: the stream decides whether a finish reason was seen (docs/dialects.md rule 5).
-                    batch.add(stream.onEnd());
+            streamLock.lock();
+            try {
+                // One delivery per read: a fast upstream packs many chunks into one read, and the
+                // listener can then write them to its client in one write instead of one per chunk.
+                Batch batch = translate(upstreamEvents);
+                if (n == -1) {
+                    if (!stream.isTerminal()) {
+                        // EOF: the stream decides whether a finish reason was seen (docs/dialects.md rule 5).
+                        batch.add(stream.onEnd());
+                    }
+                    deliver(batch.events(), true);
+                    return;
                 }
                 deliver(batch.events(), true);
-                return;
+            } finally {
+                streamLock.unlock();
             }
-            deliver(batch.events(), true);
         }
         // Terminal before EOF ([DONE], or an error event): stop reading. Closing the response
         // discards what is left, and a provider still generating is disconnected rather than
@@ -281,22 +324,32 @@ public final class StreamingExchange implements RelayCall, Callback {
                     "the upstream's JSON answer is larger than " + Bodies.MAX_JSON_BODY_BYTES + " bytes"));
             return;
         }
-        deliver(stream.onData(json.text().strip()), true);
-        if (!stream.isTerminal()) {
-            fail(UpstreamFailure.transport(
-                    "the upstream answered a streaming request with a JSON body instead of an event stream"));
+        streamLock.lock();
+        try {
+            deliver(stream.onData(json.text().strip()), true);
+            if (!stream.isTerminal()) {
+                fail(UpstreamFailure.transport(
+                        "the upstream answered a streaming request with a JSON body instead of an event stream"));
+            }
+        } finally {
+            streamLock.unlock();
         }
     }
 
     /** Fails the response; before anything was streamed, the caller gets the HTTP-able error too. */
     private void fail(UpstreamFailure failure) {
-        List<SseEvent> events = stream.onFailure(failure);
-        if (!sentBeyondStart) {
-            RelayError error = Bodies.map(translation, failure);
-            sentBeyondStart = true;
-            invokeListener(() -> listener.onUpstreamError(this, error, events));
-        } else if (!events.isEmpty()) {
-            invokeListener(() -> listener.onEvents(this, events));
+        streamLock.lock();
+        try {
+            List<SseEvent> events = stream.onFailure(failure);
+            if (!sentBeyondStart) {
+                RelayError error = Bodies.map(translation, failure);
+                sentBeyondStart = true;
+                invokeListener(() -> listener.onUpstreamError(this, error, events));
+            } else if (!events.isEmpty()) {
+                invokeListener(() -> listener.onEvents(this, events));
+            }
+        } finally {
+            streamLock.unlock();
         }
     }
 
