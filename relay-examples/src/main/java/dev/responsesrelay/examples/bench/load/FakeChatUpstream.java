@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * fixtures/src/main/resources/dev/responsesrelay/fixtures/samples/dialects): a role chunk, content
  * chunks whose text is {@code t<i> } (the client
  * reads {@code i} back for latency), a {@code finish_reason: stop} chunk, a usage chunk and {@code
- * [DONE]}. {@code GET /v1/models} lists one model, for the relay's start-up check.
+ * [DONE]}. {@code GET /v1/models} lists no model (see {@link #MODELS}).
  */
 final class FakeChatUpstream implements AutoCloseable {
     private static final String ENVELOPE_START = "data: {\"id\":\"chatcmpl-D0q8CZXN1uEzngZGkU7FuV92lnXWq\","
@@ -54,9 +54,12 @@ final class FakeChatUpstream implements AutoCloseable {
                     + "{\"prompt_tokens\":12,\"completion_tokens\":1000,\"total_tokens\":1012}}\n\n"
                     + "data: [DONE]\n\n")
             .getBytes(StandardCharsets.UTF_8);
-    private static final byte[] MODELS =
-            "{\"object\":\"list\",\"data\":[{\"id\":\"bench\",\"object\":\"model\",\"owned_by\":\"bench\"}]}"
-                    .getBytes(StandardCharsets.UTF_8);
+    /**
+     * No models listed: a request's model name carries its plan ({@code fast:300}), and a relay that
+     * cannot know an upstream's models forwards every name as asked (ServedModels); a listed name
+     * would make the relay refuse every plan with 404 model_not_found.
+     */
+    private static final byte[] MODELS = "{\"object\":\"list\",\"data\":[]}".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
     private final ExecutorService executor;
