@@ -1,5 +1,6 @@
 package dev.responsesrelay;
 
+import dev.responsesrelay.internal.JsonSyntax;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,6 +61,17 @@ public final class RelayError {
         Objects.requireNonNull(type, "type == null");
         Objects.requireNonNull(message, "message == null");
         return new RelayError(httpStatus, type, code, message, param, retryAfter);
+    }
+
+    /**
+     * A 400 {@code invalid_request_error} saying where {@code text} stops being JSON, in plain words
+     * ("{@code <subject> is not valid JSON: line 1, column 14: expected a comma or '}' after a
+     * field, found ']'}"), or empty when it is JSON. For bodies a server parses itself, such as
+     * WebSocket messages: the parser's own messages name its internals (issue 17).
+     */
+    public static Optional<RelayError> invalidJson(String subject, String text) {
+        return JsonSyntax.problem(text)
+                .map(problem -> invalidRequest(subject + " is not valid JSON: " + problem, null));
     }
 
     /** Returns a 400 {@code invalid_request_error} naming {@code param}. */

@@ -273,7 +273,7 @@ public final class RequestMapper {
                     "request body exceeds a parser limit: " + e.getOriginalMessage(), pointer(parser), e);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException(
-                    "request body is not valid JSON: " + e.getOriginalMessage(), pointer(parser), e);
+                    "request body is not valid JSON: " + JsonSyntax.describe(e), pointer(parser), e);
         } catch (IOException e) {
             throw new InvalidRequestException("request body could not be read: " + e.getMessage(), null, e);
         } finally {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.responsesrelay.examples.server.AccessLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +18,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a new user meets in the first hour (issue 17): upstream errors that say where they come
@@ -229,6 +232,30 @@ class FirstHourServerTest {
         }
         Thread.sleep(200); // nothing to wait for: give a wrongly written line the chance to appear
         assertThat(lines(AccessLog.LOGGER_NAME)).isEmpty();
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsToldWhereItBrokeAlsoWhenRoutingByModel(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("relay.toml"), """
+                [upstreams.local]
+                base_url = "%s"
+                """.formatted(upstream.baseUrl()));
+        RelayServer routed = start("--port", "0", "--config", config.toString());
+        RelayServer single = start("--port", "0", "--upstream", upstream.baseUrl());
+
+        for (RelayServer server : List.of(routed, single)) {
+            try (Response response = client(server).postResponses("{\"model\":\"relay-test-model\",]")) {
+                assertThat(response.code()).isEqualTo(400);
+                String message = JSON.readTree(response.body().string())
+                        .at("/error/message")
+                        .asText();
+                assertThat(message)
+                        .startsWith("request body is not valid JSON: line 1, column ")
+                        .contains("expected a field name in double quotes, found ']'")
+                        .doesNotContain("StreamReadFeature", "Source", "(code ", "model is required");
+            }
+        }
+        assertThat(upstream.chatRequests).isEmpty();
     }
 
     /** The access lines, once there are {@code count} (written when each exchange completes). */

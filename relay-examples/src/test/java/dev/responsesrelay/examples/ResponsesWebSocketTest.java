@@ -424,6 +424,10 @@ class ResponsesWebSocketTest {
                 .allSatisfy(event -> assertThat(event.path("type").asText()).isEqualTo("error"))
                 .extracting(event -> event.path("status").asInt())
                 .containsExactly(400, 400, 400, 404, 400);
+        // Issue 17: where the JSON broke in plain words, none of the parser's internals.
+        assertThat(notJson.at("/error/message").asText())
+                .contains("line 1, column ", "expected a field name in double quotes, found 'n'")
+                .doesNotContain("StreamReadFeature", "Source", "(code ");
         assertThat(untranslatable.at("/error/param").asText()).isEqualTo("/input/4/type");
         assertThat(notServed.at("/error/code").asText()).isEqualTo("model_not_found");
         assertThat(notServed.at("/error/message").asText()).contains("relay-test-model", "--model");

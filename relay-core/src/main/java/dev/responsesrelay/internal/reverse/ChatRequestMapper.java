@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.internal.Json;
+import dev.responsesrelay.internal.JsonSyntax;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -233,7 +234,7 @@ public final class ChatRequestMapper {
                 throw new InvalidRequestException("request body has content after the JSON value", null);
             }
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage(), null, e);
+            throw new InvalidRequestException("request body is not valid JSON: " + JsonSyntax.describe(e), null, e);
         } catch (IOException e) {
             throw new InvalidRequestException("request body cannot be read: " + e.getMessage(), null, e);
         }

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -177,7 +178,12 @@ public final class RelayHandler extends ApiHandler {
         List<RelayChooser.Attempt> attempts =
                 settings.chooser().choose(model, ClientKeys.bearerToken(request.getHeaders()));
         if (attempts.isEmpty()) {
-            RelayError error = modelNotRouted(model, settings.chooser());
+            // Without a model to route by, a body that is not JSON is told so (issue 17), not that
+            // its model is missing.
+            RelayError error = model == null
+                    ? RelayError.invalidJson("request body", new String(body, StandardCharsets.UTF_8))
+                            .orElse(modelNotRouted(null, settings.chooser()))
+                    : modelNotRouted(model, settings.chooser());
             recording.answer(error.httpStatus(), error.toJson());
             recording.close();
             Answers.error(response, callback, error);

@@ -292,8 +292,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             create = object;
         } catch (JsonProcessingException e) {
+            // Issue 17: where the message broke, in plain words, not the parser's internals.
             rejectMessage(
-                    RelayError.invalidRequest("a WebSocket message is not valid JSON: " + e.getOriginalMessage(), null),
+                    RelayError.invalidJson("a WebSocket message", message)
+                            .orElse(RelayError.invalidRequest("a WebSocket message is not valid JSON", null)),
                     message);
             return;
         }
