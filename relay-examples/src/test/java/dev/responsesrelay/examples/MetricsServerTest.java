@@ -51,7 +51,7 @@ class MetricsServerTest {
             TestClient.readEvents(response);
         }
 
-        String metrics = scrapeUntil(List.of("relay_request_duration_seconds_count{model=\"m\""));
+        String metrics = client.scrapeMetricsWhenSettled(List.of("relay_request_duration_seconds_count{model=\"m\""));
         assertThat(metrics)
                 .contains("relay_request_duration_seconds_count{model=\"m\",route=\"/v1/responses\"} 1")
                 .contains("relay_first_byte_seconds_count{model=\"m\",route=\"/v1/responses\"} 1")
@@ -81,14 +81,16 @@ class MetricsServerTest {
         socket.send("{\"type\":\"response.create\",\"model\":\"m\",\"input\":\"hi\"}");
         assertThat(completed.await(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(scrapeUntil(List.of("relay_websocket_connections 1.0", "route=\"websocket /v1/responses\"")))
+        assertThat(client.scrapeMetricsWhenSettled(
+                        List.of("relay_websocket_connections 1.0", "route=\"websocket /v1/responses\"")))
                 .contains("relay_websocket_connections 1.0")
                 .contains("relay_requests_total{direction=\"responses\",model=\"m\",route=\"websocket /v1/responses\","
                         + "status=\"200\"} 1.0")
                 .contains("relay_tokens_total{kind=\"input\",model=\"m\"} 12.0");
 
         socket.close(1000, "done");
-        assertThat(scrapeUntil(List.of("relay_websocket_connections 0.0"))).contains("relay_websocket_connections 0.0");
+        assertThat(client.scrapeMetricsWhenSettled(List.of("relay_websocket_connections 0.0")))
+                .contains("relay_websocket_connections 0.0");
     }
 
     private static ScriptedReply answerWithUsage() {
@@ -98,24 +100,5 @@ class MetricsServerTest {
                 "{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17,"
                         + "\"prompt_tokens_details\":{\"cached_tokens\":4},"
                         + "\"completion_tokens_details\":{\"reasoning_tokens\":2}}}"));
-    }
-
-    /** Scrapes until every expected text is there (the exchange's callback completes after the client read it), at most 10 s. */
-    private String scrapeUntil(List<String> expected) throws Exception {
-        String metrics = scrape();
-        for (int i = 0; i < 100 && !expected.stream().allMatch(metrics::contains); i++) {
-            Thread.sleep(100);
-            metrics = scrape();
-        }
-        return metrics;
-    }
-
-    private String scrape() throws Exception {
-        try (Response response = client.send(new Request.Builder()
-                .url(relay.baseUrl().replace("/v1", "") + "/metrics")
-                .build())) {
-            assertThat(response.code()).isEqualTo(200);
-            return response.body().string();
-        }
     }
 }

@@ -98,7 +98,7 @@ class RoutingServerTest {
                     + "\",route=\"/v1/responses\",status=\"200\"} 1.0");
         }
         expected.add("relay_open_streams 0.0");
-        String metrics = scrapeWhenSettled(expected);
+        String metrics = client.scrapeMetricsWhenSettled(expected);
         for (String model : List.of("deepseek-chat", "ds-chat", "qwen", "llama3.2", "local/qwen3:8b")) {
             assertThat(metrics)
                     .contains("relay_requests_total{direction=\"responses\",model=\"" + model
@@ -139,7 +139,7 @@ class RoutingServerTest {
         assertThat(events.stream().filter(e -> e.event().equals("response.created")))
                 .hasSize(1);
         assertThat(upstreamModels(plain)).containsExactly("plain-1");
-        assertThat(scrapeWhenSettled(List.of(
+        assertThat(client.scrapeMetricsWhenSettled(List.of(
                         "relay_requests_total{direction=\"responses\",model=\"deepseek-chat\"",
                         "relay_open_streams 0.0")))
                 .contains("relay_fallbacks_total{from=\"ds\",to=\"spare\"} 1.0")
@@ -157,7 +157,7 @@ class RoutingServerTest {
 
         assertThat(events.get(events.size() - 1).event()).isEqualTo("response.failed");
         assertThat(plain.chatRequests()).isEmpty();
-        assertThat(scrape()).doesNotContain("relay_fallbacks_total{");
+        assertThat(client.scrapeMetrics()).doesNotContain("relay_fallbacks_total{");
     }
 
     @Test
@@ -219,29 +219,6 @@ class RoutingServerTest {
 
     private static String request(String model) {
         return "{\"model\":\"" + model + "\",\"input\":\"hi\",\"stream\":true,\"reasoning\":{\"effort\":\"high\"}}";
-    }
-
-    /**
-     * The metrics once every answer sent so far is counted: an answer is counted, and its stream
-     * closed, when Jetty completes the exchange, which can be a moment after the client read the
-     * last byte. Bounded: returns what is there after 10 s, and the assertions then fail.
-     */
-    private String scrapeWhenSettled(List<String> expected) throws Exception {
-        String metrics = scrape();
-        for (int i = 0; i < 100 && !expected.stream().allMatch(metrics::contains); i++) {
-            Thread.sleep(100);
-            metrics = scrape();
-        }
-        return metrics;
-    }
-
-    private String scrape() throws Exception {
-        try (Response response = client.send(new Request.Builder()
-                .url(relay.baseUrl().replace("/v1", "") + "/metrics")
-                .build())) {
-            assertThat(response.code()).isEqualTo(200);
-            return response.body().string();
-        }
     }
 
     private static List<String> upstreamModels(ScriptedChatUpstream upstream) throws Exception {

@@ -40,6 +40,33 @@ final class TestClient implements AutoCloseable {
         return http.newCall(request.build()).execute();
     }
 
+    /** {@code GET /metrics} of the relay, which must answer 200 (docs/OPERATIONS.md, "Metrics"). */
+    String scrapeMetrics() throws IOException {
+        try (Response response = http.newCall(new Request.Builder()
+                        .url(baseUrl.replace("/v1", "") + "/metrics")
+                        .build())
+                .execute()) {
+            if (response.code() != 200) {
+                throw new IOException("GET /metrics answered HTTP " + response.code());
+            }
+            return response.body().string();
+        }
+    }
+
+    /**
+     * The metrics once every text in {@code expected} is there: an answer is counted, and its stream
+     * closed, when Jetty completes the exchange, which can be a moment after the client read the
+     * last byte. Bounded: returns what is there after 10 s, and the caller's assertions then fail.
+     */
+    String scrapeMetricsWhenSettled(List<String> expected) throws IOException, InterruptedException {
+        String metrics = scrapeMetrics();
+        for (int i = 0; i < 100 && !expected.stream().allMatch(metrics::contains); i++) {
+            Thread.sleep(100);
+            metrics = scrapeMetrics();
+        }
+        return metrics;
+    }
+
     /** A request to {@code url} (absolute, or a path below the server root). */
     Response send(Request request) throws IOException {
         return http.newCall(request).execute();
