@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs requests and streams through the public {@link ResponsesTranslator} for a given profile,
@@ -27,6 +28,16 @@ final class ProviderTestSupport {
     private ProviderTestSupport() {}
 
     /** A fresh translator for {@code profile}, as a new relay instance would build it. */
+    /**
+     * One Chat stream chunk with {@code deltaJson} as its delta (synthetic, OpenAI's shape,
+     * docs/dialects.md §0).
+     */
+    static String chunk(String deltaJson, @Nullable String finishReason) {
+        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + deltaJson + ",\"finish_reason\":"
+                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}]}";
+    }
+
     static ResponsesTranslator translator(ProviderProfile profile, HealingRule... enabled) {
         ResponsesTranslator.Builder builder = ResponsesTranslator.builder()
                 .provider(profile)

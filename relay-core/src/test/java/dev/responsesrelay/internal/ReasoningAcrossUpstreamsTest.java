@@ -2,6 +2,7 @@ package dev.responsesrelay.internal;
 
 import static dev.responsesrelay.internal.ProviderTestSupport.assistants;
 import static dev.responsesrelay.internal.ProviderTestSupport.chat;
+import static dev.responsesrelay.internal.ProviderTestSupport.chunk;
 import static dev.responsesrelay.internal.ProviderTestSupport.codexLikeRequest;
 import static dev.responsesrelay.internal.ProviderTestSupport.nextTurn;
 import static dev.responsesrelay.internal.ProviderTestSupport.output;
@@ -15,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.Translation;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReasoningAcrossUpstreamsTest {
     private static final String THOUGHT = "The user wants the files listed. I will run ls.";
-
-    private static String chunk(String deltaJson, @Nullable String finishReason) {
-        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + deltaJson + ",\"finish_reason\":"
-                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}]}";
-    }
 
     private static final String[] DEEPSEEK_STYLE_TURN = {
         chunk("{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":\"" + THOUGHT + "\"}", null),

@@ -2,6 +2,7 @@ package dev.responsesrelay.internal;
 
 import static dev.responsesrelay.internal.ProviderTestSupport.assistants;
 import static dev.responsesrelay.internal.ProviderTestSupport.chat;
+import static dev.responsesrelay.internal.ProviderTestSupport.chunk;
 import static dev.responsesrelay.internal.ProviderTestSupport.codexLikeRequest;
 import static dev.responsesrelay.internal.ProviderTestSupport.nextTurn;
 import static dev.responsesrelay.internal.ProviderTestSupport.output;
@@ -17,7 +18,6 @@ import dev.responsesrelay.Translation;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,12 +33,6 @@ class ReasoningReplayAsReceivedTest {
     private static final String UNKNOWN_HOST = "https://llm-gateway.corp.example:9443/v1";
 
     private static final String THOUGHT = "The user wants the files listed. I will run ls.";
-
-    private static String chunk(String deltaJson, @Nullable String finishReason) {
-        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + deltaJson + ",\"finish_reason\":"
-                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}]}";
-    }
 
     private static String[] turnOneIn(String reasoningField) {
         return new String[] {

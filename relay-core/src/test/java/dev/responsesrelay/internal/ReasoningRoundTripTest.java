@@ -2,6 +2,7 @@ package dev.responsesrelay.internal;
 
 import static dev.responsesrelay.internal.ProviderTestSupport.assistants;
 import static dev.responsesrelay.internal.ProviderTestSupport.chat;
+import static dev.responsesrelay.internal.ProviderTestSupport.chunk;
 import static dev.responsesrelay.internal.ProviderTestSupport.codexLikeRequest;
 import static dev.responsesrelay.internal.ProviderTestSupport.nextTurn;
 import static dev.responsesrelay.internal.ProviderTestSupport.output;
@@ -16,7 +17,6 @@ import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.Translation;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class ReasoningRoundTripTest {
     private static final String THOUGHT = "The user wants the files listed. I will run ls.";
-
-    private static String chunk(String deltaJson, @Nullable String finishReason) {
-        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + deltaJson + ",\"finish_reason\":"
-                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}]}";
-    }
 
     private static String delta(String deltaJson) {
         return chunk(deltaJson, null);
