@@ -116,7 +116,8 @@ public final class ResponsesTranslator {
                 off,
                 request.responseEcho(),
                 request.historyCallIds(),
-                maxOutputChars);
+                maxOutputChars,
+                request.compaction());
         return new Translation(request, context);
     }
 

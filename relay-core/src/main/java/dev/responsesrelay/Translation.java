@@ -1,6 +1,5 @@
 package dev.responsesrelay;
 
-import dev.responsesrelay.internal.CompactionStream;
 import dev.responsesrelay.internal.CompletionMapper;
 import dev.responsesrelay.internal.ErrorMapper;
 import dev.responsesrelay.internal.MappedRequest;
@@ -82,8 +81,7 @@ public final class Translation {
 
     /** Returns a new single-use translator for the upstream's streamed answer. */
     public ResponsesStream newStream() {
-        StreamMachine machine = new StreamMachine(context);
-        return request.compaction() ? new CompactionStream(machine, context.ids()) : machine;
+        return new StreamMachine(context);
     }
 
     /**
@@ -92,8 +90,7 @@ public final class Translation {
      */
     public String toResponseJson(String chatCompletionJson) {
         Objects.requireNonNull(chatCompletionJson, "chatCompletionJson == null");
-        String response = CompletionMapper.toResponse(chatCompletionJson, context);
-        return request.compaction() ? CompactionStream.toResponse(response, context.ids()) : response;
+        return CompletionMapper.toResponse(chatCompletionJson, context);
     }
 
     /**

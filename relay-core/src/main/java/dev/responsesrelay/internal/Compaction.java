@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.InvalidRequestException;
+import dev.responsesrelay.RelayError;
 import java.util.Base64;
-import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Codex's "remote compaction v2" (docs/codex-wire.md §3;
@@ -20,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  *       summarising request: the trigger is replaced by Codex's own local-compaction prompt as the
  *       last user message, with no tools (as Codex's local compaction sends, capture 06_002). Its
  *       answer must be exactly one {@code compaction} output item (Codex fails the turn fatally on
- *       any other count, compact_remote_v2.rs {@code collect_compaction_output}); see {@link
- *       #toCompactionResponse}.
+ *       any other count, compact_remote_v2.rs {@code collect_compaction_output}): {@link
+ *       StreamMachine} writes it, from the text of the summarising answer, when {@link
+ *       StreamContext#compaction()} says so.
  *   <li>The {@code encrypted_content} of that item is the relay's own envelope, {@value #PREFIX}
  *       + base64url(JSON {@code {"v":1,"summary":…}}). Codex never reads it and sends the item back
  *       verbatim in later inputs; there it is expanded into the user message Codex's local
@@ -56,6 +55,18 @@ public final class Compaction {
                     + " model. Use this to build on the work that has already been done and avoid duplicating"
                     + " work. Here is the summary produced by the other language model, use the information in"
                     + " this summary to assist with your own analysis:";
+
+    /**
+     * The failure of a compaction whose upstream answered with no text: failing retryably (a 5xx)
+     * beats a compaction that erases the conversation.
+     */
+    static final RelayError NO_SUMMARY = RelayError.of(
+            502,
+            "server_error",
+            "server_error",
+            "remote compaction failed: the upstream answered the summarising request with no text",
+            null,
+            null);
 
     private static final int ENVELOPE_VERSION = 1;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -143,55 +154,6 @@ public final class Compaction {
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new InvalidRequestException("the relay's compaction envelope is damaged: " + e.getMessage(), path, e);
         }
-    }
-
-    /**
-     * Turns a completed summarising response into the answer Codex expects: its {@code output}
-     * replaced by one {@code compaction} item carrying the summary (the text of its messages). A
-     * response that is not {@code completed}, or whose text is blank, is returned empty: the caller
-     * answers with a failure, since an empty summary would silently erase the conversation.
-     */
-    static Optional<ObjectNode> toCompactionResponse(ObjectNode response, IdGenerator ids) {
-        if (!"completed".equals(textOf(response.get("status")))) {
-            return Optional.empty();
-        }
-        String summary = summaryText(response.get("output"));
-        if (summary.isBlank()) {
-            return Optional.empty();
-        }
-        ObjectNode copy = response.deepCopy();
-        copy.putArray("output").add(compactionItem(ids.newId("cmp_"), summary));
-        return Optional.of(copy);
-    }
-
-    /** The output item of a compaction answer (docs/research/codex-websocket-and-remote-compaction.md §3.3: type, id, string encrypted_content). */
-    static ObjectNode compactionItem(String id, String summary) {
-        ObjectNode item = NODES.objectNode();
-        item.put("type", "compaction");
-        item.put("id", id);
-        item.put("encrypted_content", encode(summary));
-        return item;
-    }
-
-    private static String summaryText(@Nullable JsonNode output) {
-        StringBuilder text = new StringBuilder();
-        if (output instanceof ArrayNode items) {
-            for (JsonNode item : items) {
-                if (!"message".equals(textOf(item.get("type"))) || !(item.get("content") instanceof ArrayNode parts)) {
-                    continue;
-                }
-                for (JsonNode part : parts) {
-                    if ("output_text".equals(textOf(part.get("type")))) {
-                        text.append(textOf(part.get("text")));
-                    }
-                }
-            }
-        }
-        return text.toString().strip();
-    }
-
-    private static String textOf(@Nullable JsonNode node) {
-        return node != null && node.isTextual() ? node.textValue() : "";
     }
 
     private static ObjectNode userMessage(String text) {

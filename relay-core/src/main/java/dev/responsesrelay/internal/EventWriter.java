@@ -54,6 +54,14 @@ final class EventWriter {
     private final List<SseEvent> events = new ArrayList<>(8);
     private int sequenceNumber;
 
+    /**
+     * Whether item events are dropped instead of written: a remote-compaction answer holds back the
+     * items of the summarising exchange and announces one {@code compaction} item instead (see
+     * {@link Compaction}). Dropped events take no {@code sequence_number}, so the numbers the
+     * client sees have no gaps.
+     */
+    private boolean itemEventsHeld;
+
     EventWriter() {
         try {
             g = Json.MAPPER.createGenerator(buffer);
@@ -62,6 +70,11 @@ final class EventWriter {
         }
         // Each event and object is its own root value; no separator between them.
         g.setRootValueSeparator(null);
+    }
+
+    /** Drops item events from now on (true) or writes them again (false); see {@link #itemEventsHeld}. */
+    void holdItemEvents(boolean held) {
+        itemEventsHeld = held;
     }
 
     /** The events written since the last call, in order. */
@@ -103,11 +116,37 @@ final class EventWriter {
             UsageAccumulator.@Nullable Totals usage,
             @Nullable RelayError error,
             @Nullable String incompleteReason) {
+        return responseObject(
+                context.responseId(),
+                context.createdAt(),
+                context.model(),
+                context.responseEcho(),
+                status,
+                output,
+                usage,
+                error,
+                incompleteReason);
+    }
+
+    /**
+     * As {@link #responseObject(StreamContext, String, List, UsageAccumulator.Totals, RelayError,
+     * String)}, for a response that has no {@link StreamContext} (see {@link WholeItemWriter}).
+     */
+    String responseObject(
+            String responseId,
+            long createdAt,
+            String model,
+            JsonNode echo,
+            String status,
+            List<String> output,
+            UsageAccumulator.@Nullable Totals usage,
+            @Nullable RelayError error,
+            @Nullable String incompleteReason) {
         try {
             g.writeStartObject();
-            g.writeStringField("id", context.responseId());
+            g.writeStringField("id", responseId);
             g.writeStringField("object", "response");
-            g.writeNumberField("created_at", context.createdAt());
+            g.writeNumberField("created_at", createdAt);
             g.writeStringField("status", status);
             g.writeFieldName("error");
             if (error == null) {
@@ -127,7 +166,6 @@ final class EventWriter {
                 g.writeStringField("reason", incompleteReason);
                 g.writeEndObject();
             }
-            JsonNode echo = context.responseEcho();
             for (Map.Entry<String, JsonNode> field : echo.properties()) {
                 if (!OWNED_RESPONSE_FIELDS.contains(field.getKey())) {
                     g.writeFieldName(field.getKey());
@@ -140,7 +178,7 @@ final class EventWriter {
                     g.writeRawValue(required[1]);
                 }
             }
-            g.writeStringField("model", context.model());
+            g.writeStringField("model", model);
             g.writeArrayFieldStart("output");
             for (String item : output) {
                 g.writeRawValue(item);
@@ -252,8 +290,25 @@ final class EventWriter {
         }
     }
 
+    /**
+     * The one {@code compaction} item of a remote-compaction answer: type, id and a string {@code
+     * encrypted_content} (docs/research/codex-websocket-and-remote-compaction.md §3.3).
+     */
+    String compactionItem(String id, String encryptedContent) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("type", "compaction");
+            g.writeStringField("id", id);
+            g.writeStringField("encrypted_content", encryptedContent);
+            g.writeEndObject();
+            return take();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
-    // Item events
+    // Item events (dropped while held, see itemEventsHeld)
 
     void outputItemAdded(int outputIndex, String itemJson) {
         outputItem(EventTypes.OUTPUT_ITEM_ADDED, outputIndex, itemJson);
@@ -264,6 +319,9 @@ final class EventWriter {
     }
 
     private void outputItem(String type, int outputIndex, String itemJson) {
+        if (itemEventsHeld) {
+            return;
+        }
         try {
             begin(type);
             g.writeNumberField("output_index", outputIndex);
@@ -331,6 +389,9 @@ final class EventWriter {
     }
 
     private void partEvent(TextPart part, String type, String itemId, int outputIndex, CharSequence text) {
+        if (itemEventsHeld) {
+            return;
+        }
         try {
             beginItemEvent(type, itemId, outputIndex);
             g.writeNumberField(part.indexField, 0);
@@ -354,6 +415,9 @@ final class EventWriter {
 
     private void textEvent(
             TextPart part, String type, String itemId, int outputIndex, String field, CharSequence text) {
+        if (itemEventsHeld) {
+            return;
+        }
         try {
             beginItemEvent(type, itemId, outputIndex);
             g.writeNumberField(part.indexField, 0);
@@ -388,6 +452,9 @@ final class EventWriter {
 
     private void simpleItemEvent(
             String type, String itemId, int outputIndex, @Nullable String name, String field, CharSequence value) {
+        if (itemEventsHeld) {
+            return;
+        }
         try {
             beginItemEvent(type, itemId, outputIndex);
             if (name != null) {

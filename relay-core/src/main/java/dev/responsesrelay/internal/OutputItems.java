@@ -37,6 +37,12 @@ final class OutputItems {
     private final ArrayDeque<OutputItem> queued = new ArrayDeque<>();
     private final List<String> doneItems = new ArrayList<>();
 
+    /**
+     * The text of every message closed so far, kept only for a remote-compaction answer, whose
+     * summary it is (see {@link Compaction}); null otherwise.
+     */
+    private final @Nullable StringBuilder closedMessageText;
+
     private @Nullable OutputItem open;
     private int nextOutputIndex;
 
@@ -51,6 +57,7 @@ final class OutputItems {
         this.out = out;
         this.toolCalls = new ToolCallAccumulator(context::heal);
         this.resolver = new ToolCallResolver(context);
+        this.closedMessageText = context.compaction() ? new StringBuilder() : null;
     }
 
     /** The first replayable reasoning field the answer used; later ones do not change it. */
@@ -68,6 +75,11 @@ final class OutputItems {
     /** Whether no item has been started, queued or finished. */
     boolean isEmpty() {
         return open == null && queued.isEmpty() && doneItems.isEmpty();
+    }
+
+    /** The text of the messages closed so far, in order; empty unless the context is a compaction. */
+    String closedMessageText() {
+        return closedMessageText == null ? "" : closedMessageText.toString();
     }
 
     /** The JSON of every item done so far, for the terminal response's {@code output}. */
@@ -290,6 +302,9 @@ final class OutputItems {
             out.textDone(TextPart.OUTPUT_TEXT, text.id, text.outputIndex, text.text);
             out.partDone(TextPart.OUTPUT_TEXT, text.id, text.outputIndex, text.text);
             finishItem(text.outputIndex, out.messageItem(text.id, status, text.text));
+            if (closedMessageText != null) {
+                closedMessageText.append(text.text);
+            }
         } else if (item instanceof OutputItem.Reasoning reasoning) {
             if (reasoning.summaryOpen) {
                 out.textDone(TextPart.SUMMARY_TEXT, reasoning.id, reasoning.outputIndex, reasoning.text);

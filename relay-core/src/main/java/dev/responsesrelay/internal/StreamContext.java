@@ -28,6 +28,9 @@ import java.util.Set;
  * @param maxOutputChars how much text, reasoning and arguments one answer may accumulate (issue 18:
  *     every char is repeated in {@code *.done} events and the terminal response); past it the
  *     answer ends {@code incomplete}
+ * @param compaction whether this is a remote-compaction request ({@link MappedRequest#compaction()}):
+ *     the answer is then one {@code compaction} item holding the upstream's summary (see {@link
+ *     Compaction})
  */
 public record StreamContext(
         String model,
@@ -40,7 +43,8 @@ public record StreamContext(
         Set<HealingRule> disabledHealing,
         ObjectNode responseEcho,
         Set<String> historyCallIds,
-        long maxOutputChars) {
+        long maxOutputChars,
+        boolean compaction) {
 
     /** The default of {@link #maxOutputChars()}; see {@code ResponsesTranslator.DEFAULT_MAX_OUTPUT_CHARS}. */
     public static final long DEFAULT_MAX_OUTPUT_CHARS = 2L * 1024 * 1024;

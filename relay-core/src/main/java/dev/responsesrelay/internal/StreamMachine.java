@@ -102,6 +102,8 @@ public final class StreamMachine implements ResponsesStream {
         this.context = Objects.requireNonNull(context, "context == null");
         this.wholeMessage = wholeMessage;
         this.items = new OutputItems(context, out);
+        // A compaction's answer is its one compaction item, announced at the end (completeCompaction).
+        out.holdItemEvents(context.compaction());
         this.markup = new LeakedMarkupRescue(context, items);
         this.thinkTags = new ThinkTagRescue(context, wholeMessage, items, markup);
     }
@@ -448,7 +450,31 @@ public final class StreamMachine implements ResponsesStream {
                     "upstream finished (finish_reason " + reason + ") without producing any output");
         }
         items.completeAll();
-        terminal(Phase.COMPLETED, EventTypes.COMPLETED, "completed", null, null);
+        if (context.compaction()) {
+            completeCompaction();
+            return;
+        }
+        terminal(Phase.COMPLETED, EventTypes.COMPLETED, "completed", items.doneItems(), null, null);
+    }
+
+    /**
+     * Ends a remote-compaction answer: its messages' text becomes the summary in the one {@code
+     * compaction} item Codex requires (compact_remote_v2.rs {@code collect_compaction_output}:
+     * exactly one, else a fatal error); the summarising answer's own items were held back. No text
+     * fails the response, since an empty summary would erase the conversation.
+     */
+    private void completeCompaction() {
+        String summary = items.closedMessageText().strip();
+        if (summary.isEmpty()) {
+            error = Compaction.NO_SUMMARY;
+            terminal(Phase.FAILED, EventTypes.FAILED, "failed", List.of(), Compaction.NO_SUMMARY, null);
+            return;
+        }
+        String item = out.compactionItem(context.ids().newId("cmp_"), Compaction.encode(summary));
+        out.holdItemEvents(false);
+        out.outputItemAdded(0, item);
+        out.outputItemDone(0, item);
+        terminal(Phase.COMPLETED, EventTypes.COMPLETED, "completed", List.of(item), null, null);
     }
 
     /**
@@ -465,7 +491,7 @@ public final class StreamMachine implements ResponsesStream {
 
     private void finishIncomplete(String reason) {
         items.closeIncomplete();
-        terminal(Phase.INCOMPLETE, EventTypes.INCOMPLETE, "incomplete", null, reason);
+        terminal(Phase.INCOMPLETE, EventTypes.INCOMPLETE, "incomplete", items.doneItems(), null, reason);
     }
 
     /**
@@ -490,18 +516,18 @@ public final class StreamMachine implements ResponsesStream {
         }
         error = relayError;
         items.abandon();
-        terminal(Phase.FAILED, EventTypes.FAILED, "failed", relayError, null);
+        terminal(Phase.FAILED, EventTypes.FAILED, "failed", items.doneItems(), relayError, null);
     }
 
     private void terminal(
             Phase terminalPhase,
             String type,
             String status,
+            List<String> output,
             @Nullable RelayError relayError,
             @Nullable String incompleteReason) {
         phase = terminalPhase;
-        String response =
-                out.responseObject(context, status, items.doneItems(), usage.totals(), relayError, incompleteReason);
+        String response = out.responseObject(context, status, output, usage.totals(), relayError, incompleteReason);
         responseJson = response;
         out.responseEvent(type, response);
     }

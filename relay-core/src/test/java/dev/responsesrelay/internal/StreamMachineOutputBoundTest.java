@@ -26,7 +26,8 @@ class StreamMachineOutputBoundTest {
                 context.disabledHealing(),
                 context.responseEcho(),
                 context.historyCallIds(),
-                maxOutputChars);
+                maxOutputChars,
+                context.compaction());
     }
 
     @Test

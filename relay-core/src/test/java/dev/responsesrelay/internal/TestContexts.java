@@ -96,6 +96,7 @@ final class TestContexts {
                 off,
                 echo,
                 Set.of(),
-                StreamContext.DEFAULT_MAX_OUTPUT_CHARS);
+                StreamContext.DEFAULT_MAX_OUTPUT_CHARS,
+                false);
     }
 }
