@@ -5,6 +5,7 @@ import dev.responsesrelay.ChatCompletionStream;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.internal.EventTypes;
 import dev.responsesrelay.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         if (isTerminal()) {
             return List.of();
         }
-        if (upstreamEvent.event().equals("error")) {
+        if (upstreamEvent.event().equals(EventTypes.ERROR)) {
             JsonNode payload = readObject(upstreamEvent.data());
             fail(
                     payload != null
@@ -167,35 +168,35 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         // The data's own "type" is what counts (docs/codex-wire.md §2.1: event: lines are optional).
         String type = event.path("type").isTextual() ? event.path("type").textValue() : eventName;
         switch (type) {
-            case "response.created", "response.in_progress", "response.queued" -> ensureStarted();
-            case "response.output_item.added" -> itemAdded(event);
-            case "response.output_item.done" ->
+            case EventTypes.CREATED, EventTypes.IN_PROGRESS, EventTypes.QUEUED -> ensureStarted();
+            case EventTypes.OUTPUT_ITEM_ADDED -> itemAdded(event);
+            case EventTypes.OUTPUT_ITEM_DONE ->
                 completeItem(
                         event.path("item"), text(event.path("item"), "id"), intOrNull(event, "output_index"), false);
-            case "response.content_part.done" -> contentPartDone(event);
-            case "response.output_text.delta" -> textDelta(event, false);
-            case "response.output_text.done" -> textDone(event, false);
-            case "response.refusal.delta" -> textDelta(event, true);
-            case "response.refusal.done" -> textDone(event, true);
-            case "response.reasoning_summary_text.delta" -> reasoningDelta(event, ReasoningSource.SUMMARY);
-            case "response.reasoning_summary_text.done" ->
+            case EventTypes.CONTENT_PART_DONE -> contentPartDone(event);
+            case EventTypes.OUTPUT_TEXT_DELTA -> textDelta(event, false);
+            case EventTypes.OUTPUT_TEXT_DONE -> textDone(event, false);
+            case EventTypes.REFUSAL_DELTA -> textDelta(event, true);
+            case EventTypes.REFUSAL_DONE -> textDone(event, true);
+            case EventTypes.REASONING_SUMMARY_TEXT_DELTA -> reasoningDelta(event, ReasoningSource.SUMMARY);
+            case EventTypes.REASONING_SUMMARY_TEXT_DONE ->
                 reasoningDone(event, ReasoningSource.SUMMARY, text(event, "text"));
-            case "response.reasoning_summary_part.done" ->
+            case EventTypes.REASONING_SUMMARY_PART_DONE ->
                 reasoningDone(event, ReasoningSource.SUMMARY, text(event.path("part"), "text"));
-            case "response.reasoning_text.delta" -> reasoningDelta(event, ReasoningSource.RAW);
-            case "response.reasoning_text.done" -> reasoningDone(event, ReasoningSource.RAW, text(event, "text"));
-            case "response.function_call_arguments.delta" -> toolDelta(event, false);
-            case "response.function_call_arguments.done" -> toolDone(event, false, text(event, "arguments"));
-            case "response.custom_tool_call_input.delta" -> toolDelta(event, true);
-            case "response.custom_tool_call_input.done" -> toolDone(event, true, text(event, "input"));
-            case "response.completed" -> finish(event.path("response"), null);
-            case "response.incomplete" ->
+            case EventTypes.REASONING_TEXT_DELTA -> reasoningDelta(event, ReasoningSource.RAW);
+            case EventTypes.REASONING_TEXT_DONE -> reasoningDone(event, ReasoningSource.RAW, text(event, "text"));
+            case EventTypes.FUNCTION_CALL_ARGUMENTS_DELTA -> toolDelta(event, false);
+            case EventTypes.FUNCTION_CALL_ARGUMENTS_DONE -> toolDone(event, false, text(event, "arguments"));
+            case EventTypes.CUSTOM_TOOL_CALL_INPUT_DELTA -> toolDelta(event, true);
+            case EventTypes.CUSTOM_TOOL_CALL_INPUT_DONE -> toolDone(event, true, text(event, "input"));
+            case EventTypes.COMPLETED -> finish(event.path("response"), null);
+            case EventTypes.INCOMPLETE ->
                 finish(
                         event.path("response"),
                         incompleteFinishReason(event.path("response").path("incomplete_details")));
-            case "response.failed" ->
+            case EventTypes.FAILED ->
                 fail(ReverseErrors.fromErrorObject(event.path("response").path("error"), "upstream response failed"));
-            case "error" -> fail(ReverseErrors.fromErrorObject(event, "upstream stream error"));
+            case EventTypes.ERROR -> fail(ReverseErrors.fromErrorObject(event, "upstream stream error"));
             default -> {
                 // Annotations, hosted-tool progress, response.metadata, content_part.added, …: nothing
                 // a Chat Completions client could show.
