@@ -2,9 +2,10 @@ package dev.responsesrelay.examples.codexmodel;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.IdGenerator;
+import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.internal.WholeItemWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,8 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the JSONL that {@code codex exec --json} prints (Codex 0.169; real samples in the test
- * resources {@code transcripts/}) into Responses stream events. A deterministic step function: same
- * lines, ids and clock give the same events. Single use and not thread-safe.
+ * resources {@code transcripts/}) into Responses stream events, written by the core's {@link
+ * WholeItemWriter} so that they have the shapes of every other Responses answer of the relay. A
+ * deterministic step function: same lines, ids and clock give the same events. Single use and not
+ * thread-safe.
  *
  * <p>Codex 0.169 reports each item once, whole, in {@code item.completed} (agent messages do not
  * stream), so every Codex item becomes one whole Responses item:
@@ -42,7 +45,7 @@ import org.jspecify.annotations.Nullable;
 final class CodexEventMapper {
     static final String ERROR_CODE = "server_error";
 
-    private final ResponseEventWriter out;
+    private final WholeItemWriter out;
     private final IdGenerator ids;
     private final Set<String> toolNames;
     private final String workingDirectory;
@@ -54,11 +57,7 @@ final class CodexEventMapper {
     private @Nullable PendingAnswer pendingAnswer;
 
     CodexEventMapper(
-            ResponseEventWriter out,
-            IdGenerator ids,
-            Set<String> toolNames,
-            String workingDirectory,
-            int maxOutputChars) {
+            WholeItemWriter out, IdGenerator ids, Set<String> toolNames, String workingDirectory, int maxOutputChars) {
         this.out = out;
         this.ids = ids;
         this.toolNames = Set.copyOf(toolNames);
@@ -178,9 +177,9 @@ final class CodexEventMapper {
     }
 
     private void onTurnCompleted(JsonNode usage) {
-        ObjectNode responsesUsage;
+        TurnUsage turnUsage;
         try {
-            responsesUsage = usage(usage);
+            turnUsage = TurnUsage.of(usage);
         } catch (IllegalArgumentException e) {
             failNow(String.valueOf(e.getMessage()));
             return;
@@ -194,27 +193,7 @@ final class CodexEventMapper {
                 out.functionCall(ids.newId("fc_"), ids.newId("call_"), call.name(), call.arguments());
             }
         }
-        out.completed(responsesUsage);
-    }
-
-    /**
-     * Codex's turn usage ({@code input_tokens}, {@code cached_input_tokens}, {@code output_tokens},
-     * {@code reasoning_output_tokens}; real samples in {@code transcripts/}) as Responses usage.
-     * Codex's {@code output_tokens} already include reasoning, as in the Responses API, so {@code
-     * total_tokens} is input plus output. Missing counts are 0.
-     */
-    static ObjectNode usage(JsonNode codexUsage) {
-        long input = count(codexUsage, "input_tokens");
-        long cached = count(codexUsage, "cached_input_tokens");
-        long output = count(codexUsage, "output_tokens");
-        long reasoning = count(codexUsage, "reasoning_output_tokens");
-        ObjectNode usage = CodexJson.MAPPER.createObjectNode();
-        usage.put("input_tokens", input);
-        usage.putObject("input_tokens_details").put("cached_tokens", cached);
-        usage.put("output_tokens", output);
-        usage.putObject("output_tokens_details").put("reasoning_tokens", reasoning);
-        usage.put("total_tokens", input + output);
-        return usage;
+        out.completed(turnUsage.input(), turnUsage.cached(), turnUsage.output(), turnUsage.reasoning());
     }
 
     private static long count(JsonNode usage, String field) {
@@ -256,7 +235,7 @@ final class CodexEventMapper {
     private void failNow(String message) {
         // Never announce a tool call from a turn that did not complete; its text is still shown.
         flushPendingAsText();
-        out.failed(ERROR_CODE, message);
+        out.failed(RelayError.of(500, "server_error", ERROR_CODE, message, null, null));
     }
 
     private String failureWithoutMessage() {
@@ -295,4 +274,20 @@ final class CodexEventMapper {
     }
 
     private record PendingAnswer(String text, List<ToolCallAnswer.ToolCall> calls) {}
+
+    /**
+     * Codex's turn usage ({@code input_tokens}, {@code cached_input_tokens}, {@code output_tokens},
+     * {@code reasoning_output_tokens}; real samples in {@code transcripts/}). Codex's {@code
+     * output_tokens} already include reasoning, as in the Responses API, so the writer's {@code
+     * total_tokens} is input plus output. Missing counts are 0.
+     */
+    private record TurnUsage(long input, long cached, long output, long reasoning) {
+        static TurnUsage of(JsonNode codexUsage) {
+            return new TurnUsage(
+                    count(codexUsage, "input_tokens"),
+                    count(codexUsage, "cached_input_tokens"),
+                    count(codexUsage, "output_tokens"),
+                    count(codexUsage, "reasoning_output_tokens"));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.responsesrelay.examples.codexmodel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.internal.WholeItemWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -238,7 +239,7 @@ final class RealCodexExecution implements CodexExecution {
     /** The mapper of this execution's one response stream, for a run in {@code workingDirectory}. */
     private CodexEventMapper newMapper(String workingDirectory) {
         return new CodexEventMapper(
-                new ResponseEventWriter(
+                new WholeItemWriter(
                         config.ids().newId("resp_"),
                         prompt.model(),
                         config.clock().instant().getEpochSecond()),

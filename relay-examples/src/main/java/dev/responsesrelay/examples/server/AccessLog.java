@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.internal.EventTypes;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.metrics.RelayMetrics;
@@ -423,9 +424,7 @@ public final class AccessLog {
         /** Reads the outcome and usage from a terminal Responses event, ignoring every other event. */
         public void event(SseEvent event) {
             String type = event.event();
-            if (!type.equals("response.completed")
-                    && !type.equals("response.incomplete")
-                    && !type.equals("response.failed")) {
+            if (!EventTypes.isTerminal(type)) {
                 return;
             }
             try {

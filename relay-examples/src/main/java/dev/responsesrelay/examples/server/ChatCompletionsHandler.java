@@ -11,6 +11,7 @@ import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Layout;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
+import dev.responsesrelay.internal.EventTypes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -188,18 +189,16 @@ public final class ChatCompletionsHandler extends ApiHandler {
             public void onEvent(SseEvent event) {
                 // An upstream that streams anyway (Codex always does): the terminal event carries
                 // the whole response object.
-                if (event.event().equals("error")) {
+                if (event.event().equals(EventTypes.ERROR)) {
                     onFailure(UpstreamFailure.http(502, event.data()));
                     return;
                 }
                 try {
                     JsonNode data = MAPPER.readTree(event.data());
                     String type = data.path("type").asText(event.event());
-                    if (type.equals("response.completed")
-                            || type.equals("response.incomplete")
-                            || type.equals("response.failed")) {
+                    if (EventTypes.isTerminal(type)) {
                         onResponse(MAPPER.writeValueAsString(data.path("response")));
-                    } else if (type.equals("error")) {
+                    } else if (type.equals(EventTypes.ERROR)) {
                         onFailure(UpstreamFailure.http(502, event.data()));
                     }
                 } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.responsesrelay.examples.server;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.internal.EventTypes;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.metrics.RelayMetrics;
@@ -246,8 +247,8 @@ public final class ResponseState implements AutoCloseable {
             public void onEvents(RelayCall call, List<SseEvent> events) {
                 String terminal = null;
                 for (SseEvent event : events) {
-                    if (event.event().equals("response.completed")
-                            || event.event().equals("response.incomplete")) {
+                    if (event.event().equals(EventTypes.COMPLETED)
+                            || event.event().equals(EventTypes.INCOMPLETE)) {
                         terminal = event.data();
                     }
                 }

@@ -12,6 +12,8 @@ import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
+import dev.responsesrelay.internal.EventTypes;
+import dev.responsesrelay.internal.WholeItemWriter;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
@@ -436,32 +438,19 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
     }
 
-    /** {@code generate:false}: a response with no output, whose input later requests chain from. */
+    /**
+     * {@code generate:false}: a response with no output, whose input later requests chain from. Its
+     * events come from the core ({@link WholeItemWriter#prewarm}), like every other answer's.
+     */
     private void prewarm(ObjectNode body, ArrayNode input) {
         String id = ids.newId("resp_");
-        ObjectNode response = JSON.createObjectNode();
-        response.put("id", id);
-        response.put("object", "response");
-        response.put("created_at", clock.instant().getEpochSecond());
-        response.put("status", "in_progress");
-        response.put("model", body.path("model").asText(""));
-        response.putArray("output");
-        ObjectNode created = JSON.createObjectNode();
-        created.put("type", "response.created");
-        created.put("sequence_number", 0);
-        created.set("response", response.deepCopy());
-        response.put("status", "completed");
-        response.putObject("usage")
-                .put("input_tokens", 0)
-                .put("output_tokens", 0)
-                .put("total_tokens", 0);
-        ObjectNode completed = JSON.createObjectNode();
-        completed.put("type", "response.completed");
-        completed.put("sequence_number", 1);
-        completed.set("response", response);
+        List<SseEvent> events = WholeItemWriter.prewarm(
+                id, body.path("model").asText(""), clock.instant().getEpochSecond());
         remember(id, input, JSON.createArrayNode());
-        if (send(created.toString())) {
-            send(completed.toString());
+        for (SseEvent event : events) {
+            if (!send(event.data())) {
+                break;
+            }
         }
         done();
     }
@@ -655,12 +644,12 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 idle.sent();
             }
             for (SseEvent event : events) {
-                if (event.event().equals("response.completed")) {
+                if (event.event().equals(EventTypes.COMPLETED)) {
                     rememberCompleted(event.data());
                 }
                 // Issue 12: announced before the frame is sent, written after, off the stream's path.
-                boolean terminal = event.event().equals("response.completed")
-                        || event.event().equals("response.incomplete");
+                boolean terminal = event.event().equals(EventTypes.COMPLETED)
+                        || event.event().equals(EventTypes.INCOMPLETE);
                 ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved, null) : null;
                 if (!send(event.data())) {
                     responseState.abandon(pending);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.SseEvent;
+import dev.responsesrelay.internal.WholeItemWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -54,9 +55,10 @@ class CodexEventMapperTest {
 
         // turn.completed: input 6100, cached 2900, output 35, reasoning 15 (summed over both requests)
         assertThat(terminalResponse(events).path("usage").toString())
-                .isEqualTo("{\"input_tokens\":6100,\"input_tokens_details\":{\"cached_tokens\":2900},"
-                        + "\"output_tokens\":35,\"output_tokens_details\":{\"reasoning_tokens\":15},"
-                        + "\"total_tokens\":6135}");
+                .isEqualTo(
+                        "{\"input_tokens\":6100,\"input_tokens_details\":{\"cached_tokens\":2900,\"cache_write_tokens\":0},"
+                                + "\"output_tokens\":35,\"output_tokens_details\":{\"reasoning_tokens\":15},"
+                                + "\"total_tokens\":6135}");
     }
 
     @Test
@@ -156,7 +158,8 @@ class CodexEventMapperTest {
 
         assertThat(events.get(events.size() - 1).event()).isEqualTo("response.failed");
         assertThat(terminalResponse(events).path("error").toString())
-                .isEqualTo("{\"code\":\"server_error\",\"message\":\"The upstream model refused this prompt.\"}");
+                .isEqualTo("{\"code\":\"server_error\",\"message\":\"The upstream model refused this prompt.\","
+                        + "\"type\":\"server_error\"}");
         assertThat(output(events)).isEmpty();
     }
 
@@ -332,7 +335,7 @@ class CodexEventMapperTest {
     private static CodexEventMapper mapper(Set<String> tools, String workingDirectory) {
         IdGenerator ids = IdGenerator.sequential();
         return new CodexEventMapper(
-                new ResponseEventWriter(ids.newId("resp_"), "codex-local", 1_700_000_000L),
+                new WholeItemWriter(ids.newId("resp_"), "codex-local", 1_700_000_000L),
                 ids,
                 tools,
                 workingDirectory,

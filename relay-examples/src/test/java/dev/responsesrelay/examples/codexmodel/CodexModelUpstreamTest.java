@@ -153,7 +153,8 @@ class CodexModelUpstreamTest {
         List<SseEvent> events = recorder.awaitTerminal();
         Streams.assertValid(events);
         assertThat(terminalResponse(events).path("error").toString())
-                .isEqualTo("{\"code\":\"server_error\",\"message\":\"The upstream model refused this prompt.\"}");
+                .isEqualTo("{\"code\":\"server_error\",\"message\":\"The upstream model refused this prompt.\","
+                        + "\"type\":\"server_error\"}");
     }
 
     @Test

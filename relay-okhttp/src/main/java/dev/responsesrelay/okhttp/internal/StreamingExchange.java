@@ -6,6 +6,7 @@ import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.UpstreamFailure;
+import dev.responsesrelay.internal.EventTypes;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.ResponsesListener;
@@ -375,7 +376,7 @@ public final class StreamingExchange implements RelayCall, Callback {
 
     private static boolean onlyFailure(List<SseEvent> events) {
         for (SseEvent event : events) {
-            if (!event.event().equals("response.failed") && !event.event().equals("error")) {
+            if (!event.event().equals(EventTypes.FAILED) && !event.event().equals(EventTypes.ERROR)) {
                 return false;
             }
         }
