@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Maps the real {@code codex exec --json} transcripts in {@code transcripts/} (Codex 0.169.0 against
- * a local fake upstream; see the README there) and synthetic lines shaped after them. Every stream
+ * a local fake upstream; see the README beside them) and synthetic lines shaped after them, and
+ * asserts what each shows; {@link CodexTranscriptReplayTest} compares every transcript's whole
+ * answer with its golden. Every stream
  * must pass the shared {@code ResponsesStreamChecker} ({@link Streams#assertValid}).
  */
 class CodexEventMapperTest {
@@ -25,7 +27,7 @@ class CodexEventMapperTest {
 
     @Test
     void reasoningAndMessageBecomeReasoningItemThenMessageItem() {
-        List<SseEvent> events = mapTranscript("reasoning_and_message.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("reasoning_and_message", NO_TOOLS, "");
 
         assertThat(types(events))
                 .containsExactly(
@@ -51,7 +53,7 @@ class CodexEventMapperTest {
 
     @Test
     void turnUsageBecomesResponsesUsageWithTotal() {
-        List<SseEvent> events = mapTranscript("failed_command.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("failed_command", NO_TOOLS, "");
 
         // turn.completed: input 6100, cached 2900, output 35, reasoning 15 (summed over both requests)
         assertThat(terminalResponse(events).path("usage").toString())
@@ -63,14 +65,14 @@ class CodexEventMapperTest {
 
     @Test
     void warningItemsAreDropped() {
-        List<SseEvent> events = mapTranscript("reasoning_and_message.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("reasoning_and_message", NO_TOOLS, "");
 
         assertThat(events).noneMatch(event -> event.data().contains("Model metadata"));
     }
 
     @Test
     void commandExecutionIsShownAsConsoleBlockBetweenMessages() {
-        List<SseEvent> events = mapTranscript("command_then_answer.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("command_then_answer", NO_TOOLS, "");
 
         assertThat(output(events))
                 .extracting(Streams::text)
@@ -82,7 +84,7 @@ class CodexEventMapperTest {
 
     @Test
     void failedCommandShowsItsExitCode() {
-        List<SseEvent> events = mapTranscript("failed_command.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("failed_command", NO_TOOLS, "");
 
         assertThat(output(events))
                 .extracting(Streams::text)
@@ -103,7 +105,7 @@ class CodexEventMapperTest {
 
     @Test
     void sandboxRefusalIsShownAsTheCommandsOutput() {
-        List<SseEvent> events = mapTranscript("sandbox_denied_command.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("sandbox_denied_command", NO_TOOLS, "");
 
         assertThat(text(output(events).get(0)))
                 .contains("$ touch denied.txt\n")
@@ -112,14 +114,14 @@ class CodexEventMapperTest {
 
     @Test
     void doubleQuotedShellWrapperIsUnquoted() {
-        List<SseEvent> events = mapTranscript("quoted_command.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("quoted_command", NO_TOOLS, "");
 
         assertThat(text(output(events).get(0))).startsWith("```console\n$ echo 'it''s' \"two words\" | tr a-z A-Z\n");
     }
 
     @Test
     void fileChangeListsPathsRelativeToTheWorkingDirectory() {
-        List<SseEvent> events = mapTranscript("file_change.jsonl", NO_TOOLS, "/tmp/cmx/work2");
+        List<SseEvent> events = mapTranscript("file_change", NO_TOOLS, "/tmp/cmx/work2");
 
         assertThat(output(events))
                 .extracting(Streams::text)
@@ -128,7 +130,7 @@ class CodexEventMapperTest {
 
     @Test
     void toolCallAnswerBecomesFunctionCallWhenTheToolWasDeclared() {
-        List<SseEvent> events = mapTranscript("tool_call_answer.jsonl", Set.of("get_weather"), "");
+        List<SseEvent> events = mapTranscript("tool_call_answer", Set.of("get_weather"), "");
 
         assertThat(output(events)).singleElement().satisfies(item -> {
             assertThat(item.path("type").asText()).isEqualTo("function_call");
@@ -143,7 +145,7 @@ class CodexEventMapperTest {
 
     @Test
     void toolCallAnswerStaysTextWhenNoToolWasDeclared() {
-        List<SseEvent> events = mapTranscript("tool_call_answer.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("tool_call_answer", NO_TOOLS, "");
 
         assertThat(output(events))
                 .singleElement()
@@ -154,7 +156,7 @@ class CodexEventMapperTest {
 
     @Test
     void turnFailedBecomesResponseFailedWithCodexMessage() {
-        List<SseEvent> events = mapTranscript("turn_failed_upstream_error.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("turn_failed_upstream_error", NO_TOOLS, "");
 
         assertThat(events.get(events.size() - 1).event()).isEqualTo("response.failed");
         assertThat(terminalResponse(events).path("error").toString())
@@ -165,7 +167,7 @@ class CodexEventMapperTest {
 
     @Test
     void disconnectedUpstreamBecomesResponseFailed() {
-        List<SseEvent> events = mapTranscript("turn_failed_stream_disconnected.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("turn_failed_stream_disconnected", NO_TOOLS, "");
 
         assertThat(terminalResponse(events).path("error").path("message").asText())
                 .isEqualTo("stream disconnected before completion: stream closed before response.completed");
@@ -173,7 +175,7 @@ class CodexEventMapperTest {
 
     @Test
     void recoverableErrorEventDoesNotEndTheResponse() {
-        List<SseEvent> events = mapTranscript("reconnect_then_answer.jsonl", NO_TOOLS, "");
+        List<SseEvent> events = mapTranscript("reconnect_then_answer", NO_TOOLS, "");
 
         assertThat(terminalResponse(events).path("status").asText()).isEqualTo("completed");
         assertThat(output(events)).extracting(Streams::text).containsExactly("Hello there.");
@@ -314,7 +316,9 @@ class CodexEventMapperTest {
     private static List<SseEvent> mapTranscript(String name, Set<String> tools, String workingDirectory) {
         CodexEventMapper mapper = mapper(tools, workingDirectory);
         List<SseEvent> events = new ArrayList<>(mapper.start());
-        Streams.resource("transcripts/" + name).lines().forEach(line -> events.addAll(mapper.onLine(line)));
+        Streams.resource("transcripts/" + name + "/codex.exec.jsonl")
+                .lines()
+                .forEach(line -> events.addAll(mapper.onLine(line)));
         // The failed-turn transcripts exited with status 1, the others with 0 (README).
         events.addAll(mapper.onExit(name.startsWith("turn_failed") ? 1 : 0, ""));
         Streams.assertValid(events);
