@@ -569,7 +569,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
     private static String errorFrame(RelayError error) {
         ObjectNode frame = JSON.createObjectNode();
-        frame.put("type", "error");
+        frame.put("type", EventTypes.ERROR);
         frame.put("status", error.httpStatus());
         try {
             frame.set("error", JSON.readTree(error.toJson()).get("error"));

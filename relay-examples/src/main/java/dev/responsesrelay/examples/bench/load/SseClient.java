@@ -1,5 +1,6 @@
 package dev.responsesrelay.examples.bench.load;
 
+import dev.responsesrelay.internal.EventTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -137,12 +138,12 @@ final class SseClient {
             String text = new String(line, 0, Math.min(length, 64), StandardCharsets.UTF_8);
             if (target == Target.DIRECT) {
                 progress.terminal = "[DONE]";
-            } else if (text.contains("response.completed")) {
-                progress.terminal = "response.completed";
-            } else if (text.contains("response.failed")) {
-                progress.terminal = "response.failed";
-            } else if (text.contains("response.incomplete")) {
-                progress.terminal = "response.incomplete";
+            } else if (text.contains(EventTypes.COMPLETED)) {
+                progress.terminal = EventTypes.COMPLETED;
+            } else if (text.contains(EventTypes.FAILED)) {
+                progress.terminal = EventTypes.FAILED;
+            } else if (text.contains(EventTypes.INCOMPLETE)) {
+                progress.terminal = EventTypes.INCOMPLETE;
             }
         }
     }
@@ -205,7 +206,7 @@ final class SseClient {
 
         /** Whether the stream ended with its terminal event and no transport failure. */
         boolean succeeded() {
-            return done && failure == null && (terminal.equals("response.completed") || terminal.equals("[DONE]"));
+            return done && failure == null && (terminal.equals(EventTypes.COMPLETED) || terminal.equals("[DONE]"));
         }
     }
 }
