@@ -86,6 +86,31 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code node} as compact UTF-8 JSON in an array of exactly its length: measured first, then
+     * written, so nothing but the result holds the text ({@code writeValueAsBytes} grows segments and
+     * copies them at the end). Large strings read by {@link #readTreeKeepingLargeStrings} are copied
+     * from their slices as they are (issue 18: a WebSocket message with a screenshot, passed on to
+     * the translator as bytes).
+     */
+    public static byte[] writeBytes(JsonNode node) {
+        try {
+            CountingOutputStream counter = new CountingOutputStream();
+            MAPPER.writeValue(counter, node);
+            if (counter.count > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("JSON text of " + counter.count + " bytes is too large");
+            }
+            FixedArrayOutputStream out = new FixedArrayOutputStream(new byte[(int) counter.count]);
+            MAPPER.writeValue(out, node);
+            if (out.position != out.array.length) {
+                throw new IllegalStateException("JSON text shorter than measured");
+            }
+            return out.array;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Counts what is written and keeps none of it. */
     private static final class CountingOutputStream extends OutputStream {
         private long count;

@@ -107,6 +107,8 @@ public final class RelayServer implements AutoCloseable {
     /** Set instead of {@link #handler} when the relay serves Chat Completions (reverse direction). */
     private final @Nullable ChatCompletionsHandler chatHandler;
 
+    private final MemoryBudget memoryBudget;
+
     private RelayServer(
             Server jetty,
             ServerConnector connector,
@@ -114,7 +116,9 @@ public final class RelayServer implements AutoCloseable {
             @Nullable ChatCompletionsHandler chatHandler,
             OkHttpClient client,
             ScheduledExecutorService scheduler,
-            ServerOptions options) {
+            ServerOptions options,
+            MemoryBudget memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.jetty = jetty;
         this.connector = connector;
         this.handler = handler;
@@ -246,7 +250,8 @@ public final class RelayServer implements AutoCloseable {
                 options.keepAlive(),
                 responseState,
                 servedModels,
-                options.idleEvent());
+                options.idleEvent(),
+                jetty.budget());
         RelayHandler handler = new RelayHandler(settings);
         AccessLog accessLog = new AccessLog(options.accessLog());
         handler.accessLog(accessLog);
@@ -285,6 +290,14 @@ public final class RelayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + port() + "/v1";
+    }
+
+    /**
+     * What in-flight requests and WebSocket messages may hold, and hold now ({@code --memory-budget},
+     * issue 18).
+     */
+    public MemoryBudget memoryBudget() {
+        return memoryBudget;
     }
 
     /**
@@ -402,7 +415,12 @@ public final class RelayServer implements AutoCloseable {
      * connector with the relay's timeouts.
      */
     private record Jetty(
-            Server server, ServerConnector connector, QueuedThreadPool threads, ScheduledExecutorService scheduler) {
+            Server server,
+            ServerConnector connector,
+            QueuedThreadPool threads,
+            ScheduledExecutorService scheduler,
+            // Issue 18: one budget for POST bodies and WebSocket messages alike.
+            MemoryBudget budget) {
         static Jetty create(ServerOptions options) {
             QueuedThreadPool threads = new QueuedThreadPool(256, 8);
             threads.setName("relay-http");
@@ -428,7 +446,7 @@ public final class RelayServer implements AutoCloseable {
             // clients expire.
             connector.setShutdownIdleTimeout(SHUTDOWN_GRACE.toMillis());
             server.addConnector(connector);
-            return new Jetty(server, connector, threads, scheduler);
+            return new Jetty(server, connector, threads, scheduler, new MemoryBudget(options.memoryBudget()));
         }
 
         /**
@@ -444,7 +462,6 @@ public final class RelayServer implements AutoCloseable {
                 ServerOptions options)
                 throws Exception {
             // Issue 18: requests are admitted against a memory budget before anything reads them.
-            MemoryBudget budget = new MemoryBudget(options.memoryBudget());
             Predicate<Request> readsBody =
                     forward != null ? forward::readsBodyOf : reverse != null ? reverse::readsBodyOf : request -> false;
             Handler admitted = new MemoryAdmissionHandler(handler, budget, readsBody, options.bodyTimeout());
@@ -465,7 +482,8 @@ public final class RelayServer implements AutoCloseable {
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
             server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
-            RelayServer relay = new RelayServer(server, connector, forward, reverse, client, scheduler, options);
+            RelayServer relay =
+                    new RelayServer(server, connector, forward, reverse, client, scheduler, options, budget);
             try {
                 server.start();
             } catch (Exception e) {

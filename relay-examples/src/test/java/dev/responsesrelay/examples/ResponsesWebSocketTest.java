@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.examples.server.RelayHandler;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -471,6 +476,119 @@ class ResponsesWebSocketTest {
         client.send(create(Samples.codexPlainRequest()));
         assertThat(last(client.readUntilTerminal()).get("type").asText()).isEqualTo("response.completed");
         assertThat(upstream.chatRequests).hasSize(1);
+    }
+
+    /**
+     * Issue 18: a message is charged against the memory budget like a POST body. With a POST holding
+     * 6 MiB of an 8 MiB budget (3 MiB declared, 100 KiB sent: {@code OverloadRefusalTest}'s holder),
+     * a 2 MiB message (4 MiB charged) does not fit: it gets the POST's 503 as an error event, its
+     * charge is given back at once, and the socket serves the next message. Once the POST is gone
+     * and the exchange over, nothing is charged.
+     */
+    @Test
+    void aMessageOverTheMemoryBudgetGetsA503ErrorEventAndTheSocketStaysOpen() throws Exception {
+        RelayServer server = RelayServer.start(
+                "--port", "0", "--upstream", upstream.baseUrl(), "--store", "off", "--memory-budget", "8m");
+        toClose.add(server);
+        Client client = new Client(server.baseUrl().replaceFirst("^http", "ws") + "/responses");
+        toClose.add(client);
+        long held = 6L << 20;
+        Socket holder = holdBudget(server, 3 << 20, 100 * 1024);
+        toClose.add(holder);
+        awaitCharged(server, charged -> charged == held);
+
+        client.send(withImage(create(Samples.codexPlainRequest()), 2 << 20));
+        JsonNode refused = client.next();
+
+        assertThat(refused.get("type").asText()).isEqualTo("error");
+        assertThat(refused.get("status").asInt()).isEqualTo(503);
+        assertThat(refused.at("/error/code").asText()).isEqualTo("server_overloaded");
+        assertThat(refused.at("/headers/retry-after").asText()).isEqualTo("1");
+        assertThat(server.memoryBudget().used())
+                .as("the refused message's charge is given back")
+                .isEqualTo(held);
+
+        client.send(create(Samples.codexPlainRequest()));
+        assertThat(last(client.readUntilTerminal()).get("type").asText()).isEqualTo("response.completed");
+
+        holder.close(); // the POST goes away, and its charge with it
+        assertThat(upstream.chatRequests).hasSize(1);
+        awaitCharged(server, charged -> charged == 0);
+    }
+
+    /**
+     * Issue 18: a message's charge is held while its exchange runs (the relay holds its items until
+     * the answer ends) and given back when the client drops the socket mid-answer.
+     */
+    @Test
+    void aMessageIsChargedWhileItsExchangeRunsAndReleasedWhenTheSocketDrops() throws Exception {
+        FakeUpstream.EndlessBody body = new FakeUpstream.EndlessBody(TEXT_CHUNK, TEXT_CHUNK, Duration.ofMillis(50));
+        upstream.enqueue(new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream")
+                .body(body)
+                .build());
+        RelayServer server = RelayServer.start("--port", "0", "--upstream", upstream.baseUrl(), "--store", "off");
+        toClose.add(server);
+        Client client = new Client(server.baseUrl().replaceFirst("^http", "ws") + "/responses");
+        toClose.add(client);
+        int image = 1 << 20;
+        try {
+            client.send(withImage(create(Samples.codexPlainRequest()), image));
+            JsonNode frame;
+            do {
+                frame = client.next();
+            } while (!frame.get("type").asText().equals("response.output_text.delta"));
+
+            assertThat(server.memoryBudget().used())
+                    .as("the running exchange's message is charged")
+                    .isGreaterThanOrEqualTo((long) image * 2);
+
+            client.socket.abort();
+            awaitCharged(server, charged -> charged == 0);
+        } finally {
+            body.release();
+        }
+    }
+
+    /** Adds a user message with an inline PNG data URL of {@code base64Chars} characters. */
+    private static ObjectNode withImage(ObjectNode request, int base64Chars) {
+        ((com.fasterxml.jackson.databind.node.ArrayNode) request.get("input"))
+                .addObject()
+                .put("type", "message")
+                .put("role", "user")
+                .putArray("content")
+                .addObject()
+                .put("type", "input_image")
+                .put("image_url", "data:image/png;base64," + "A".repeat(base64Chars));
+        return request;
+    }
+
+    /**
+     * A POST to {@code server} that announces {@code declared} bytes, sends {@code sent} of them
+     * (past the 64 KiB after which its declared length is charged) and then nothing: it holds twice
+     * its declared length of the budget until the socket closes.
+     */
+    private static Socket holdBudget(RelayServer server, int declared, int sent) throws Exception {
+        URI base = URI.create(server.baseUrl());
+        Socket holder = new Socket(InetAddress.getLoopbackAddress(), base.getPort());
+        OutputStream out = holder.getOutputStream();
+        out.write(("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + declared + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write("A".repeat(sent).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return holder;
+    }
+
+    /** Waits (up to 30 s, a bound for a stuck relay, not a timing assertion) for the budget's charge. */
+    private static void awaitCharged(RelayServer server, LongPredicate expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!expected.test(server.memoryBudget().used()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.memoryBudget().used())
+                .as("the memory budget's charge")
+                .matches(expected::test);
     }
 
     private static JsonNode last(List<JsonNode> events) {

@@ -55,6 +55,28 @@ class SlicedRequestTest {
         assertThat(Json.MAPPER.readTree(translation.chatRequestJson())).isEqualTo(chat);
     }
 
+    /**
+     * What the WebSocket transport does with a message (relay-examples ResponsesWebSocket): parse
+     * keeping large strings as slices, change the tree, write it back as bytes. The bytes are the
+     * JSON Jackson writes for the same tree, image included.
+     */
+    @Test
+    void aTreeWithSlicesIsWrittenAsTheSameBytesJacksonWrites() throws Exception {
+        String image = "data:image/png;base64," + "QUJD".repeat(50_000);
+        byte[] body = request(image, "what is é?").getBytes(StandardCharsets.UTF_8);
+        JsonNode tree = Json.readTreeKeepingLargeStrings(body);
+        assertThat(tree).isNotNull();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("stream", true);
+
+        byte[] written = Json.writeBytes(tree);
+
+        assertThat(written).isEqualTo(Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(written)));
+        JsonNode reread = Json.MAPPER.readTree(written);
+        assertThat(reread.at("/input/0/content/1/image_url").textValue()).isEqualTo(image);
+        assertThat(reread.at("/input/0/content/0/text").textValue()).isEqualTo("what is é?");
+        assertThat(reread.get("stream").booleanValue()).isTrue();
+    }
+
     @Test
     void aSlicedNonDataUrlIsStillRefusedWhereOnlyDataUrlsAreAccepted() {
         // The data-URL check reads only the start of a slice; an http URL of 16 KiB+ is no data URL.

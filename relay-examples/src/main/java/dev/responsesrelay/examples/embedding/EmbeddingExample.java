@@ -12,42 +12,46 @@ import dev.responsesrelay.UpstreamFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * The README's embedding example: one Responses exchange relayed with nothing but the core, for a
- * server that reads and writes bytes itself (Netty, Vert.x, servlets). The upstream call is a
- * function from the Chat request body to the upstream's SSE body, so the example stays free of any
- * HTTP client.
+ * One streamed Responses exchange relayed with nothing but relay-core, for a server that reads and
+ * writes bytes itself (servlets, Netty, Vert.x). The HTTP client is yours: {@link ChatUpstream}.
  */
 public final class EmbeddingExample {
+    /** Your HTTP client: POSTs the Chat request to {base}/chat/completions, returns the SSE body. */
+    @FunctionalInterface
+    public interface ChatUpstream {
+        /** Throws when the upstream cannot be reached; the client then gets response.failed. */
+        InputStream post(String chatRequestJson) throws IOException;
+    }
+
     private static final ResponsesTranslator TRANSLATOR = ResponsesTranslator.builder()
-            .provider(ProviderProfile.GENERIC)
-            .build(); // immutable and thread-safe: build once, share
+            .provider(ProviderProfile.GENERIC) // or DEEPSEEK, OLLAMA, ...: what the upstream accepts
+            .build(); // immutable, thread-safe: build once, share
 
     private EmbeddingExample() {}
 
     /**
-     * Relays one streamed exchange: translates {@code requestBody}, calls the upstream with the Chat
-     * body, and writes Responses SSE to {@code client}. Returns the HTTP status to answer with: 400
-     * for a request the translator refuses (its OpenAI error body is written), else 200.
+     * Relays the Responses request {@code requestBody} (POST /v1/responses) to {@code upstream} and
+     * writes the answer to {@code client}. Returns the HTTP status: the error's (400) with an OpenAI
+     * error body for a request the translator refuses, else 200 with Responses server-sent events.
      */
-    public static int relay(byte[] requestBody, Function<String, InputStream> callUpstream, OutputStream client)
-            throws IOException {
+    public static int relay(byte[] requestBody, ChatUpstream upstream, OutputStream client) throws IOException {
         Translation t;
         try {
             t = TRANSLATOR.translate(requestBody);
         } catch (InvalidRequestException e) {
-            client.write(e.error().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            client.write(e.error().toJson().getBytes(StandardCharsets.UTF_8));
             return e.error().httpStatus();
         }
         ResponsesStream stream = t.newStream(); // single use, one thread
         write(client, stream.start()); // response.created at once, before the upstream answers
         SseDecoder decoder = SseDecoder.create();
-        try (InputStream upstream = callUpstream.apply(t.chatRequestJson())) {
+        try (InputStream body = upstream.post(t.chatRequestJson())) {
             byte[] buffer = new byte[8192];
-            for (int n; (n = upstream.read(buffer)) != -1; ) {
+            for (int n; (n = body.read(buffer)) != -1; ) {
                 for (SseEvent e : decoder.feed(buffer, 0, n)) {
                     write(client, stream.onEvent(e));
                 }
@@ -57,7 +61,7 @@ public final class EmbeddingExample {
             }
             write(client, stream.onEnd()); // completed, incomplete or failed: always exactly one
         } catch (IOException e) {
-            // The connection broke mid-answer: fail closed, never a half tool call.
+            // Unreachable, or the connection broke mid-answer: fail closed, never a half tool call.
             write(client, stream.onFailure(UpstreamFailure.transport(String.valueOf(e.getMessage()))));
         }
         return 200;
@@ -65,7 +69,7 @@ public final class EmbeddingExample {
 
     private static void write(OutputStream client, List<SseEvent> events) throws IOException {
         for (SseEvent event : events) {
-            client.write(SseEncoder.encodeUtf8(event));
+            client.write(SseEncoder.encodeUtf8(event)); // "event: …\ndata: …\n\n"
         }
         client.flush(); // event by event: the client renders tokens as they come
     }

@@ -18,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * JdbcResponseStore.sqlite(...)} or {@code .postgresql(...)} from {@code relay-store}, or your own.
  */
 public final class StatefulEmbeddingExample {
+    // README.md snippet begin (README.md shows these lines; ReadmeJavaSnippetsTest keeps them equal)
     private static final ResponsesTranslator TRANSLATOR =
             ResponsesTranslator.builder().provider(ProviderProfile.GENERIC).build();
 
@@ -51,7 +51,7 @@ public final class StatefulEmbeddingExample {
      * of its API key: it sees only its own responses). Returns the HTTP status: 400 or 503 with an
      * OpenAI error body for a request that cannot be resolved or translated, else 200.
      */
-    public int relay(byte[] requestBody, String scope, Function<String, InputStream> callUpstream, OutputStream client)
+    public int relay(byte[] requestBody, String scope, EmbeddingExample.ChatUpstream upstream, OutputStream client)
             throws IOException {
         ResolvedRequest resolved;
         Translation t;
@@ -66,9 +66,9 @@ public final class StatefulEmbeddingExample {
         Terminal terminal = new Terminal();
         write(client, stream.start(), terminal);
         SseDecoder decoder = SseDecoder.create();
-        try (InputStream upstream = callUpstream.apply(t.chatRequestJson())) {
+        try (InputStream body = upstream.post(t.chatRequestJson())) {
             byte[] buffer = new byte[8192];
-            for (int n; (n = upstream.read(buffer)) != -1; ) {
+            for (int n; (n = body.read(buffer)) != -1; ) {
                 for (SseEvent e : decoder.feed(buffer, 0, n)) {
                     write(client, stream.onEvent(e), terminal);
                 }
@@ -88,6 +88,7 @@ public final class StatefulEmbeddingExample {
         }
         return 200;
     }
+    // README.md snippet end
 
     /** The data of the response.completed or response.incomplete event, once it was written. */
     private static final class Terminal {

@@ -141,6 +141,14 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
     };
 
     private RelayError overloaded(long charge) {
+        return overloaded(budget, charge);
+    }
+
+    /**
+     * The 503 for a request that needs {@code charge} bytes of {@code budget} and did not get them;
+     * over WebSocket it is sent as an error event ({@link ResponsesWebSocket}).
+     */
+    static RelayError overloaded(MemoryBudget budget, long charge) {
         return RelayError.of(
                 503,
                 "server_error",

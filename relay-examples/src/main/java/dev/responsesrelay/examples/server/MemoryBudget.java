@@ -220,6 +220,24 @@ public final class MemoryBudget {
         }
 
         /**
+         * Adds {@code bytes} if they fit now ({@link #tryAcquire}'s rule) and no charge waits ahead
+         * of them; never waits. For a WebSocket message charged part by part on Jetty's thread,
+         * which must not block (issue 18): a part that does not fit refuses its message.
+         */
+        public boolean tryGrow(long bytes) {
+            lock.lock();
+            try {
+                if (held.get() < 0 || !waiters.isEmpty() || !fits(this, bytes)) {
+                    return false;
+                }
+                chargeLocked(this, bytes);
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
          * Adds {@code bytes} once they fit ({@link #tryAcquire}'s rule), waiting up to {@code wait}
          * without holding a thread: {@code then} gets true once they are charged, false if they did
          * not fit in time or the permit was given back meanwhile. {@code then} runs on the calling

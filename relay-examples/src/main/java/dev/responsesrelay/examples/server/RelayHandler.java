@@ -75,7 +75,9 @@ public final class RelayHandler extends ApiHandler {
             // Issue 13 §0: which model the single upstream is asked for.
             ServedModels servedModels,
             // Issue 13 §3: how long a stream goes without an event before response.in_progress again.
-            Duration idleEvent) {}
+            Duration idleEvent,
+            // Issue 18: what in-flight requests may hold; WebSocket messages are charged to it too.
+            MemoryBudget memoryBudget) {}
 
     private final Settings settings;
     /** The upstream URL as {@code exchange.json} records it: without query or fragment (keys). */

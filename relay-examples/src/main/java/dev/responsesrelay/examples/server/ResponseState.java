@@ -280,7 +280,7 @@ public final class ResponseState implements AutoCloseable {
      * Announces a record for {@code resolved}'s scope before the client can see the response, so a
      * request of the same client that arrives right after waits for it; null when nothing is to be
      * recorded. {@link #submit} or {@link #abandon} must follow. The request's admission charge
-     * ({@code memory}, null over WebSocket) is held until the record is written: the pending record
+     * ({@code memory}: a POST's, or a WebSocket message's) is held until the record is written: the pending record
      * holds the request's items.
      */
     @Nullable

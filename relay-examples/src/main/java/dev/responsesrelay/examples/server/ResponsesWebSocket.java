@@ -12,6 +12,7 @@ import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
+import dev.responsesrelay.internal.Json;
 import dev.responsesrelay.okhttp.OkHttpRelay;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
@@ -22,6 +23,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -64,6 +67,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>A message may be as large as a POST body ({@link RelayHandler#MAX_BODY_BYTES}; Codex sends
  *       screenshots inline); a larger one is answered with the POST's 413 as an error event, and the
  *       socket stays open.
+ *   <li>Each message is charged against the relay's {@link MemoryBudget} as its parts arrive, like
+ *       a POST body, and the charge is held until its exchange ends; a message that does not fit
+ *       is answered with the POST's 503 {@code server_overloaded} as an error event, and the socket
+ *       stays open (issue 18).
  *   <li>A client that closes or drops the socket cancels its upstream call. Pings are answered by
  *       Jetty.
  *   <li>With {@code --record}, each {@code response.create} is one recorded exchange ({@link
@@ -114,11 +121,30 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
 
     private volatile int logStatus = 200;
 
-    /** The text message being received, in parts; Jetty calls one part at a time per socket. */
-    private StringBuilder incoming = new StringBuilder();
+    /**
+     * The text message being received, as the parts Jetty handed over (one part at a time per
+     * socket), kept as they are and joined once into UTF-8 bytes at the end: a {@code StringBuilder}
+     * grew by copying and then held the message twice while it became a {@code String} (issue 18).
+     */
+    private final ArrayDeque<String> incoming = new ArrayDeque<>();
 
+    /** The message's UTF-8 length so far. */
     private long incomingBytes;
-    private boolean incomingTooLarge;
+
+    /** A high surrogate that ended the last part, joined to the next one so the pair encodes whole. */
+    private @Nullable String incomingHighSurrogate;
+
+    /** Why the message being received is refused (too large, over the budget); its parts are dropped. */
+    private @Nullable RelayError incomingRefusal;
+
+    /** Issue 18: what the in-flight messages may hold, shared with POST's admission. */
+    private final MemoryBudget memoryBudget;
+
+    /** The charge of the message being received; it moves to {@link #exchangeCharge} once it runs. */
+    private volatile MemoryBudget.@Nullable Permit incomingCharge;
+
+    /** The running exchange's charge, given back by {@link #done} (guarded by {@link #lock}). */
+    private MemoryBudget.@Nullable Permit exchangeCharge;
 
     /** The exchange being recorded; {@link Recording#NONE} between exchanges or when not recording. */
     private volatile Recording recording = Recording.NONE;
@@ -144,7 +170,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             String connectionId,
             ScheduledExecutorService scheduler,
             Executor executor,
-            Duration idleEvent) {
+            Duration idleEvent,
+            MemoryBudget memoryBudget) {
+        this.memoryBudget = memoryBudget;
         this.scheduler = scheduler;
         this.executor = executor;
         this.idleEvent = idleEvent;
@@ -208,7 +236,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     upgrade.id(),
                     settings.scheduler(),
                     settings.executor(),
-                    settings.idleEvent());
+                    settings.idleEvent(),
+                    settings.memoryBudget());
             socket.metrics = settings.metrics();
             return socket;
         };
@@ -244,32 +273,117 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * JettyWebSocketFrameHandlerFactory) and the limit is enforced here: past it, the rest of the
      * message is read and dropped, and the client gets the 413 error event a POST would get, on the
      * socket that stays open.
+     *
+     * <p>Issue 18: each part is charged against the memory budget as it arrives, the way {@link
+     * AsyncBodyRead} charges a POST body: the first {@link AsyncBodyRead#ADMIT_AFTER_BYTES} always,
+     * the rest only if it fits now. This is Jetty's WebSocket thread, which must not wait, so a part
+     * that does not fit refuses its message at once: the charge is given back, the rest is dropped
+     * as it comes, and the client gets the POST's 503 {@code server_overloaded} as an error event.
      */
     @Override
     public void onWebSocketPartialText(String part, boolean last) {
-        if (!incomingTooLarge) {
-            incomingBytes += utf8Length(part);
+        if (incomingRefusal == null) {
+            String whole = part;
+            String carried = incomingHighSurrogate;
+            if (carried != null) {
+                whole = carried + part;
+                incomingHighSurrogate = null;
+            }
+            if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
+                // Encoded alone, each half of a split pair would become '?'.
+                incomingHighSurrogate = whole.substring(whole.length() - 1);
+                whole = whole.substring(0, whole.length() - 1);
+            }
+            long partBytes = utf8Length(whole);
+            incomingBytes += partBytes;
             if (incomingBytes > RelayHandler.MAX_BODY_BYTES) {
-                incomingTooLarge = true;
-                incoming = new StringBuilder();
-            } else {
-                incoming.append(part);
+                refuseIncoming(RelayHandler.tooLarge());
+            } else if (!charge(partBytes * MemoryBudget.REQUEST_AMPLIFICATION)) {
+                refuseIncoming(MemoryAdmissionHandler.overloaded(
+                        memoryBudget, incomingBytes * MemoryBudget.REQUEST_AMPLIFICATION));
+            } else if (!whole.isEmpty()) {
+                incoming.add(whole);
             }
         }
         if (!last) {
             return;
         }
-        boolean tooLarge = incomingTooLarge;
-        String message = tooLarge ? "" : incoming.toString();
-        incoming = new StringBuilder();
+        RelayError refusal = incomingRefusal;
+        MemoryBudget.Permit taken = incomingCharge;
+        incomingCharge = null;
+        incomingRefusal = null;
+        incomingHighSurrogate = null;
+        long length = incomingBytes;
         incomingBytes = 0;
-        incomingTooLarge = false;
-        if (tooLarge) {
+        if (refusal != null) {
             // The message itself was dropped as it came in: the recording holds an empty body.
-            rejectMessage(RelayHandler.tooLarge(), "");
-        } else {
-            onMessage(message);
+            rejectMessage(refusal, new byte[0]);
+            return;
         }
+        MemoryBudget.Permit charge = taken != null ? taken : memoryBudget.open();
+        byte[] message = joinIncoming(length);
+        try {
+            onMessage(message, charge);
+        } finally {
+            // Every path that starts no exchange gives the charge back; one that did moved it to
+            // exchangeCharge, which done() gives back (release is idempotent).
+            synchronized (lock) {
+                if (exchangeCharge != charge) {
+                    charge.release();
+                }
+            }
+        }
+    }
+
+    /** Charges {@code bytes} more to the message being received; false if they do not fit now. */
+    private boolean charge(long bytes) {
+        MemoryBudget.Permit permit = incomingCharge;
+        if (permit == null) {
+            permit = memoryBudget.open();
+            incomingCharge = permit;
+        }
+        if (incomingBytes <= AsyncBodyRead.ADMIT_AFTER_BYTES) {
+            permit.grow(bytes);
+            return true;
+        }
+        return permit.tryGrow(bytes);
+    }
+
+    /** Refuses the message being received: its parts so far and its charge are dropped. */
+    private void refuseIncoming(RelayError refusal) {
+        incomingRefusal = refusal;
+        incoming.clear();
+        incomingHighSurrogate = null;
+        releaseIncoming();
+    }
+
+    private void releaseIncoming() {
+        MemoryBudget.Permit charge = incomingCharge;
+        incomingCharge = null;
+        if (charge != null) {
+            charge.release();
+        }
+    }
+
+    /**
+     * The parts as one UTF-8 array of the measured length, each part let go once copied: the
+     * message is held about once while it is joined, not twice.
+     */
+    private byte[] joinIncoming(long length) {
+        byte[] message = new byte[(int) length];
+        int filled = 0;
+        String part;
+        while ((part = incoming.poll()) != null) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > message.length - filled) {
+                throw new IllegalStateException("a WebSocket message longer than measured");
+            }
+            System.arraycopy(bytes, 0, message, filled, bytes.length);
+            filled += bytes.length;
+        }
+        // A lone surrogate (not valid UTF-16, which Jetty's UTF-8 decoding never yields) encodes as
+        // one byte where two were counted.
+        return filled == message.length ? message : Arrays.copyOf(message, filled);
     }
 
     private static long utf8Length(String text) {
@@ -282,21 +396,24 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         return bytes;
     }
 
-    private void onMessage(String message) {
-        ObjectNode create;
-        try {
-            JsonNode parsed = JSON.readTree(message);
-            if (!(parsed instanceof ObjectNode object)) {
-                rejectMessage(RelayError.invalidRequest("a WebSocket message must be a JSON object", null), message);
-                return;
-            }
-            create = object;
-        } catch (JsonProcessingException e) {
+    /**
+     * One whole message, charged by {@code charge}: the charge moves to the exchange it starts, if
+     * any (the caller gives it back otherwise).
+     */
+    private void onMessage(byte[] message, MemoryBudget.Permit charge) {
+        // Issue 18: large strings (a screenshot's base64) stay slices of the message's bytes, as a
+        // POST body's do, instead of decoded copies; see relay-core's SlicingTreeReader.
+        JsonNode parsed = Json.readTreeKeepingLargeStrings(message);
+        if (parsed == null) {
             // Issue 17: where the message broke, in plain words, not the parser's internals.
             rejectMessage(
-                    RelayError.invalidJson("a WebSocket message", message)
+                    RelayError.invalidJson("a WebSocket message", new String(message, StandardCharsets.UTF_8))
                             .orElse(RelayError.invalidRequest("a WebSocket message is not valid JSON", null)),
                     message);
+            return;
+        }
+        if (!(parsed instanceof ObjectNode create)) {
+            rejectMessage(RelayError.invalidRequest("a WebSocket message must be a JSON object", null), message);
             return;
         }
         JsonNode type = create.get("type");
@@ -318,9 +435,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 return;
             }
             busy = true;
+            exchangeCharge = charge;
         }
-        recording =
-                recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message.getBytes(StandardCharsets.UTF_8));
+        recording = recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message);
         logStatus = 200;
         logEntry = messageEntry().model(create.path("model").asText(null));
         try {
@@ -333,7 +450,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     }
 
     private void exchange(ObjectNode create) {
-        ObjectNode body = create.deepCopy();
+        // The parsed message is this exchange's alone: changed in place, no copy of its tree.
+        ObjectNode body = create;
         body.remove("type");
         JsonNode generate = body.remove("generate");
         // Issue 12: chains and item references resolve through the store, so a new connection can
@@ -348,9 +466,9 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             try {
                 // No waiting for another relay's write when this connection has the response itself.
-                resolved = responseState.resolve(
-                        scope, body.toString().getBytes(StandardCharsets.UTF_8), !namesLastResponse);
-                if (resolved != null && JSON.readTree(resolved.body()) instanceof ObjectNode resolvedBody) {
+                resolved = responseState.resolve(scope, Json.writeBytes(body), !namesLastResponse);
+                if (resolved != null
+                        && Json.readTreeKeepingLargeStrings(resolved.body()) instanceof ObjectNode resolvedBody) {
                     body = resolvedBody;
                 }
             } catch (RelayException e) {
@@ -360,8 +478,6 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                     return;
                 }
                 resolved = null;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("the resolver writes JSON", e);
             }
         }
         JsonNode previous = body.remove("previous_response_id");
@@ -413,7 +529,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         try {
             // Issue 13 §0: a model the one upstream does not list goes to --model, or is refused
             // with an error event on the open socket.
-            translation = servedModels.translate(body.toString().getBytes(StandardCharsets.UTF_8), model, relay);
+            translation = servedModels.translate(Json.writeBytes(body), model, relay);
         } catch (RelayException e) {
             sendError(e.error());
             done();
@@ -425,7 +541,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         }
         ArrayNode fullInput = input;
         AccessLog.Entry entry = logEntry;
-        ResponsesListener listener = new Listener(fullInput, resolved);
+        MemoryBudget.Permit charge;
+        synchronized (lock) {
+            charge = exchangeCharge;
+        }
+        ResponsesListener listener = new Listener(fullInput, resolved, charge);
         RelayCall call = relay.stream(translation, entry == null ? listener : entry.observing(listener));
         synchronized (lock) {
             if (busy) {
@@ -491,6 +611,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private void done() {
         IdleEvents idle;
         Recording finished;
+        MemoryBudget.Permit charge;
         synchronized (lock) {
             // Under the lock that starts them, so an exchange that ends at once stops its timer too.
             idle = idleEvents;
@@ -499,9 +620,15 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             running = null;
             finished = recording;
             recording = Recording.NONE;
+            charge = exchangeCharge;
+            exchangeCharge = null;
         }
         if (idle != null) {
             idle.stop();
+        }
+        if (charge != null) {
+            // Issue 18: the exchange is over; a pending store record keeps its own hold.
+            charge.release();
         }
         finished.close();
         AccessLog.Entry entry = logEntry;
@@ -515,6 +642,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         cancel("the client closed the WebSocket (" + statusCode + ")");
+        releaseIncoming(); // a message cut off by the close
         RelayMetrics counter = metrics;
         if (counter != null && session != null) {
             counter.webSockets(-1);
@@ -530,6 +658,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     public void onWebSocketError(Throwable cause) {
         LOG.log(Level.FINE, "WebSocket error", cause);
         cancel("WebSocket error: " + cause);
+        releaseIncoming();
     }
 
     private void cancel(String why) {
@@ -550,11 +679,10 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
      * while one streams) with an error frame that is not recorded: a recording holds the frames of
      * one exchange, and a rejected message sent mid-stream is not part of the running one.
      */
-    private void rejectMessage(RelayError error, String message) {
+    private void rejectMessage(RelayError error, byte[] message) {
         // Issue 17: a refused message is logged, and recorded as an exchange of its own, so that a
         // bug report made with --record shows it too.
-        Recording refused =
-                recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message.getBytes(StandardCharsets.UTF_8));
+        Recording refused = recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message);
         refused.answer(error.httpStatus(), errorFrame(error));
         refused.close();
         AccessLog.Entry entry = messageEntry();
@@ -632,10 +760,13 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private final class Listener extends ResponsesListener {
         private final ArrayNode fullInput;
         private final @Nullable ResolvedRequest resolved;
+        /** Issue 18: the message's charge, held by a pending store record until it is written. */
+        private final MemoryBudget.@Nullable Permit charge;
 
-        Listener(ArrayNode fullInput, @Nullable ResolvedRequest resolved) {
+        Listener(ArrayNode fullInput, @Nullable ResolvedRequest resolved, MemoryBudget.@Nullable Permit charge) {
             this.fullInput = fullInput;
             this.resolved = resolved;
+            this.charge = charge;
         }
 
         @Override
@@ -661,7 +792,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
                 // Issue 12: announced before the frame is sent, written after, off the stream's path.
                 boolean terminal = event.event().equals("response.completed")
                         || event.event().equals("response.incomplete");
-                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved, null) : null;
+                ResponseState.PendingRecord pending = terminal ? responseState.expectRecord(resolved, charge) : null;
                 if (!send(event.data())) {
                     responseState.abandon(pending);
                     // The client is gone: throwing cancels the upstream (ResponsesListener contract).

@@ -60,6 +60,28 @@ class EmbeddingExampleTest {
     }
 
     @Test
+    void anUpstreamThatCannotBeReachedEndsInResponseFailed() throws IOException {
+        Scenario scenario = Fixtures.scenarios().stream()
+                .filter(s -> s.has(Part.UPSTREAM_CHAT_SSE) && s.name().startsWith("codex-0.169.0/"))
+                .findFirst()
+                .orElseThrow();
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+
+        // What an HTTP client throws when nothing listens: the ChatUpstream may throw it, a Function could not.
+        int status = EmbeddingExample.relay(
+                scenario.part(Part.REQUEST_RESPONSES).getBytes(StandardCharsets.UTF_8),
+                chatBody -> {
+                    throw new java.net.ConnectException("Connection refused");
+                },
+                client);
+
+        assertThat(status).isEqualTo(200);
+        String sse = client.toString(StandardCharsets.UTF_8);
+        ResponsesStreamChecker.create().check(sse).assertValid();
+        assertThat(sse).contains("event: response.failed", "Connection refused");
+    }
+
+    @Test
     void invalidRequestGetsA400WithAnOpenAiErrorBody() throws IOException {
         ByteArrayOutputStream client = new ByteArrayOutputStream();
 

@@ -55,6 +55,30 @@ class MemoryBudgetTest {
         assertThat(budget.tryAcquire(100, Duration.ZERO)).isNotNull();
     }
 
+    /** What a WebSocket message's parts get (ResponsesWebSocket): an answer at once, never a wait. */
+    @Test
+    void tryGrowChargesWhatFitsNowAndRefusesTheRestWithoutWaiting() throws Exception {
+        MemoryBudget budget = new MemoryBudget(100);
+        MemoryBudget.Permit alone = budget.open();
+        assertThat(alone.tryGrow(150)).as("alone, a message always fits").isTrue();
+        alone.release();
+
+        MemoryBudget.Permit other = budget.tryAcquire(70, Duration.ZERO);
+        assertThat(other).isNotNull();
+        MemoryBudget.Permit message = budget.open();
+        assertThat(message.tryGrow(20)).isTrue();
+        assertThat(message.tryGrow(20)).as("70 + 20 + 20 > 100").isFalse();
+        assertThat(budget.used()).isEqualTo(90);
+
+        message.release();
+        other.release();
+        assertThat(budget.used()).isZero();
+        assertThat(message.tryGrow(1))
+                .as("a permit given back charges nothing more")
+                .isFalse();
+        assertThat(budget.used()).isZero();
+    }
+
     @Test
     void anOpenPermitGrowsWithoutWaitingThenWaitsWithoutAThreadForTheRest() throws Exception {
         MemoryBudget budget = new MemoryBudget(100);
