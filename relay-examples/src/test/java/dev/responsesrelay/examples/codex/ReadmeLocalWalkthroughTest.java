@@ -86,6 +86,17 @@ class ReadmeLocalWalkthroughTest {
                 .doesNotContain("Success. Updated the following files");
     }
 
+    @Test
+    void itsBuildLineMakesTheJarItsOtherLinesRun() throws IOException {
+        Walkthrough walk = walkthrough();
+
+        assertThat(walk.commands()).contains(List.of("./mvnw", "-B", "-ntp", "-DskipTests", "package"));
+        // The shade plugin's goal runs in the package phase and writes the jar the lines name.
+        assertThat(Files.readString(CodexCli.repoRoot().resolve("relay-examples/pom.xml")))
+                .contains("<outputFile>${project.build.directory}/relay-server.jar</outputFile>");
+        assertThat(JAR).contains("relay-examples/target/relay-server.jar");
+    }
+
     /** Starts the relay and runs codex-config as the README's lines say; returns the Codex home. */
     private Path setUp(Walkthrough walk) throws Exception {
         ollama.models("qwen3:8b");
