@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
-import dev.responsesrelay.internal.WholeItemWriter;
+import dev.responsesrelay.internal.stream.WholeItemWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.responsesrelay.examples.codexmodel;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.SseEvent;
-import dev.responsesrelay.internal.WholeItemWriter;
+import dev.responsesrelay.internal.stream.WholeItemWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
-import dev.responsesrelay.internal.EventTypes;
+import dev.responsesrelay.internal.stream.EventTypes;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.metrics.RelayMetrics;

@@ -11,7 +11,7 @@ import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Layout;
 import dev.responsesrelay.examples.server.ExchangeRecorder.Recording;
-import dev.responsesrelay.internal.EventTypes;
+import dev.responsesrelay.internal.stream.EventTypes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;

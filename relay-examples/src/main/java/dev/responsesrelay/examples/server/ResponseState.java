@@ -3,7 +3,7 @@ package dev.responsesrelay.examples.server;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.RelayException;
 import dev.responsesrelay.SseEvent;
-import dev.responsesrelay.internal.EventTypes;
+import dev.responsesrelay.internal.stream.EventTypes;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.metrics.RelayMetrics;

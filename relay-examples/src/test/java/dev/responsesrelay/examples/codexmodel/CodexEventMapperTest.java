@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.SseEvent;
-import dev.responsesrelay.internal.WholeItemWriter;
+import dev.responsesrelay.internal.stream.WholeItemWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

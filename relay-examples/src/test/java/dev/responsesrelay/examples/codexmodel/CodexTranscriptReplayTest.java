@@ -8,7 +8,7 @@ import dev.responsesrelay.IdGenerator;
 import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEncoder;
 import dev.responsesrelay.SseEvent;
-import dev.responsesrelay.internal.WholeItemWriter;
+import dev.responsesrelay.internal.stream.WholeItemWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

@@ -6,7 +6,7 @@ import dev.responsesrelay.SseDecoder;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.UpstreamFailure;
-import dev.responsesrelay.internal.EventTypes;
+import dev.responsesrelay.internal.stream.EventTypes;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.ResponsesListener;

@@ -1,6 +1,6 @@
 package dev.responsesrelay.examples.bench.load;
 
-import dev.responsesrelay.internal.EventTypes;
+import dev.responsesrelay.internal.stream.EventTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
