@@ -13,12 +13,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.internal.JsonFields;
-import dev.responsesrelay.internal.Utf8SliceNode;
 import dev.responsesrelay.internal.codex.ReasoningEnvelope;
 import dev.responsesrelay.internal.dialect.ToolCallIdRewriter;
+import dev.responsesrelay.internal.request.AssistantTurn.CallSlot;
+import dev.responsesrelay.internal.request.ContentParts.ToolOutput;
 import dev.responsesrelay.internal.request.ToolNames.ToolKey;
+import dev.responsesrelay.internal.request.TurnReasoningWriter.TurnReasoning;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,9 +105,6 @@ final class MessageAssembler {
     /** Text of the assistant message put between tool results and a user message (Mistral). */
     static final String TOOL_RESULTS_ACKNOWLEDGED = "(tool results received)";
 
-    /** Gemini's documented stand-in for a thought signature the history does not have. */
-    static final String SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
-
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ProviderProfile profile;
@@ -115,15 +113,14 @@ final class MessageAssembler {
     private final List<String> warnings;
     private final ToolCallIdRewriter callIds;
     private final ArrayNode messages = NODES.arrayNode();
+    private final ContentParts parts;
+    private final TurnReasoningWriter reasoningWriter;
 
     /** The assistant turn being assembled, written out by {@link #closeTurn()}. */
     private @Nullable AssistantTurn turn;
 
     /** Reasoning items seen before the assistant turn they belong to has started. */
     private final List<TurnReasoning> pendingReasoning = new ArrayList<>();
-
-    /** Whether a warning about dropped images was given already. */
-    private boolean imagesWarned;
 
     MessageAssembler(
             ProviderProfile profile, ToolNames names, Map<ToolKey, ToolBinding> declared, List<String> warnings) {
@@ -132,6 +129,8 @@ final class MessageAssembler {
         this.declared = declared;
         this.warnings = warnings;
         this.callIds = new ToolCallIdRewriter(profile.toolCallIds());
+        this.parts = new ContentParts(profile, warnings);
+        this.reasoningWriter = new TurnReasoningWriter(profile, warnings);
     }
 
     /** The tool-call ids of the history, as sent by the client and as sent upstream. */
@@ -226,7 +225,7 @@ final class MessageAssembler {
         }
         switch (type) {
             case "message" -> addMessage(item, path);
-            case "reasoning" -> addReasoning(turnReasoning(ReasoningReplay.from(item, path), path));
+            case "reasoning" -> addReasoning(reasoningWriter.decode(ReasoningReplay.from(item, path), path));
             case "function_call" -> addFunctionCall(item, path);
             case "custom_tool_call" -> addCustomToolCall(item, path);
             case "function_call_output", "custom_tool_call_output" -> addOutput(item, path);
@@ -256,12 +255,13 @@ final class MessageAssembler {
         }
         switch (role) {
             case "assistant" -> addAssistantText(content, path);
-            case "user" -> addPlainMessage("user", messageContent(content, path, true));
-            case "system" -> addPlainMessage("system", messageContent(content, path, false));
+            case "user" -> addPlainMessage("user", parts.messageContent(content, path, true));
+            case "system" -> addPlainMessage("system", parts.messageContent(content, path, false));
             // docs/dialects.md rule 27: most providers know no developer role (DeepSeek and DashScope
             // answer 400), while they all read system the same way.
             case "developer" ->
-                addPlainMessage(profile.developerRole() ? "developer" : "system", messageContent(content, path, false));
+                addPlainMessage(
+                        profile.developerRole() ? "developer" : "system", parts.messageContent(content, path, false));
             default -> throw new InvalidRequestException("unknown message role " + role, path + "/role");
         }
     }
@@ -276,25 +276,9 @@ final class MessageAssembler {
     }
 
     private void addAssistantText(JsonNode content, String path) {
-        JsonNode text = messageContent(content, path, false);
+        JsonNode text = parts.messageContent(content, path, false);
         AssistantTurn current = turnForText();
         current.appendText(text.textValue());
-    }
-
-    /** Decodes the item's envelope, if it carries one of ours; a damaged one is only a warning. */
-    private TurnReasoning turnReasoning(ReasoningReplay replay, String path) {
-        String encrypted = replay.encryptedContent();
-        if (encrypted == null) {
-            return new TurnReasoning(replay, null);
-        }
-        try {
-            return new TurnReasoning(replay, ReasoningEnvelope.decode(encrypted));
-        } catch (ReasoningEnvelope.MalformedEnvelopeException e) {
-            // Not a 400: Codex replays the same history on every request, so refusing it would end
-            // the conversation for good; the item's own text still stands in for the reasoning.
-            warnings.add("ignored encrypted_content at " + path + "/encrypted_content: " + e.getMessage());
-            return new TurnReasoning(replay, null);
-        }
     }
 
     private void addReasoning(TurnReasoning reasoning) {
@@ -353,7 +337,7 @@ final class MessageAssembler {
         if (output == null) {
             throw new InvalidRequestException("output is required", path + "/output");
         }
-        ToolOutput toolOutput = toolOutput(output, path + "/output");
+        ToolOutput toolOutput = parts.toolOutput(output, path + "/output");
         CallSlot slot = turn == null ? null : turn.calls.get(callId);
         if (turn != null && slot != null && slot.output == null) {
             slot.output = toolOutput;
@@ -413,113 +397,16 @@ final class MessageAssembler {
             } else {
                 assistant.putNull("content");
             }
-            attachReasoning(assistant, closing.reasoning, hasCalls);
+            reasoningWriter.attachReasoning(assistant, closing.reasoning, hasCalls);
             if (hasCalls) {
                 if (profile.thoughtSignatures()) {
-                    attachThoughtSignatures(closing);
+                    reasoningWriter.attachThoughtSignatures(closing);
                 }
                 assistant.set("tool_calls", closing.toolCalls);
             }
             writeToolMessages(closing);
         }
         closing.deferred.forEach(messages::add);
-    }
-
-    /**
-     * docs/dialects.md rule 24: thinking models want the turn's reasoning back on the assistant message,
-     * in a field of their own (DeepSeek, Kimi: {@code reasoning_content}; vLLM, Ollama: {@code
-     * reasoning}); OpenRouter wants its {@code reasoning_details} array; others must never see it.
-     * The text comes from the relay's envelope where there is one, else the item's own text.
-     */
-    private void attachReasoning(ObjectNode assistant, List<TurnReasoning> reasoning, boolean hasCalls) {
-        String field = profile.reasoningReplayField().orElse(null);
-        if (field == null && profile.replayReasoningAsReceived()) {
-            field = fieldAsReceived(reasoning);
-        }
-        if (field == null) {
-            return;
-        }
-        if (field.equals("reasoning_details")) {
-            ArrayNode details = NODES.arrayNode();
-            for (TurnReasoning r : reasoning) {
-                ReasoningEnvelope envelope = r.envelope();
-                if (envelope != null && envelope.provider().equals(profile.replayScope())) {
-                    details.addAll(envelope.details());
-                }
-            }
-            if (!details.isEmpty()) {
-                assistant.set(field, details);
-            }
-            return;
-        }
-        StringBuilder text = new StringBuilder();
-        for (TurnReasoning r : reasoning) {
-            String part = r.text();
-            if (!part.isEmpty()) {
-                if (text.length() > 0) {
-                    text.append("\n\n");
-                }
-                text.append(part);
-            }
-        }
-        if (text.length() > 0) {
-            assistant.put(field, text.toString());
-        } else if (hasCalls && profile.reasoningOnToolCalls()) {
-            // DeepSeek and Kimi refuse a tool-call turn without the field in thinking mode; when the
-            // history lost the reasoning, a blank one is accepted (LiteLLM's documented workaround).
-            assistant.put(field, " ");
-        }
-    }
-
-    /**
-     * Issue 13 §4: a profile that does not know its upstream's replay field (the generic one, for
-     * a host the relay does not recognise) sends the reasoning back in the field the upstream
-     * streamed it in, as the turn's envelope recorded it; DeepSeek-style servers refuse a tool-call
-     * turn without it. Null when no envelope of the turn says, for example reasoning that came in
-     * {@code <think>} tags or from another relay, and for reasoning another upstream produced
-     * ({@link ProviderProfile#replayScope()}): a field one server streamed may be refused by the
-     * next (issue 16).
-     */
-    private @Nullable String fieldAsReceived(List<TurnReasoning> reasoning) {
-        for (TurnReasoning r : reasoning) {
-            ReasoningEnvelope envelope = r.envelope();
-            if (envelope != null
-                    && envelope.sourceField() != null
-                    && envelope.provider().equals(profile.replayScope())) {
-                return envelope.sourceField();
-            }
-        }
-        return null;
-    }
-
-    /**
-     * docs/dialects.md rule 25: every call whose signature the history kept gets it back in {@code
-     * extra_content.google.thought_signature}; if the turn's first call has none (history from
-     * another provider, or a lost envelope), it gets Gemini's documented skip value, since Gemini
-     * validates the first call of each step.
-     */
-    private void attachThoughtSignatures(AssistantTurn closing) {
-        Map<String, String> signatures = new LinkedHashMap<>();
-        for (TurnReasoning r : closing.reasoning) {
-            ReasoningEnvelope envelope = r.envelope();
-            if (envelope != null && envelope.provider().equals(profile.replayScope())) {
-                signatures.putAll(envelope.signatures());
-            }
-        }
-        int i = 0;
-        for (CallSlot slot : closing.calls.values()) {
-            String signature = signatures.get(slot.callId);
-            if (signature == null && i == 0) {
-                signature = SKIP_THOUGHT_SIGNATURE;
-            }
-            if (signature != null) {
-                ((ObjectNode) closing.toolCalls.get(i))
-                        .putObject("extra_content")
-                        .putObject("google")
-                        .put("thought_signature", signature);
-            }
-            i++;
-        }
     }
 
     private void writeToolMessages(AssistantTurn closing) {
@@ -566,215 +453,5 @@ final class MessageAssembler {
             parts.addAll(output.images());
         }
         return message;
-    }
-
-    /**
-     * Message content as Chat wants it: a string when every part is text (joined by newlines), else
-     * an array of {@code text} and {@code image_url} parts in their original order.
-     */
-    private JsonNode messageContent(JsonNode content, String path, boolean imagesAllowed) {
-        String contentPath = path + "/content";
-        if (content.isTextual()) {
-            return content;
-        }
-        if (!content.isArray()) {
-            throw new InvalidRequestException("content must be a string or an array", contentPath);
-        }
-        if (content.size() == 1 && isTextPart(content.get(0))) {
-            return readTextPart((ObjectNode) content.get(0), contentPath + "/0");
-        }
-        List<JsonNode> parts = new ArrayList<>(content.size());
-        boolean hasImage = false;
-        for (int i = 0; i < content.size(); i++) {
-            String partPath = contentPath + "/" + i;
-            ObjectNode part = requireObjectElement(content.get(i), partPath);
-            String type = requireText(part, "type", partPath, true);
-            if (type.equals("input_image")) {
-                if (!imagesAllowed) {
-                    throw new InvalidRequestException(
-                            "input_image is only supported in user messages", partPath + "/type");
-                }
-                JsonNode image = imagePart(part, partPath);
-                parts.add(image);
-                hasImage |= !image.isTextual();
-            } else {
-                parts.add(textOf(part, type, partPath));
-            }
-        }
-        if (!hasImage) {
-            return TextNode.valueOf(joinTexts(parts));
-        }
-        ArrayNode out = NODES.arrayNode(parts.size());
-        for (JsonNode part : parts) {
-            if (part.isTextual()) {
-                out.addObject().put("type", "text").set("text", part);
-            } else {
-                out.add(part);
-            }
-        }
-        return out;
-    }
-
-    private static boolean isTextPart(JsonNode part) {
-        JsonNode type = part.get("type");
-        return type != null && ("input_text".equals(type.textValue()) || "output_text".equals(type.textValue()));
-    }
-
-    private static TextNode readTextPart(ObjectNode part, String partPath) {
-        JsonNode text = JsonFields.value(part, "text");
-        if (text == null || !text.isTextual()) {
-            throw new InvalidRequestException("text must be a string", partPath + "/text");
-        }
-        return (TextNode) text;
-    }
-
-    /** A text-like part's text as a node (no copy), or a typed error for parts Chat cannot carry. */
-    private static TextNode textOf(ObjectNode part, String type, String partPath) {
-        return switch (type) {
-            case "input_text", "output_text", "text" -> readTextPart(part, partPath);
-            // Chat's own refusal field is OpenAI-only; as text the model still sees what it said.
-            case "refusal" -> TextNode.valueOf(requireText(part, "refusal", partPath, false));
-            case "input_file", "input_audio" ->
-                throw new InvalidRequestException(
-                        type + " parts are not supported: Chat Completions providers take text and images only",
-                        partPath + "/type");
-            default -> throw new InvalidRequestException("unknown content part type " + type, partPath + "/type");
-        };
-    }
-
-    /**
-     * {@code input_image} → {@code {type: image_url, image_url: {url, detail?}}}, or a text
-     * placeholder where the profile refuses the image (docs/dialects.md rule 28: DeepSeek answers
-     * "unknown variant `image_url`", Ollama "image URLs are not currently supported"), so the model
-     * at least learns an image was there.
-     */
-    private JsonNode imagePart(ObjectNode part, String partPath) {
-        // A large data URL stays a slice of the body (issue 18): only its start is looked at here.
-        String url = part.get("image_url") instanceof Utf8SliceNode slice
-                ? (slice.startsWithIgnoreCase("data:") ? "data:" : "")
-                : optionalText(part, "image_url", partPath);
-        if (url == null) {
-            if (JsonFields.value(part, "file_id") != null) {
-                throw new InvalidRequestException(
-                        "file_id images are not supported: this relay stores no files; send the image as a"
-                                + " data URL or an http URL",
-                        partPath + "/file_id");
-            }
-            throw new InvalidRequestException("image_url is required", partPath + "/image_url");
-        }
-        String refused = switch (profile.imageInput()) {
-            case ANY -> null;
-            case DATA_URLS -> url.regionMatches(true, 0, "data:", 0, 5) ? null : "only data URLs are accepted";
-            case NONE -> "images are not accepted";
-        };
-        if (refused != null) {
-            if (!imagesWarned) {
-                imagesWarned = true;
-                warnings.add("replaced image at " + partPath + " (and any later ones) with a text placeholder: "
-                        + profile.name() + " " + refused);
-            }
-            return TextNode.valueOf("[image omitted: " + profile.name() + " " + refused + "]");
-        }
-        ObjectNode out = NODES.objectNode();
-        out.put("type", "image_url");
-        ObjectNode image = out.putObject("image_url");
-        image.set("url", part.get("image_url"));
-        String detail = optionalText(part, "detail", partPath);
-        if (detail != null) {
-            image.put("detail", detail);
-        }
-        return out;
-    }
-
-    /** Tool output: text parts joined by newlines, and images kept apart. */
-    private ToolOutput toolOutput(JsonNode output, String outputPath) {
-        if (output.isTextual()) {
-            return new ToolOutput(output.textValue(), List.of());
-        }
-        if (!output.isArray()) {
-            throw new InvalidRequestException("output must be a string or an array", outputPath);
-        }
-        List<JsonNode> texts = new ArrayList<>(output.size());
-        List<ObjectNode> images = new ArrayList<>();
-        for (int i = 0; i < output.size(); i++) {
-            String partPath = outputPath + "/" + i;
-            ObjectNode part = requireObjectElement(output.get(i), partPath);
-            String type = requireText(part, "type", partPath, true);
-            if (type.equals("input_image")) {
-                JsonNode image = imagePart(part, partPath);
-                if (image.isTextual()) {
-                    texts.add(image);
-                } else {
-                    images.add((ObjectNode) image);
-                }
-            } else {
-                texts.add(textOf(part, type, partPath));
-            }
-        }
-        return new ToolOutput(joinTexts(texts), images);
-    }
-
-    private static String joinTexts(List<JsonNode> texts) {
-        if (texts.size() == 1) {
-            return texts.get(0).textValue();
-        }
-        int length = 0;
-        for (JsonNode text : texts) {
-            length += text.textValue().length() + 1;
-        }
-        StringBuilder out = new StringBuilder(length);
-        for (JsonNode text : texts) {
-            if (out.length() > 0) {
-                out.append('\n');
-            }
-            out.append(text.textValue());
-        }
-        return out.toString();
-    }
-
-    /** What one tool call returned. */
-    private record ToolOutput(String text, List<ObjectNode> images) {}
-
-    /** A replayed reasoning item and the envelope of ours it carried, if any. */
-    private record TurnReasoning(
-            ReasoningReplay replay, @Nullable ReasoningEnvelope envelope) {
-        /** The reasoning text: the envelope's exact copy, else the item's content or summary. */
-        String text() {
-            ReasoningEnvelope e = envelope;
-            String carried = e == null ? null : e.reasoningText();
-            return carried != null ? carried : replay.text();
-        }
-    }
-
-    /** A tool call of the open turn and, once it arrived, its output. */
-    private static final class CallSlot {
-        final String callId;
-
-        @Nullable
-        ToolOutput output;
-
-        CallSlot(String callId) {
-            this.callId = callId;
-        }
-    }
-
-    /** One model turn: its text, reasoning and tool calls, with the outputs that answer them. */
-    private static final class AssistantTurn {
-        final StringBuilder text = new StringBuilder();
-        final List<TurnReasoning> reasoning = new ArrayList<>();
-        final ArrayNode toolCalls = NODES.arrayNode();
-        final Map<String, CallSlot> calls = new LinkedHashMap<>();
-        final List<ObjectNode> deferred = new ArrayList<>();
-        boolean outputsStarted;
-
-        void appendText(String more) {
-            if (more.isEmpty()) {
-                return;
-            }
-            if (text.length() > 0) {
-                text.append('\n');
-            }
-            text.append(more);
-        }
     }
 }

@@ -285,7 +285,7 @@ class ReasoningRoundTripTest {
         JsonNode gemini = onlyAssistant(chat(translator(ProviderProfile.GEMINI).translate(turnTwo.toString())));
         assertThat(gemini.at("/tool_calls/0/extra_content/google/thought_signature")
                         .asText())
-                .isEqualTo(MessageAssembler.SKIP_THOUGHT_SIGNATURE);
+                .isEqualTo(TurnReasoningWriter.SKIP_THOUGHT_SIGNATURE);
 
         JsonNode vllm = onlyAssistant(chat(translator(ProviderProfile.VLLM).translate(turnTwo.toString())));
         assertThat(vllm.at("/reasoning").asText()).as("text is portable").isEqualTo(THOUGHT);
