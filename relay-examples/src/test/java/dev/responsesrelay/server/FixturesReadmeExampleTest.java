@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The README's "use the fixtures in your tests" example, kept compiling and passing. */
 class FixturesReadmeExampleTest {
-    // README.md snippet begin (README.md shows these lines; ReadmeJavaSnippetsTest keeps them equal)
+    // snippet begin: README.md shows the lines up to the end marker; MarkdownJavaSnippetsTest keeps them equal
     static Stream<Scenario> streamedScenarios() {
         return Fixtures.scenarios().stream().filter(s -> s.has(Part.UPSTREAM_CHAT_SSE));
     }
@@ -37,5 +37,5 @@ class FixturesReadmeExampleTest {
                 .check(out, SseEvent::event, SseEvent::data)
                 .assertValid();
     }
-    // README.md snippet end
+    // snippet end
 }
