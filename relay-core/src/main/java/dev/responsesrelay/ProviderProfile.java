@@ -584,7 +584,7 @@ public final class ProviderProfile {
     }
 
     /** See {@link Builder#imageInput}. */
-    ImageInput imageInput() {
+    public ImageInput imageInput() {
         return imageInput;
     }
 
@@ -619,7 +619,7 @@ public final class ProviderProfile {
     }
 
     /** See {@link Builder#dropFields}. */
-    Set<String> dropFields() {
+    public Set<String> dropFields() {
         return dropFields;
     }
 

@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings of a {@link ProviderProfile} that only the core's own request mapper and stream
+ * The settings of a {@link ProviderProfile} that the core's own request mapper and stream
  * translator read. Embedders set them through {@link ProviderProfile.Builder}, whose setters
- * document each one; they have no public getter, so the public API stays what embedders use
+ * document each one; all but {@code imageInput} and {@code dropFields} (which docs/PROVIDERS.md
+ * shows embedders reading) have no public getter, so the public API stays what embedders use
  * ({@code relay-core/api/public-api.txt}, checked by {@code PublicApiTest}; issue 15 §5).
  *
  * <p>{@link ProviderProfile} builds one of these with every profile and hands the core a way to
