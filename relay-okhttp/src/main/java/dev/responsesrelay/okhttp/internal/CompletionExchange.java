@@ -2,7 +2,6 @@ package dev.responsesrelay.okhttp.internal;
 
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.Translation;
-import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.UpstreamTap;
@@ -89,17 +88,15 @@ public final class CompletionExchange implements RelayCall, Callback {
                         Bodies.read(response.body(), Bodies.MAX_ERROR_BODY_BYTES, tap::onUpstreamBytes);
                 answer = RelayResponse.failure(Bodies.map(translation, Bodies.httpFailure(response, body.text())));
             } else {
-                Bodies.BoundedBody body =
-                        Bodies.read(response.body(), Bodies.MAX_JSON_BODY_BYTES, tap::onUpstreamBytes);
-                answer = body.truncated()
-                        ? RelayResponse.failure(Bodies.map(
-                                translation,
-                                UpstreamFailure.transport("the upstream's answer is larger than "
-                                        + Bodies.MAX_JSON_BODY_BYTES + " bytes")))
+                // Issue 18: no more than an answer within the output bound can take, so a runaway
+                // answer is refused before it is held, as a runaway stream ends incomplete.
+                int limit = Math.min(Bodies.MAX_JSON_BODY_BYTES, translation.maxCompletionBytes());
+                String body = Bodies.readWhole(response.body(), limit, tap::onUpstreamBytes);
+                answer = body == null
+                        ? RelayResponse.failure(Bodies.map(translation, Bodies.answerTooLarge(limit)))
                         // DeepSeek precedes non-streamed bodies with blank lines under load
                         // (docs/dialects.md §1.2, rule 4).
-                        : RelayResponse.success(
-                                translation.toResponseJson(body.text().strip()));
+                        : RelayResponse.success(translation.toResponseJson(body.strip()));
             }
         } catch (IOException e) {
             if (call.isCanceled()) {
