@@ -3,7 +3,7 @@ package dev.responsesrelay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.internal.Json;
-import dev.responsesrelay.internal.ProviderDetection;
+import dev.responsesrelay.internal.dialect.ProviderDetection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

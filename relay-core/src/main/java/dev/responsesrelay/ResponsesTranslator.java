@@ -1,8 +1,8 @@
 package dev.responsesrelay;
 
-import dev.responsesrelay.internal.MappedRequest;
-import dev.responsesrelay.internal.RequestMapper;
-import dev.responsesrelay.internal.StreamContext;
+import dev.responsesrelay.internal.request.MappedRequest;
+import dev.responsesrelay.internal.request.RequestMapper;
+import dev.responsesrelay.internal.stream.StreamContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumSet;

@@ -1,11 +1,11 @@
 package dev.responsesrelay;
 
-import dev.responsesrelay.internal.CompactionStream;
-import dev.responsesrelay.internal.CompletionMapper;
-import dev.responsesrelay.internal.ErrorMapper;
-import dev.responsesrelay.internal.MappedRequest;
-import dev.responsesrelay.internal.StreamContext;
-import dev.responsesrelay.internal.StreamMachine;
+import dev.responsesrelay.internal.codex.CompactionStream;
+import dev.responsesrelay.internal.error.ErrorMapper;
+import dev.responsesrelay.internal.request.MappedRequest;
+import dev.responsesrelay.internal.stream.CompletionMapper;
+import dev.responsesrelay.internal.stream.StreamContext;
+import dev.responsesrelay.internal.stream.StreamMachine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.responsesrelay.fixtures.Fixtures;
 import dev.responsesrelay.fixtures.ResponsesStreamChecker;
 import dev.responsesrelay.fixtures.Scenario;
 import dev.responsesrelay.fixtures.Scenario.Part;
-import dev.responsesrelay.internal.OpenAiJavaConformance;
+import dev.responsesrelay.internal.stream.OpenAiJavaConformance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

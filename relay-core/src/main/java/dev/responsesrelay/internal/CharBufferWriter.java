@@ -12,7 +12,7 @@ import java.util.Arrays;
  * checks and narrows them one at a time, while copying into a {@code char[]} and making the
  * {@code String} with {@code new String(char[], …)} uses the JDK's bulk copy and compression.
  */
-final class CharBufferWriter extends Writer {
+public final class CharBufferWriter extends Writer {
     private char[] buffer = new char[512];
     private int length;
 
@@ -43,7 +43,7 @@ final class CharBufferWriter extends Writer {
     public void close() {}
 
     /** The text written since the last call, and an empty buffer. */
-    String take() {
+    public String take() {
         String text = new String(buffer, 0, length);
         length = 0;
         return text;

@@ -41,7 +41,7 @@ public final class Json {
      * source for error locations: a chunk it cannot read is read again from its text with {@link
      * #FACTORY}, and that error is the one reported.
      */
-    static final JsonFactory UTF8_FACTORY = FACTORY.rebuild()
+    public static final JsonFactory UTF8_FACTORY = FACTORY.rebuild()
             .disable(JsonFactory.Feature.CHARSET_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();

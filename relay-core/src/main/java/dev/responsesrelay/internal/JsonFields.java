@@ -12,16 +12,16 @@ import org.jspecify.annotations.Nullable;
  * "content": null} and {@code "encrypted_content": null} on replayed reasoning items (docs/codex-wire.md
  * §1.3). Paths are only built when something is wrong, so the happy path allocates no strings.
  */
-final class JsonFields {
+public final class JsonFields {
     private JsonFields() {}
 
     /** The value of {@code name}, or null when it is absent or JSON null. */
-    static @Nullable JsonNode value(JsonNode parent, String name) {
+    public static @Nullable JsonNode value(JsonNode parent, String name) {
         JsonNode value = parent.get(name);
         return value == null || value.isNull() ? null : value;
     }
 
-    static @Nullable String optionalText(JsonNode parent, String name, String parentPath) {
+    public static @Nullable String optionalText(JsonNode parent, String name, String parentPath) {
         JsonNode value = value(parent, name);
         if (value == null) {
             return null;
@@ -33,7 +33,7 @@ final class JsonFields {
     }
 
     /** A string that must be present; {@code nonEmpty} also refuses {@code ""}. */
-    static String requireText(JsonNode parent, String name, String parentPath, boolean nonEmpty) {
+    public static String requireText(JsonNode parent, String name, String parentPath, boolean nonEmpty) {
         String text = optionalText(parent, name, parentPath);
         if (text == null) {
             throw wrongType(name + " is required", parentPath, name);
@@ -44,7 +44,7 @@ final class JsonFields {
         return text;
     }
 
-    static @Nullable ObjectNode optionalObject(JsonNode parent, String name, String parentPath) {
+    public static @Nullable ObjectNode optionalObject(JsonNode parent, String name, String parentPath) {
         JsonNode value = value(parent, name);
         if (value == null) {
             return null;
@@ -55,7 +55,7 @@ final class JsonFields {
         return (ObjectNode) value;
     }
 
-    static @Nullable ArrayNode optionalArray(JsonNode parent, String name, String parentPath) {
+    public static @Nullable ArrayNode optionalArray(JsonNode parent, String name, String parentPath) {
         JsonNode value = value(parent, name);
         if (value == null) {
             return null;
@@ -66,7 +66,7 @@ final class JsonFields {
         return (ArrayNode) value;
     }
 
-    static @Nullable Boolean optionalBoolean(JsonNode parent, String name, String parentPath) {
+    public static @Nullable Boolean optionalBoolean(JsonNode parent, String name, String parentPath) {
         JsonNode value = value(parent, name);
         if (value == null) {
             return null;
@@ -78,7 +78,7 @@ final class JsonFields {
     }
 
     /** A number, kept as the parsed node so its value reaches the upstream unchanged. */
-    static @Nullable JsonNode optionalNumber(JsonNode parent, String name, String parentPath) {
+    public static @Nullable JsonNode optionalNumber(JsonNode parent, String name, String parentPath) {
         JsonNode value = value(parent, name);
         if (value == null) {
             return null;
@@ -94,7 +94,7 @@ final class JsonFields {
         return value;
     }
 
-    static @Nullable JsonNode optionalInteger(JsonNode parent, String name, String parentPath) {
+    public static @Nullable JsonNode optionalInteger(JsonNode parent, String name, String parentPath) {
         JsonNode value = optionalNumber(parent, name, parentPath);
         if (value != null && !value.isIntegralNumber()) {
             throw wrongType(name + " must be an integer", parentPath, name);
@@ -103,14 +103,14 @@ final class JsonFields {
     }
 
     /** An array element that must be an object. */
-    static ObjectNode requireObjectElement(JsonNode element, String path) {
+    public static ObjectNode requireObjectElement(JsonNode element, String path) {
         if (!element.isObject()) {
             throw new InvalidRequestException("expected an object", path);
         }
         return (ObjectNode) element;
     }
 
-    static InvalidRequestException wrongType(String message, String parentPath, String name) {
+    public static InvalidRequestException wrongType(String message, String parentPath, String name) {
         return new InvalidRequestException(message, parentPath + "/" + name);
     }
 }

@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * text is never requested is skipped by the next {@code nextToken()} (its {@code _tokenIncomplete}
  * flag), and the token's location gives the byte offset of its opening quote.
  */
-final class SlicingTreeReader {
+public final class SlicingTreeReader {
     /** Strings shorter than this are decoded as usual: slicing them saves nothing worth a node. */
-    static final int SLICE_THRESHOLD = 16 * 1024;
+    public static final int SLICE_THRESHOLD = 16 * 1024;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -38,7 +38,7 @@ final class SlicingTreeReader {
      * Reads the next value of {@code parser}, which reads {@code utf8} from offset 0; null at the end
      * of the input.
      */
-    static @Nullable JsonNode read(JsonParser parser, byte[] utf8) throws IOException {
+    public static @Nullable JsonNode read(JsonParser parser, byte[] utf8) throws IOException {
         JsonToken token = parser.nextToken();
         return token == null ? null : new SlicingTreeReader(parser, utf8).value(token);
     }

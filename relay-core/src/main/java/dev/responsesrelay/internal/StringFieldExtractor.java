@@ -14,7 +14,7 @@ package dev.responsesrelay.internal;
  *
  * <p>Not thread-safe.
  */
-final class StringFieldExtractor {
+public final class StringFieldExtractor {
     private enum Role {
         KEY,
         TARGET,
@@ -36,12 +36,12 @@ final class StringFieldExtractor {
     private char heldHighSurrogate;
 
     /** Extracts the value of top-level {@code field}. */
-    StringFieldExtractor(String field) {
+    public StringFieldExtractor(String field) {
         this.field = field;
     }
 
     /** Feeds one fragment; returns the newly decoded characters of the field's value (maybe ""). */
-    String feed(CharSequence fragment) {
+    public String feed(CharSequence fragment) {
         StringBuilder out = new StringBuilder();
         if (heldHighSurrogate != 0) {
             out.append(heldHighSurrogate);

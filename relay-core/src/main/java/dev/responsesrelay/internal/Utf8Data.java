@@ -30,7 +30,7 @@ public final class Utf8Data {
      * The event's data as UTF-8 bytes, not to be modified, or {@code null} when the event was made
      * from a {@code String} (then only {@link SseEvent#data()} has it).
      */
-    static byte @Nullable [] of(SseEvent event) {
+    public static byte @Nullable [] of(SseEvent event) {
         return Objects.requireNonNull(access, "SseEvent not initialised").apply(event);
     }
 
@@ -38,7 +38,7 @@ public final class Utf8Data {
      * Whether {@code bytes} is well-formed UTF-8 as RFC 3629 §4 defines it: no overlong forms, no
      * surrogates, nothing above U+10FFFF. ASCII, which most chunks are, takes one comparison a byte.
      */
-    static boolean isWellFormed(byte[] bytes) {
+    public static boolean isWellFormed(byte[] bytes) {
         int i = 0;
         int n = bytes.length;
         while (i < n) {

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * any other gets the decoded text. {@link #textValue()} decodes a copy each time: callers that only
  * look at the start use {@link #startsWithIgnoreCase}.
  */
-final class Utf8SliceNode extends ValueNode {
+public final class Utf8SliceNode extends ValueNode {
     private static final long serialVersionUID = 1L;
 
     private final byte[] source;
@@ -34,7 +34,7 @@ final class Utf8SliceNode extends ValueNode {
      * @param length the content's length in bytes (up to its closing quote)
      * @param ascii whether every byte is ASCII, so decoding is a plain widening
      */
-    Utf8SliceNode(byte[] source, int offset, int length, boolean ascii) {
+    public Utf8SliceNode(byte[] source, int offset, int length, boolean ascii) {
         this.source = source;
         this.offset = offset;
         this.length = length;
@@ -47,7 +47,7 @@ final class Utf8SliceNode extends ValueNode {
     }
 
     /** Whether the text starts with {@code prefix}, ignoring ASCII case; {@code prefix} is ASCII. */
-    boolean startsWithIgnoreCase(String prefix) {
+    public boolean startsWithIgnoreCase(String prefix) {
         if (prefix.length() > length) {
             return false;
         }

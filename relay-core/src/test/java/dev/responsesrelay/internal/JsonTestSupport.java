@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Small JSON helpers for tests. */
-final class JsonTestSupport {
+public final class JsonTestSupport {
     private JsonTestSupport() {}
 
-    static JsonNode tree(String json) {
+    public static JsonNode tree(String json) {
         try {
             return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {

@@ -280,7 +280,8 @@ public final class ServerOptions {
                 CODEX_HOME), --profile NAME (writes NAME.config.toml next to your config.toml,
                 which stays as it is; run codex --profile NAME).
                 codex exec runs read-only by default: pass --sandbox workspace-write (-s) to let
-                it write files in its working directory.
+                it write files in its working directory (outside a git repository also
+                --skip-git-repo-check).
 
                 codex runs an agent on this machine, with the relay user's files (read-only
                 sandbox by default) and Codex login, for every request: the relay refuses to bind

@@ -1,5 +1,14 @@
 package dev.responsesrelay.internal.reverse;
 
+import static dev.responsesrelay.internal.reverse.ChatFields.escapePointer;
+import static dev.responsesrelay.internal.reverse.ChatFields.invalid;
+import static dev.responsesrelay.internal.reverse.ChatFields.optString;
+import static dev.responsesrelay.internal.reverse.ChatFields.parseInternal;
+import static dev.responsesrelay.internal.reverse.ChatFields.present;
+import static dev.responsesrelay.internal.reverse.ChatFields.requireBoolean;
+import static dev.responsesrelay.internal.reverse.ChatFields.requireString;
+import static dev.responsesrelay.internal.reverse.ChatFields.toJson;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a Chat Completions request body ({@code POST /v1/chat/completions}) to a Responses API body
@@ -41,13 +49,6 @@ import org.jspecify.annotations.Nullable;
  * Not thread-safe; {@link #map(byte[])} makes a fresh instance per request.
  */
 public final class ChatRequestMapper {
-    /**
-     * Responses {@code function} tools default to {@code strict: true}, Chat tools to {@code false};
-     * the mapper always writes {@code strict} so a Chat tool keeps its meaning. A Chat function
-     * without {@code parameters} takes no arguments; the Responses field is required.
-     */
-    private static final String EMPTY_PARAMETERS = "{\"type\":\"object\",\"properties\":{}}";
-
     /** The Chat fields handled by explicit rules below. */
     private static final Set<String> KNOWN = Set.of(
             "model",
@@ -126,9 +127,9 @@ public final class ChatRequestMapper {
         ObjectNode out = Json.MAPPER.createObjectNode();
         String model = requireString(root, "model", "");
         out.put("model", model);
-        out.set("input", mapMessages(root.path("messages")));
+        out.set("input", new ChatMessageMapper(warnings).mapMessages(root.path("messages")));
 
-        ArrayNode tools = mapTools(root);
+        ArrayNode tools = ChatToolMapper.mapTools(root);
         if (!tools.isEmpty()) {
             out.set("tools", tools);
         }
@@ -137,7 +138,7 @@ public final class ChatRequestMapper {
             if (tools.isEmpty()) {
                 warnings.add("dropped /tool_choice: the request declares no tools");
             } else {
-                out.set("tool_choice", mapToolChoice(toolChoice));
+                out.set("tool_choice", ChatToolMapper.mapToolChoice(toolChoice));
             }
         }
         JsonNode parallel = present(root, "parallel_tool_calls");
@@ -315,368 +316,6 @@ public final class ChatRequestMapper {
         refuseUnlessNeutral(root, field, value -> false, message);
     }
 
-    private ArrayNode mapMessages(JsonNode messages) {
-        if (messages.isMissingNode() || messages.isNull()) {
-            throw invalid("missing required field", "/messages");
-        }
-        if (!messages.isArray()) {
-            throw invalid("expected an array", "/messages");
-        }
-        if (messages.isEmpty()) {
-            throw invalid("messages must not be empty", "/messages");
-        }
-        ArrayNode input = Json.MAPPER.createArrayNode();
-        for (int i = 0; i < messages.size(); i++) {
-            mapMessage(messages.get(i), "/messages/" + i, input);
-        }
-        return input;
-    }
-
-    private void mapMessage(JsonNode message, String path, ArrayNode input) {
-        if (!message.isObject()) {
-            throw invalid("expected an object", path);
-        }
-        String role = requireString(message, "role", path);
-        switch (role) {
-            case "system", "developer" -> input.add(message(role, inputContent(message, path, false)));
-            case "user" -> input.add(message(role, inputContent(message, path, true)));
-            case "assistant" -> mapAssistant(message, path, input);
-            case "tool" -> input.add(mapToolResult(message, path));
-            case "function" ->
-                throw invalid(
-                        "legacy function messages are not supported; answer tool calls with tool messages",
-                        path + "/role");
-            default -> throw invalid("unknown role '" + role + "'", path + "/role");
-        }
-        if (present(message, "name") != null) {
-            warnings.add("dropped " + path + "/name: the Responses API has no participant names");
-        }
-    }
-
-    private static ObjectNode message(String role, ArrayNode content) {
-        ObjectNode item = Json.MAPPER.createObjectNode();
-        item.put("type", "message");
-        item.put("role", role);
-        item.set("content", content);
-        return item;
-    }
-
-    /** Content of a system, developer or user message: text, and for users images and files. */
-    private static ArrayNode inputContent(JsonNode message, String path, boolean user) {
-        JsonNode content = message.path("content");
-        String contentPath = path + "/content";
-        ArrayNode parts = Json.MAPPER.createArrayNode();
-        if (content.isTextual()) {
-            parts.addObject().put("type", "input_text").put("text", content.textValue());
-            return parts;
-        }
-        if (content.isMissingNode() || content.isNull()) {
-            throw invalid("missing required field", contentPath);
-        }
-        if (!content.isArray()) {
-            throw invalid("expected a string or an array of content parts", contentPath);
-        }
-        for (int j = 0; j < content.size(); j++) {
-            JsonNode part = content.get(j);
-            String partPath = contentPath + "/" + j;
-            if (!part.isObject()) {
-                throw invalid("expected an object", partPath);
-            }
-            String type = requireString(part, "type", partPath);
-            if (type.equals("text")) {
-                parts.addObject().put("type", "input_text").put("text", requireString(part, "text", partPath));
-            } else if (user && type.equals("image_url")) {
-                parts.add(mapImage(part, partPath));
-            } else if (user && type.equals("file")) {
-                parts.add(mapFile(part, partPath));
-            } else if (type.equals("input_audio")) {
-                throw invalid("audio input is not supported by the relay", partPath + "/type");
-            } else {
-                throw invalid(
-                        "content part type '" + type + "' is not supported in a "
-                                + message.path("role").asText() + " message",
-                        partPath + "/type");
-            }
-        }
-        return parts;
-    }
-
-    private static ObjectNode mapImage(JsonNode part, String path) {
-        JsonNode image = part.path("image_url");
-        String url;
-        String detail = null;
-        if (image.isTextual()) {
-            url = image.textValue(); // some clients send the URL as a bare string
-        } else if (image.isObject()) {
-            url = requireString(image, "url", path + "/image_url");
-            detail = optString(image, "detail", path + "/image_url");
-        } else {
-            throw invalid("expected an object with a url", path + "/image_url");
-        }
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("type", "input_image");
-        out.put("image_url", url); // data: and http(s): URLs are both accepted as they are
-        // Responses requires detail; "auto" is also what Chat Completions assumes when it is absent.
-        out.put("detail", detail != null ? detail : "auto");
-        return out;
-    }
-
-    private static ObjectNode mapFile(JsonNode part, String path) {
-        JsonNode file = part.path("file");
-        String filePath = path + "/file";
-        if (!file.isObject()) {
-            throw invalid("expected an object", filePath);
-        }
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("type", "input_file");
-        String fileId = optString(file, "file_id", filePath);
-        String fileData = optString(file, "file_data", filePath);
-        String filename = optString(file, "filename", filePath);
-        if (fileId == null && fileData == null) {
-            throw invalid("a file part needs file_id or file_data", filePath);
-        }
-        if (fileId != null) {
-            out.put("file_id", fileId);
-        }
-        if (fileData != null) {
-            out.put("file_data", fileData);
-        }
-        if (filename != null) {
-            out.put("filename", filename);
-        }
-        return out;
-    }
-
-    /**
-     * An assistant turn: its text (and refusal) first, as one assistant message, then one {@code
-     * function_call} item per tool call, which is the order the Responses API itself produces them
-     * in.
-     */
-    private void mapAssistant(JsonNode message, String path, ArrayNode input) {
-        if (present(message, "function_call") != null) {
-            throw invalid("legacy function_call is not supported; use tool_calls", path + "/function_call");
-        }
-        if (present(message, "audio") != null) {
-            throw invalid("assistant audio is not supported by the relay", path + "/audio");
-        }
-        for (String reasoningField : List.of("reasoning_content", "reasoning")) {
-            if (present(message, reasoningField) != null) {
-                // Responses only accepts reasoning back as the encrypted items it produced itself.
-                warnings.add("dropped " + path + "/" + reasoningField
-                        + ": the Responses API cannot take reasoning text back as input");
-            }
-        }
-        ArrayNode parts = Json.MAPPER.createArrayNode();
-        JsonNode content = message.path("content");
-        String contentPath = path + "/content";
-        if (content.isTextual()) {
-            if (!content.textValue().isEmpty()) {
-                parts.add(outputText(content.textValue()));
-            }
-        } else if (content.isArray()) {
-            for (int j = 0; j < content.size(); j++) {
-                JsonNode part = content.get(j);
-                String partPath = contentPath + "/" + j;
-                if (!part.isObject()) {
-                    throw invalid("expected an object", partPath);
-                }
-                String type = requireString(part, "type", partPath);
-                switch (type) {
-                    case "text" -> parts.add(outputText(requireString(part, "text", partPath)));
-                    case "refusal" ->
-                        parts.addObject()
-                                .put("type", "refusal")
-                                .put("refusal", requireString(part, "refusal", partPath));
-                    default ->
-                        throw invalid(
-                                "content part type '" + type + "' is not supported in an assistant message",
-                                partPath + "/type");
-                }
-            }
-        } else if (!content.isMissingNode() && !content.isNull()) {
-            throw invalid("expected a string, an array of content parts or null", contentPath);
-        }
-        String refusal = optString(message, "refusal", path);
-        if (refusal != null) {
-            parts.addObject().put("type", "refusal").put("refusal", refusal);
-        }
-
-        JsonNode toolCalls = present(message, "tool_calls");
-        if (toolCalls != null && !toolCalls.isArray()) {
-            throw invalid("expected an array", path + "/tool_calls");
-        }
-        boolean hasCalls = toolCalls != null && !toolCalls.isEmpty();
-        if (!parts.isEmpty() || !hasCalls) {
-            if (parts.isEmpty()) {
-                parts.add(outputText("")); // an empty assistant turn still separates two user turns
-            }
-            input.add(message("assistant", parts));
-        }
-        if (toolCalls != null) {
-            for (int k = 0; k < toolCalls.size(); k++) {
-                input.add(mapToolCall(toolCalls.get(k), path + "/tool_calls/" + k));
-            }
-        }
-    }
-
-    private static ObjectNode outputText(String text) {
-        ObjectNode part = Json.MAPPER.createObjectNode();
-        part.put("type", "output_text");
-        part.put("text", text);
-        part.putArray("annotations");
-        return part;
-    }
-
-    private static ObjectNode mapToolCall(JsonNode call, String path) {
-        if (!call.isObject()) {
-            throw invalid("expected an object", path);
-        }
-        String type = optString(call, "type", path);
-        if (type != null && !type.equals("function")) {
-            throw invalid("tool call type '" + type + "' is not supported; only function calls are", path + "/type");
-        }
-        String id = requireString(call, "id", path);
-        JsonNode function = call.path("function");
-        if (!function.isObject()) {
-            throw invalid("expected an object", path + "/function");
-        }
-        String name = requireString(function, "name", path + "/function");
-        String arguments = requireString(function, "arguments", path + "/function");
-        ObjectNode item = Json.MAPPER.createObjectNode();
-        item.put("type", "function_call");
-        item.put("call_id", id);
-        item.put("name", name);
-        item.put("arguments", arguments);
-        return item;
-    }
-
-    private static ObjectNode mapToolResult(JsonNode message, String path) {
-        String callId = requireString(message, "tool_call_id", path);
-        JsonNode content = message.path("content");
-        String contentPath = path + "/content";
-        String output;
-        if (content.isTextual()) {
-            output = content.textValue();
-        } else if (content.isArray()) {
-            StringBuilder joined = new StringBuilder();
-            for (int j = 0; j < content.size(); j++) {
-                JsonNode part = content.get(j);
-                String partPath = contentPath + "/" + j;
-                if (!part.isObject()) {
-                    throw invalid("expected an object", partPath);
-                }
-                String type = requireString(part, "type", partPath);
-                if (!type.equals("text")) {
-                    throw invalid(
-                            "content part type '" + type + "' is not supported in a tool message", partPath + "/type");
-                }
-                // Parts are pieces of one result, so they are concatenated as they are.
-                joined.append(requireString(part, "text", partPath));
-            }
-            output = joined.toString();
-        } else if (content.isMissingNode() || content.isNull()) {
-            throw invalid("missing required field", contentPath);
-        } else {
-            throw invalid("expected a string or an array of text parts", contentPath);
-        }
-        ObjectNode item = Json.MAPPER.createObjectNode();
-        item.put("type", "function_call_output");
-        item.put("call_id", callId);
-        item.put("output", output);
-        return item;
-    }
-
-    private static ArrayNode mapTools(JsonNode root) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
-        JsonNode tools = present(root, "tools");
-        if (tools == null) {
-            return out;
-        }
-        if (!tools.isArray()) {
-            throw invalid("expected an array", "/tools");
-        }
-        for (int i = 0; i < tools.size(); i++) {
-            JsonNode tool = tools.get(i);
-            String path = "/tools/" + i;
-            if (!tool.isObject()) {
-                throw invalid("expected an object", path);
-            }
-            String type = requireString(tool, "type", path);
-            if (!type.equals("function")) {
-                throw invalid("tool type '" + type + "' is not supported; only function tools are", path + "/type");
-            }
-            JsonNode function = tool.path("function");
-            String functionPath = path + "/function";
-            if (!function.isObject()) {
-                throw invalid("expected an object", functionPath);
-            }
-            ObjectNode mapped = out.addObject();
-            mapped.put("type", "function");
-            mapped.put("name", requireString(function, "name", functionPath));
-            String description = optString(function, "description", functionPath);
-            if (description != null) {
-                mapped.put("description", description);
-            }
-            JsonNode parameters = present(function, "parameters");
-            if (parameters != null && !parameters.isObject()) {
-                throw invalid("expected an object", functionPath + "/parameters");
-            }
-            mapped.set("parameters", parameters != null ? parameters : parseInternal(EMPTY_PARAMETERS));
-            JsonNode strict = present(function, "strict");
-            mapped.put("strict", strict != null && requireBoolean(strict, functionPath + "/strict"));
-        }
-        return out;
-    }
-
-    private static JsonNode mapToolChoice(JsonNode choice) {
-        if (choice.isTextual()) {
-            String mode = choice.textValue();
-            if (!mode.equals("auto") && !mode.equals("none") && !mode.equals("required")) {
-                throw invalid("expected auto, none, required or a function", "/tool_choice");
-            }
-            return choice;
-        }
-        if (!choice.isObject()) {
-            throw invalid("expected a string or an object", "/tool_choice");
-        }
-        String type = requireString(choice, "type", "/tool_choice");
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        switch (type) {
-            case "function" -> {
-                JsonNode function = choice.path("function");
-                if (!function.isObject()) {
-                    throw invalid("expected an object", "/tool_choice/function");
-                }
-                out.put("type", "function");
-                out.put("name", requireString(function, "name", "/tool_choice/function"));
-            }
-            case "allowed_tools" -> {
-                JsonNode allowed = choice.path("allowed_tools");
-                String allowedPath = "/tool_choice/allowed_tools";
-                if (!allowed.isObject()) {
-                    throw invalid("expected an object", allowedPath);
-                }
-                out.put("type", "allowed_tools");
-                out.put("mode", requireString(allowed, "mode", allowedPath));
-                JsonNode list = allowed.path("tools");
-                if (!list.isArray()) {
-                    throw invalid("expected an array", allowedPath + "/tools");
-                }
-                ArrayNode tools = out.putArray("tools");
-                for (int i = 0; i < list.size(); i++) {
-                    String toolPath = allowedPath + "/tools/" + i;
-                    JsonNode function = list.get(i).path("function");
-                    if (!"function".equals(list.get(i).path("type").asText()) || !function.isObject()) {
-                        throw invalid("only function tools can be allowed", toolPath);
-                    }
-                    tools.addObject().put("type", "function").put("name", requireString(function, "name", toolPath));
-                }
-            }
-            default -> throw invalid("tool_choice type '" + type + "' is not supported", "/tool_choice/type");
-        }
-        return out;
-    }
-
     private static ObjectNode mapResponseFormat(JsonNode format) {
         if (!format.isObject()) {
             throw invalid("expected an object", "/response_format");
@@ -704,7 +343,7 @@ public final class ChatRequestMapper {
                     }
                     out.set("schema", body);
                 } else {
-                    out.set("schema", parseInternal(EMPTY_PARAMETERS));
+                    out.set("schema", parseInternal(ChatFields.EMPTY_PARAMETERS));
                 }
                 JsonNode strict = present(schema, "strict");
                 if (strict != null) {
@@ -747,62 +386,5 @@ public final class ChatRequestMapper {
         if (value != null) {
             out.put(field, value);
         }
-    }
-
-    /** The value of {@code field}, or null when it is absent or JSON {@code null}. */
-    private static @Nullable JsonNode present(JsonNode parent, String field) {
-        JsonNode value = parent.get(field);
-        return value == null || value.isNull() ? null : value;
-    }
-
-    private static String requireString(JsonNode parent, String field, String parentPath) {
-        String value = optString(parent, field, parentPath);
-        if (value == null) {
-            throw invalid("missing required field", parentPath + "/" + field);
-        }
-        return value;
-    }
-
-    private static @Nullable String optString(JsonNode parent, String field, String parentPath) {
-        JsonNode value = present(parent, field);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw invalid("expected a string", parentPath + "/" + field);
-        }
-        return value.textValue();
-    }
-
-    private static boolean requireBoolean(JsonNode value, String path) {
-        if (!value.isBoolean()) {
-            throw invalid("expected a boolean", path);
-        }
-        return value.booleanValue();
-    }
-
-    private static JsonNode parseInternal(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("bad constant JSON " + json, e);
-        }
-    }
-
-    private static String toJson(ObjectNode node) {
-        try {
-            return Json.MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a JSON tree", e); // a tree always writes
-        }
-    }
-
-    /** RFC 6901: {@code ~} and {@code /} in a member name are escaped in a JSON pointer. */
-    private static String escapePointer(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
-    }
-
-    private static InvalidRequestException invalid(String message, String path) {
-        return new InvalidRequestException(message, path);
     }
 }

@@ -50,6 +50,7 @@ record CodexConfigOptions(
     static final String USAGE = """
             Usage: codex-config --upstream URL [--api-key KEY] [--port 4444] [--model M]
                                 [--context-window N] [--provider NAME] [--out DIR]
+                                [--profile NAME]
 
             Writes a Codex CLI config.toml and model catalog that send Codex to the relay on
             http://127.0.0.1:PORT/v1, listing every model GET URL/models returns.

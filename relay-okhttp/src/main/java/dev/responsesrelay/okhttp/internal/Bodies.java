@@ -3,7 +3,7 @@ package dev.responsesrelay.okhttp.internal;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.UpstreamFailure;
-import dev.responsesrelay.internal.ErrorMapper;
+import dev.responsesrelay.internal.error.ErrorMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
