@@ -104,6 +104,18 @@ public final class CompletionExchange implements RelayCall, Callback {
             }
             answer = RelayResponse.failure(
                     Bodies.map(translation, Bodies.transportFailure(e, idleTimeout, call.request())));
+        } catch (OutOfMemoryError e) {
+            // Fail closed: thrown out of this callback, OkHttp cancels the call and reports the
+            // cancel to nobody, and the client waited forever (seen in MemoryPressureProcessTest
+            // before the output bound held for non-streamed answers). What the translation held
+            // is unreachable once this frame is left; the client gets an answer it can retry.
+            answer = RelayResponse.failure(RelayError.of(
+                    503,
+                    "server_error",
+                    "server_overloaded",
+                    "the relay ran short of memory translating the upstream's answer; retry shortly",
+                    null,
+                    null));
         }
         onResponse.accept(answer);
     }
