@@ -1,12 +1,12 @@
 package dev.responsesrelay.clients;
 
-import static dev.responsesrelay.examples.codex.ChatChunks.content;
-import static dev.responsesrelay.examples.codex.ChatChunks.finish;
-import static dev.responsesrelay.examples.codex.ChatChunks.reasoning;
-import static dev.responsesrelay.examples.codex.ChatChunks.role;
-import static dev.responsesrelay.examples.codex.ChatChunks.toolCallArguments;
-import static dev.responsesrelay.examples.codex.ChatChunks.toolCallStart;
-import static dev.responsesrelay.examples.codex.ChatChunks.usage;
+import static dev.responsesrelay.codexconfig.ChatChunks.content;
+import static dev.responsesrelay.codexconfig.ChatChunks.finish;
+import static dev.responsesrelay.codexconfig.ChatChunks.reasoning;
+import static dev.responsesrelay.codexconfig.ChatChunks.role;
+import static dev.responsesrelay.codexconfig.ChatChunks.toolCallArguments;
+import static dev.responsesrelay.codexconfig.ChatChunks.toolCallStart;
+import static dev.responsesrelay.codexconfig.ChatChunks.usage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

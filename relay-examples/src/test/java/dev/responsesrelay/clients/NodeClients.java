@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The npm Responses clients (openai-node, the AI SDK, the Agents SDK, LangChain JS) for end-to-end
- * tests, installed the way {@code dev.responsesrelay.examples.codex.CodexCli} installs Codex: with
+ * tests, installed the way {@code dev.responsesrelay.codexconfig.CodexCli} installs Codex: with
  * {@code npm ci} into the git-ignored {@code <repo>/.tools/node-clients-<hash>/} on first use, under
  * a file lock, from the {@code package.json} and {@code package-lock.json} next to this class's
  * resources. The hash is of those two files, so changing a pinned version installs afresh.

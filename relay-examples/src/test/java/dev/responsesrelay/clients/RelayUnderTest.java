@@ -3,10 +3,10 @@ package dev.responsesrelay.clients;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.responsesrelay.examples.RelayServer;
 import dev.responsesrelay.fixtures.ScriptedChatUpstream;
 import dev.responsesrelay.fixtures.ScriptedRecordedRequest;
 import dev.responsesrelay.fixtures.ScriptedReply;
+import dev.responsesrelay.server.RelayServer;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * JdbcResponseStore.sqlite(...)} or {@code .postgresql(...)} from {@code relay-store}, or your own.
  */
 public final class StatefulEmbeddingExample {
-    // README.md snippet begin (README.md shows these lines; ReadmeJavaSnippetsTest keeps them equal)
+    // snippet begin: README.md shows the lines up to the end marker; MarkdownJavaSnippetsTest keeps them equal
     private static final ResponsesTranslator TRANSLATOR =
             ResponsesTranslator.builder().provider(ProviderProfile.GENERIC).build();
 
@@ -88,7 +88,7 @@ public final class StatefulEmbeddingExample {
         }
         return 200;
     }
-    // README.md snippet end
+    // snippet end
 
     /** The data of the response.completed or response.incomplete event, once it was written. */
     private static final class Terminal {

@@ -3,7 +3,7 @@
  * dev.responsesrelay.examples.embedding.EmbeddingExample}), with relay-okhttp ({@link
  * dev.responsesrelay.examples.embedding.OkHttpEmbeddingExample}) and with a response store ({@link
  * dev.responsesrelay.examples.embedding.StatefulEmbeddingExample}). README.md shows these files;
- * ReadmeJavaSnippetsTest keeps the README's blocks equal to them.
+ * MarkdownJavaSnippetsTest keeps the README's blocks equal to them.
  */
 @NullMarked
 package dev.responsesrelay.examples.embedding;

@@ -1,5 +1,0 @@
-/** Tests of the relay server's reverse direction: {@code /v1/chat/completions}. */
-@NullMarked
-package dev.responsesrelay.examples.chat;
-
-import org.jspecify.annotations.NullMarked;
