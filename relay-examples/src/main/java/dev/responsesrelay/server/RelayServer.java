@@ -19,6 +19,7 @@ import dev.responsesrelay.server.config.RelayConfig;
 import dev.responsesrelay.server.config.UpstreamConfig;
 import dev.responsesrelay.server.http.AccessLog;
 import dev.responsesrelay.server.http.Answers;
+import dev.responsesrelay.server.http.ApiHandler;
 import dev.responsesrelay.server.http.ClientKeys;
 import dev.responsesrelay.server.http.ExchangeRecorder;
 import dev.responsesrelay.server.http.JsonErrorHandler;
@@ -45,7 +46,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import okhttp3.OkHttpClient;
@@ -60,7 +60,6 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The relay server: the OpenAI Responses API on one port, relayed to a Chat Completions upstream.
@@ -98,22 +97,20 @@ public final class RelayServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final @Nullable RelayHandler handler;
+    /** The direction this relay serves: Responses in front of Chat, or Chat in front of Responses. */
+    private final ApiHandler handler;
+
     private final OkHttpClient client;
     private final ScheduledExecutorService scheduler;
     private final ServerOptions options;
     private final AtomicBoolean closed = new AtomicBoolean();
-
-    /** Set instead of {@link #handler} when the relay serves Chat Completions (reverse direction). */
-    private final @Nullable ChatCompletionsHandler chatHandler;
 
     private final MemoryBudget memoryBudget;
 
     private RelayServer(
             Server jetty,
             ServerConnector connector,
-            @Nullable RelayHandler handler,
-            @Nullable ChatCompletionsHandler chatHandler,
+            ApiHandler handler,
             OkHttpClient client,
             ScheduledExecutorService scheduler,
             ServerOptions options,
@@ -122,7 +119,6 @@ public final class RelayServer implements AutoCloseable {
         this.jetty = jetty;
         this.connector = connector;
         this.handler = handler;
-        this.chatHandler = chatHandler;
         this.client = client;
         this.scheduler = scheduler;
         this.options = options;
@@ -269,7 +265,7 @@ public final class RelayServer implements AutoCloseable {
             container.addMapping("/v1/responses", ResponsesWebSocket.creator(settings, accessLog));
         });
         webSockets.setHandler(handler);
-        return jetty.start(webSockets, handler, null, client, options);
+        return jetty.start(webSockets, handler, client, options);
     }
 
     /** A client for short probes (model lists, readiness): a few seconds at most. */
@@ -311,12 +307,7 @@ public final class RelayServer implements AutoCloseable {
      * metrics.
      */
     public AccessLog accessLog() {
-        RelayHandler responses = handler;
-        if (responses != null) {
-            return responses.accessLog();
-        }
-        return Objects.requireNonNull(chatHandler, "a relay serves one direction")
-                .accessLog();
+        return handler.accessLog();
     }
 
     /** Blocks until the server has stopped. */
@@ -345,10 +336,7 @@ public final class RelayServer implements AutoCloseable {
         } finally {
             cancelAll("the relay is shutting down");
             scheduler.shutdownNow();
-            RelayHandler forward = handler;
-            if (forward != null) {
-                forward.responseState().close();
-            }
+            handler.close();
             client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
@@ -361,20 +349,11 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private int openExchanges() {
-        RelayHandler forward = handler;
-        ChatCompletionsHandler reverse = chatHandler;
-        return (forward == null ? 0 : forward.openExchanges()) + (reverse == null ? 0 : reverse.openExchanges());
+        return handler.openExchanges();
     }
 
     private void cancelAll(String why) {
-        RelayHandler forward = handler;
-        if (forward != null) {
-            forward.cancelAll(why);
-        }
-        ChatCompletionsHandler reverse = chatHandler;
-        if (reverse != null) {
-            reverse.cancelAll(why);
-        }
+        handler.cancelAll(why);
     }
 
     // ---- The reverse direction: POST /v1/chat/completions in front of a Responses upstream or Codex.
@@ -404,7 +383,7 @@ public final class RelayServer implements AutoCloseable {
                 FIRST_BYTE_WINDOW,
                 options.keepAlive()));
         handler.accessLog(new AccessLog(options.accessLog()));
-        RelayServer server = jetty.start(handler, null, handler, client, options);
+        RelayServer server = jetty.start(handler, handler, client, options);
         LOG.info(() -> "relay listening on " + server.baseUrl() + " (POST /v1/chat/completions) -> "
                 + upstream.describe()
                 + (options.requiredKeys().isEmpty()
@@ -455,20 +434,13 @@ public final class RelayServer implements AutoCloseable {
 
         /**
          * Serves {@code handler} behind a graceful-shutdown handler and JSON error pages, and
-         * starts Jetty; {@code forward} or {@code reverse} is the handler whose exchanges a stop
-         * cancels.
+         * starts Jetty; {@code api} is the direction served (it may be {@code handler} itself, or
+         * sit behind the WebSocket upgrade): its exchanges are the ones a stop cancels.
          */
-        RelayServer start(
-                Handler handler,
-                @Nullable RelayHandler forward,
-                @Nullable ChatCompletionsHandler reverse,
-                OkHttpClient client,
-                ServerOptions options)
+        RelayServer start(Handler handler, ApiHandler api, OkHttpClient client, ServerOptions options)
                 throws Exception {
             // Issue 18: requests are admitted against a memory budget before anything reads them.
-            Predicate<Request> readsBody =
-                    forward != null ? forward::readsBodyOf : reverse != null ? reverse::readsBodyOf : request -> false;
-            Handler admitted = new MemoryAdmissionHandler(handler, budget, readsBody, options.bodyTimeout());
+            Handler admitted = new MemoryAdmissionHandler(handler, budget, api::readsBodyOf, options.bodyTimeout());
             GracefulHandler graceful = new GracefulHandler(admitted) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {
@@ -486,8 +458,7 @@ public final class RelayServer implements AutoCloseable {
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
             server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams
-            RelayServer relay =
-                    new RelayServer(server, connector, forward, reverse, client, scheduler, options, budget);
+            RelayServer relay = new RelayServer(server, connector, api, client, scheduler, options, budget);
             try {
                 server.start();
             } catch (Exception e) {
@@ -546,9 +517,7 @@ public final class RelayServer implements AutoCloseable {
                         ? ", no client key required"
                         : ", " + options.requiredKeys().size() + " client key(s) accepted")
                 + options.recordDir().map(dir -> ", recording to " + dir).orElse("")
-                + (handler == null
-                        ? ""
-                        : ", responses stored " + handler.responseState().description())
+                + handler.stateDescription()
                 + "); upstream models: " + models);
         options.upstreamCorrection().ifPresent(LOG::warning);
         if (options.apiKey().isEmpty() && !options.requiredKeys().isEmpty()) {

@@ -68,13 +68,13 @@ public final class ChatCompletionsHandler extends ApiHandler {
         this.settings = settings;
     }
 
-    /** Cancels every exchange still running; for the end of a graceful shutdown. */
+    @Override
     public void cancelAll(String why) {
         openStreams.forEach(stream -> stream.cancel(why));
         openCalls.forEach(ChatUpstream.Exchange::cancel);
     }
 
-    /** How many exchanges are in flight. */
+    @Override
     public int openExchanges() {
         return openStreams.size() + openCalls.size();
     }

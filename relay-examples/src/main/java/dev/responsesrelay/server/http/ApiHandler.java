@@ -36,6 +36,23 @@ public abstract class ApiHandler extends Handler.Abstract {
         this.served = "POST " + postPaths[0] + " and GET /v1/models";
     }
 
+    /** Cancels every exchange still running; for the end of a graceful shutdown. */
+    public abstract void cancelAll(String why);
+
+    /** How many exchanges are in flight. */
+    public abstract int openExchanges();
+
+    /**
+     * Releases what this direction holds beyond its exchanges (the Responses direction's store);
+     * called once, after the server stopped. Nothing by default.
+     */
+    public void close() {}
+
+    /** What the start-up line says about this direction's state, or empty: nothing to say. */
+    public String stateDescription() {
+        return "";
+    }
+
     /** Logs one line per request to {@code log} from now on (issue 17). */
     public final void accessLog(AccessLog log) {
         this.accessLog = log;

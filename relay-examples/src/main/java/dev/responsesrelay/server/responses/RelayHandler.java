@@ -105,7 +105,7 @@ public final class RelayHandler extends ApiHandler {
         return relay.upstream().baseUrl().replaceFirst("[?#].*$", "").replaceFirst("/$", "") + "/chat/completions";
     }
 
-    /** Cancels every upstream call still running; for the end of a graceful shutdown. */
+    @Override
     public void cancelAll(String why) {
         for (StreamedAnswer answer : openStreams) {
             answer.cancelUpstream(why);
@@ -115,12 +115,23 @@ public final class RelayHandler extends ApiHandler {
         }
     }
 
+    /** Closes the response store (issue 12). */
+    @Override
+    public void close() {
+        settings.responseState().close();
+    }
+
+    @Override
+    public String stateDescription() {
+        return ", responses stored " + settings.responseState().description();
+    }
+
     /** The response store's server side (issue 12). */
     public ResponseState responseState() {
         return settings.responseState();
     }
 
-    /** How many exchanges are in flight. */
+    @Override
     public int openExchanges() {
         return openStreams.size() + openCalls.size();
     }
