@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.internal.Json;
 import dev.responsesrelay.internal.dialect.ProviderDetection;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -355,6 +356,13 @@ public final class ProviderProfile {
     private final Set<String> dropFields;
     private final @Nullable String extraBodyJson;
 
+    /** The settings only the core reads, as its internal packages see them. */
+    private final ProviderDialect dialect;
+
+    static {
+        ProviderDialect.installReader(profile -> profile.dialect);
+    }
+
     private ProviderProfile(Builder b) {
         this.name = b.name;
         this.replayScope = b.replayScope != null ? b.replayScope : b.name;
@@ -380,6 +388,25 @@ public final class ProviderProfile {
         this.allowedFields = Set.copyOf(b.allowedFields);
         this.dropFields = Set.copyOf(b.dropFields);
         this.extraBodyJson = b.extraBodyJson;
+        this.dialect = new ProviderDialect(
+                replayScope,
+                developerRole,
+                tokenLimitField,
+                streamOptions,
+                alwaysStream,
+                toolStrict,
+                reasoningControl,
+                reasoningOnToolCalls,
+                thoughtSignatures,
+                toolChoice,
+                imageInput,
+                mergeSystemMessages,
+                assistantBetweenToolAndUser,
+                Optional.ofNullable(fixedSamplingModels),
+                Optional.ofNullable(maxTemperature),
+                keepUserIdentifiers,
+                allowedFields,
+                dropFields);
     }
 
     /** Starts a profile named {@code name} with the {@link #GENERIC} defaults. */
@@ -474,46 +501,33 @@ public final class ProviderProfile {
         return name;
     }
 
-    /** Whether the provider accepts the {@code developer} role; if not, it becomes {@code system}. */
-    /**
-     * Whose provider state this profile's upstream may be given back. The stream side writes it into
-     * the reasoning envelope; the request side replays provider-bound parts (OpenRouter's {@code
-     * reasoning_details}, Gemini's thought signatures) and reasoning in the field it was streamed in
-     * ({@link #replayReasoningAsReceived()}) only to a profile of the same scope. Reasoning text from
-     * any scope still goes in the field this profile names ({@link #reasoningReplayField()}), which
-     * its upstream reads. Defaults to {@link #name()}; a relay routing to several upstreams gives
-     * each its own, so turn 2 of a conversation sent to another upstream than turn 1 is never sent
-     * a field only turn 1's server accepts (issue 16; docs/PROVIDERS.md).
-     */
-    public String replayScope() {
+    /** See {@link Builder#replayScope}. */
+    String replayScope() {
         return replayScope;
     }
 
-    public boolean developerRole() {
+    /** See {@link Builder#developerRole}. */
+    boolean developerRole() {
         return developerRole;
     }
 
-    /** {@code max_tokens} or {@code max_completion_tokens}. */
-    public String tokenLimitField() {
+    /** See {@link Builder#tokenLimitField}. */
+    String tokenLimitField() {
         return tokenLimitField;
     }
 
-    /** Whether to send {@code stream_options: {"include_usage": true}} on streaming requests. */
-    public boolean streamOptions() {
+    /** See {@link Builder#streamOptions}. */
+    boolean streamOptions() {
         return streamOptions;
     }
 
-    /**
-     * Whether the upstream request always streams, also for a client that asked for a whole answer
-     * (docs/dialects.md rule 32): DashScope refuses thinking without streaming, Fireworks refuses large
-     * {@code max_tokens} without it. {@link Translation#upstreamStreams()} tells the server.
-     */
-    public boolean alwaysStream() {
+    /** See {@link Builder#alwaysStream}. */
+    boolean alwaysStream() {
         return alwaysStream;
     }
 
-    /** Whether function tools may carry {@code strict}. */
-    public boolean toolStrict() {
+    /** See {@link Builder#toolStrict}. */
+    boolean toolStrict() {
         return toolStrict;
     }
 
@@ -522,8 +536,8 @@ public final class ProviderProfile {
         return thinkTagsInContent;
     }
 
-    /** How {@code reasoning.effort} is sent. */
-    public ReasoningControl reasoningControl() {
+    /** See {@link Builder#reasoningControl}. */
+    ReasoningControl reasoningControl() {
         return reasoningControl;
     }
 
@@ -536,12 +550,8 @@ public final class ProviderProfile {
         return Optional.ofNullable(reasoningReplayField);
     }
 
-    /**
-     * Whether every assistant message with tool calls must carry the {@link #reasoningReplayField()}
-     * even when the turn's reasoning is unknown (then it is {@code " "}, LiteLLM's workaround):
-     * DeepSeek and Kimi refuse such a turn without it in thinking mode.
-     */
-    public boolean reasoningOnToolCalls() {
+    /** See {@link Builder#reasoningOnToolCalls}. */
+    boolean reasoningOnToolCalls() {
         return reasoningOnToolCalls;
     }
 
@@ -558,11 +568,8 @@ public final class ProviderProfile {
         return replayReasoningAsReceived;
     }
 
-    /**
-     * Whether tool calls carry Gemini thought signatures ({@code
-     * extra_content.google.thought_signature}) that must be replayed (docs/dialects.md rules 20, 25).
-     */
-    public boolean thoughtSignatures() {
+    /** See {@link Builder#thoughtSignatures}. */
+    boolean thoughtSignatures() {
         return thoughtSignatures;
     }
 
@@ -571,67 +578,47 @@ public final class ProviderProfile {
         return toolCallIds;
     }
 
-    /** Which {@code tool_choice} values are sent. */
-    public ToolChoiceSupport toolChoice() {
+    /** See {@link Builder#toolChoice}. */
+    ToolChoiceSupport toolChoice() {
         return toolChoice;
     }
 
-    /** Which images user messages may carry. */
+    /** See {@link Builder#imageInput}. */
     public ImageInput imageInput() {
         return imageInput;
     }
 
-    /**
-     * Whether all system messages are joined into one at the start: Anthropic does so anyway, and
-     * many local chat templates accept a system message only in first place.
-     */
-    public boolean mergeSystemMessages() {
+    /** See {@link Builder#mergeSystemMessages}. */
+    boolean mergeSystemMessages() {
         return mergeSystemMessages;
     }
 
-    /**
-     * Whether a short assistant message is put between a {@code tool} message and a {@code user}
-     * message that follows it (Mistral: "Unexpected role 'user' after role 'tool'").
-     */
-    public boolean assistantBetweenToolAndUser() {
+    /** See {@link Builder#assistantBetweenToolAndUser}. */
+    boolean assistantBetweenToolAndUser() {
         return assistantBetweenToolAndUser;
     }
 
-    /**
-     * Models (a regular expression found in the model name) that accept only the default {@code
-     * temperature} and {@code top_p} of 1: other values are dropped with a warning.
-     */
-    public Optional<Pattern> fixedSamplingModels() {
+    /** See {@link Builder#fixedSamplingModels}. */
+    Optional<Pattern> fixedSamplingModels() {
         return Optional.ofNullable(fixedSamplingModels);
     }
 
-    /** The highest {@code temperature} the provider takes; higher values are clamped. */
-    public Optional<Double> maxTemperature() {
+    /** See {@link Builder#maxTemperature}. */
+    Optional<Double> maxTemperature() {
         return Optional.ofNullable(maxTemperature);
     }
 
-    /**
-     * Whether the end-user identifiers {@code user} and {@code safety_identifier} are forwarded. They
-     * are OpenAI abuse-monitoring hints; other providers ignore them, or reject unknown fields.
-     */
-    public boolean keepUserIdentifiers() {
+    /** See {@link Builder#keepUserIdentifiers}. */
+    boolean keepUserIdentifiers() {
         return keepUserIdentifiers;
     }
 
-    /**
-     * The only top-level fields a strict provider accepts (Mistral answers 422 to any other); empty
-     * for no such list. Applied before {@link #dropFields()} and {@link #extraBodyJson()}, so
-     * explicit extra fields still go through.
-     */
-    public Set<String> allowedFields() {
+    /** See {@link Builder#allowedFields}. */
+    Set<String> allowedFields() {
         return allowedFields;
     }
 
-    /**
-     * Top-level fields removed from the Chat request before it goes upstream (for example {@code
-     * parallel_tool_calls} or {@code stream_options} for servers that refuse them), applied before
-     * {@link #extraBodyJson()} is merged.
-     */
+    /** See {@link Builder#dropFields}. */
     public Set<String> dropFields() {
         return dropFields;
     }
@@ -732,20 +719,32 @@ public final class ProviderProfile {
             this.name = name;
         }
 
-        /** See {@link ProviderProfile#replayScope()}; null or blank: the profile's name. */
+        /**
+         * Whose provider state this profile's upstream may be given back. The stream side writes it into
+         * the reasoning envelope; the request side replays provider-bound parts (OpenRouter's {@code
+         * reasoning_details}, Gemini's thought signatures) and reasoning in the field it was streamed in
+         * ({@link ProviderProfile#replayReasoningAsReceived()}) only to a profile of the same scope. Reasoning text from
+         * any scope still goes in the field this profile names ({@link ProviderProfile#reasoningReplayField()}), which
+         * its upstream reads. Defaults to {@link ProviderProfile#name()}; a relay routing to several upstreams gives
+         * each its own, so turn 2 of a conversation sent to another upstream than turn 1 is never sent
+         * a field only turn 1's server accepts (issue 16; docs/PROVIDERS.md).
+         *
+         * <p>Null or blank: the profile's name.
+         */
         public Builder replayScope(@Nullable String replayScope) {
             this.replayScope = replayScope == null || replayScope.isBlank() ? null : replayScope;
             return this;
         }
 
-        /** See {@link ProviderProfile#developerRole()}. */
+        /** Whether the provider accepts the {@code developer} role; if not, it becomes {@code system}. */
         public Builder developerRole(boolean developerRole) {
             this.developerRole = developerRole;
             return this;
         }
 
         /**
-         * See {@link ProviderProfile#tokenLimitField()}.
+         * Which field carries the output token limit: {@code max_tokens} or {@code
+         * max_completion_tokens}.
          *
          * @throws IllegalArgumentException unless it is {@code max_tokens} or {@code
          *     max_completion_tokens}
@@ -759,19 +758,23 @@ public final class ProviderProfile {
             return this;
         }
 
-        /** See {@link ProviderProfile#streamOptions()}. */
+        /** Whether to send {@code stream_options: {"include_usage": true}} on streaming requests. */
         public Builder streamOptions(boolean streamOptions) {
             this.streamOptions = streamOptions;
             return this;
         }
 
-        /** See {@link ProviderProfile#alwaysStream()}. */
+        /**
+         * Whether the upstream request always streams, also for a client that asked for a whole answer
+         * (docs/dialects.md rule 32): DashScope refuses thinking without streaming, Fireworks refuses large
+         * {@code max_tokens} without it. {@link Translation#upstreamStreams()} tells the server.
+         */
         public Builder alwaysStream(boolean alwaysStream) {
             this.alwaysStream = alwaysStream;
             return this;
         }
 
-        /** See {@link ProviderProfile#toolStrict()}. */
+        /** Whether function tools may carry {@code strict}. */
         public Builder toolStrict(boolean toolStrict) {
             this.toolStrict = toolStrict;
             return this;
@@ -783,7 +786,7 @@ public final class ProviderProfile {
             return this;
         }
 
-        /** See {@link ProviderProfile#reasoningControl()}. */
+        /** How {@code reasoning.effort} is sent. */
         public Builder reasoningControl(ReasoningControl reasoningControl) {
             this.reasoningControl = Objects.requireNonNull(reasoningControl, "reasoningControl == null");
             return this;
@@ -804,13 +807,20 @@ public final class ProviderProfile {
             return this;
         }
 
-        /** See {@link ProviderProfile#reasoningOnToolCalls()}. */
+        /**
+         * Whether every assistant message with tool calls must carry the {@link ProviderProfile#reasoningReplayField()}
+         * even when the turn's reasoning is unknown (then it is {@code " "}, LiteLLM's workaround):
+         * DeepSeek and Kimi refuse such a turn without it in thinking mode.
+         */
         public Builder reasoningOnToolCalls(boolean reasoningOnToolCalls) {
             this.reasoningOnToolCalls = reasoningOnToolCalls;
             return this;
         }
 
-        /** See {@link ProviderProfile#thoughtSignatures()}. */
+        /**
+         * Whether tool calls carry Gemini thought signatures ({@code
+         * extra_content.google.thought_signature}) that must be replayed (docs/dialects.md rules 20, 25).
+         */
         public Builder thoughtSignatures(boolean thoughtSignatures) {
             this.thoughtSignatures = thoughtSignatures;
             return this;
@@ -822,32 +832,39 @@ public final class ProviderProfile {
             return this;
         }
 
-        /** See {@link ProviderProfile#toolChoice()}. */
+        /** Which {@code tool_choice} values are sent. */
         public Builder toolChoice(ToolChoiceSupport toolChoice) {
             this.toolChoice = Objects.requireNonNull(toolChoice, "toolChoice == null");
             return this;
         }
 
-        /** See {@link ProviderProfile#imageInput()}. */
+        /** Which images user messages may carry. */
         public Builder imageInput(ImageInput imageInput) {
             this.imageInput = Objects.requireNonNull(imageInput, "imageInput == null");
             return this;
         }
 
-        /** See {@link ProviderProfile#mergeSystemMessages()}. */
+        /**
+         * Whether all system messages are joined into one at the start: Anthropic does so anyway, and
+         * many local chat templates accept a system message only in first place.
+         */
         public Builder mergeSystemMessages(boolean mergeSystemMessages) {
             this.mergeSystemMessages = mergeSystemMessages;
             return this;
         }
 
-        /** See {@link ProviderProfile#assistantBetweenToolAndUser()}. */
+        /**
+         * Whether a short assistant message is put between a {@code tool} message and a {@code user}
+         * message that follows it (Mistral: "Unexpected role 'user' after role 'tool'").
+         */
         public Builder assistantBetweenToolAndUser(boolean assistantBetweenToolAndUser) {
             this.assistantBetweenToolAndUser = assistantBetweenToolAndUser;
             return this;
         }
 
         /**
-         * See {@link ProviderProfile#fixedSamplingModels()}; a regular expression, or null for none.
+         * Models (a regular expression found in the model name) that accept only the default {@code
+         * temperature} and {@code top_p} of 1: other values are dropped with a warning. Null for none.
          *
          * @throws IllegalArgumentException if it is not a valid regular expression
          */
@@ -865,7 +882,8 @@ public final class ProviderProfile {
         }
 
         /**
-         * See {@link ProviderProfile#maxTemperature()}; null for no limit.
+         * The highest {@code temperature} the provider takes; higher values are clamped. Null for no
+         * limit.
          *
          * @throws IllegalArgumentException if it is negative or not finite
          */
@@ -877,19 +895,30 @@ public final class ProviderProfile {
             return this;
         }
 
-        /** See {@link ProviderProfile#keepUserIdentifiers()}. */
+        /**
+         * Whether the end-user identifiers {@code user} and {@code safety_identifier} are forwarded. They
+         * are OpenAI abuse-monitoring hints; other providers ignore them, or reject unknown fields.
+         */
         public Builder keepUserIdentifiers(boolean keepUserIdentifiers) {
             this.keepUserIdentifiers = keepUserIdentifiers;
             return this;
         }
 
-        /** See {@link ProviderProfile#allowedFields()}; empty for no allow-list. */
+        /**
+         * The only top-level fields a strict provider accepts (Mistral answers 422 to any other); empty
+         * for no such list. Applied before {@link #dropFields} and {@link ProviderProfile#extraBodyJson()}, so
+         * explicit extra fields still go through.
+         */
         public Builder allowedFields(Set<String> allowedFields) {
             this.allowedFields = Set.copyOf(allowedFields);
             return this;
         }
 
-        /** See {@link ProviderProfile#dropFields()}. */
+        /**
+         * Top-level fields removed from the Chat request before it goes upstream (for example {@code
+         * parallel_tool_calls} or {@code stream_options} for servers that refuse them), applied before
+         * {@link ProviderProfile#extraBodyJson()} is merged.
+         */
         public Builder dropFields(Set<String> dropFields) {
             this.dropFields = Set.copyOf(dropFields);
             return this;

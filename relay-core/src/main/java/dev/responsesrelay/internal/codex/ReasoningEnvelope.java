@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code p}: the replay scope of the profile that produced it ({@link
- *       dev.responsesrelay.ProviderProfile#replayScope()}, its name unless set). Provider-bound parts
+ *       ProviderDialect#replayScope()}, its name unless set). Provider-bound parts
  *       ({@code rd}, {@code sig}) and {@code f} are only used for a profile of that scope; text is
  *       portable.
  *   <li>{@code rc}: the reasoning text, left out beyond {@value #MAX_TEXT_CHARS} characters; the

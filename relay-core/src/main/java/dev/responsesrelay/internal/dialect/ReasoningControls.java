@@ -40,7 +40,7 @@ public final class ReasoningControls {
         }
         String m = model.toLowerCase(Locale.ROOT);
         boolean off = effort.equals("none");
-        switch (profile.reasoningControl()) {
+        switch (ProviderDialect.of(profile).reasoningControl()) {
             case NONE -> warnings.add(dropped(effort, profile.name() + " takes no reasoning effort"));
             case REASONING_EFFORT -> chat.put("reasoning_effort", effort);
             case OPENAI -> openAi(chat, m, effort, warnings);

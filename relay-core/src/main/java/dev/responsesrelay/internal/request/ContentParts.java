@@ -13,6 +13,7 @@ import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.internal.JsonFields;
 import dev.responsesrelay.internal.Utf8SliceNode;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ import java.util.List;
  *
  * <p>Split out of {@link MessageAssembler} (issue 15 §1: no class in the core over about 500
  * lines) because content conversion is a concern of its own: it knows part types and the
- * profile's image rule ({@link ProviderProfile#imageInput()}), and nothing about turns or message
+ * profile's image rule ({@link ProviderDialect#imageInput()}), and nothing about turns or message
  * order. One instance per request, since it warns about dropped images only once; not
  * thread-safe.
  */
@@ -134,7 +135,7 @@ final class ContentParts {
             }
             throw new InvalidRequestException("image_url is required", partPath + "/image_url");
         }
-        String refused = switch (profile.imageInput()) {
+        String refused = switch (ProviderDialect.of(profile).imageInput()) {
             case ANY -> null;
             case DATA_URLS -> url.regionMatches(true, 0, "data:", 0, 5) ? null : "only data URLs are accepted";
             case NONE -> "images are not accepted";

@@ -14,6 +14,7 @@ import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.internal.JsonFields;
 import dev.responsesrelay.internal.codex.ReasoningEnvelope;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import dev.responsesrelay.internal.dialect.ToolCallIdRewriter;
 import dev.responsesrelay.internal.request.AssistantTurn.CallSlot;
 import dev.responsesrelay.internal.request.ContentParts.ToolOutput;
@@ -46,12 +47,12 @@ import org.jspecify.annotations.Nullable;
  *       message right after the turn's tool messages, and the tool message says so.
  *   <li>Item {@code id} and {@code status} and any other item field are never forwarded: messages
  *       are built from scratch (strict providers reject unknown keys: docs/dialects.md rule 31).
- *   <li>The profile shapes the rest: which images survive ({@link ProviderProfile#imageInput()}),
+ *   <li>The profile shapes the rest: which images survive ({@link ProviderDialect#imageInput()}),
  *       how tool-call ids look ({@link ToolCallIdRewriter}), what a turn's reasoning items give
  *       back ({@link ReasoningEnvelope}, {@link ProviderProfile#reasoningReplayField()}, Gemini
  *       thought signatures), and the final message order ({@link
- *       ProviderProfile#mergeSystemMessages()}, {@link
- *       ProviderProfile#assistantBetweenToolAndUser()}).
+ *       ProviderDialect#mergeSystemMessages()}, {@link
+ *       ProviderDialect#assistantBetweenToolAndUser()}).
  * </ul>
  *
  * <p>One instance per request; not thread-safe.
@@ -166,10 +167,10 @@ final class MessageAssembler {
     /** Closes the last turn, applies the profile's message-order rules and returns the messages. */
     ArrayNode finish() {
         closeTurn();
-        if (profile.mergeSystemMessages()) {
+        if (ProviderDialect.of(profile).mergeSystemMessages()) {
             mergeSystemMessages();
         }
-        if (profile.assistantBetweenToolAndUser()) {
+        if (ProviderDialect.of(profile).assistantBetweenToolAndUser()) {
             separateToolResultsFromUser();
         }
         return messages;
@@ -261,7 +262,8 @@ final class MessageAssembler {
             // answer 400), while they all read system the same way.
             case "developer" ->
                 addPlainMessage(
-                        profile.developerRole() ? "developer" : "system", parts.messageContent(content, path, false));
+                        ProviderDialect.of(profile).developerRole() ? "developer" : "system",
+                        parts.messageContent(content, path, false));
             default -> throw new InvalidRequestException("unknown message role " + role, path + "/role");
         }
     }
@@ -399,7 +401,7 @@ final class MessageAssembler {
             }
             reasoningWriter.attachReasoning(assistant, closing.reasoning, hasCalls);
             if (hasCalls) {
-                if (profile.thoughtSignatures()) {
+                if (ProviderDialect.of(profile).thoughtSignatures()) {
                     reasoningWriter.attachThoughtSignatures(closing);
                 }
                 assistant.set("tool_calls", closing.toolCalls);

@@ -23,6 +23,7 @@ import dev.responsesrelay.internal.JsonFields;
 import dev.responsesrelay.internal.JsonSyntax;
 import dev.responsesrelay.internal.SlicingTreeReader;
 import dev.responsesrelay.internal.codex.Compaction;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import dev.responsesrelay.internal.dialect.ReasoningControls;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ public final class RequestMapper {
             if (!maxOutputTokens.canConvertToLong() || maxOutputTokens.longValue() < 1) {
                 throw new InvalidRequestException("max_output_tokens must be a positive integer", "/max_output_tokens");
             }
-            chat.set(provider.tokenLimitField(), maxOutputTokens);
+            chat.set(ProviderDialect.of(provider).tokenLimitField(), maxOutputTokens);
         }
         copyNumber(request, "temperature", chat);
         copyNumber(request, "top_p", chat);
@@ -188,15 +189,15 @@ public final class RequestMapper {
         mapUserIdentifiers(request, provider, chat);
         // docs/dialects.md rule 32: DashScope thinking and large Fireworks answers need a stream; the
         // server then feeds the stream machine and answers the client with the whole response.
-        boolean chatStreams = stream || provider.alwaysStream();
+        boolean chatStreams = stream || ProviderDialect.of(provider).alwaysStream();
         chat.put("stream", chatStreams);
-        if (chatStreams && provider.streamOptions()) {
+        if (chatStreams && ProviderDialect.of(provider).streamOptions()) {
             chat.putObject("stream_options").put("include_usage", true);
         }
 
         warnUnknownFields(request, warnings);
         applyAllowList(chat, provider, warnings);
-        for (String field : provider.dropFields()) {
+        for (String field : ProviderDialect.of(provider).dropFields()) {
             chat.remove(field);
         }
         provider.extraBodyJson().ifPresent(extra -> mergeInto(chat, parseExtraBody(extra)));
@@ -206,11 +207,11 @@ public final class RequestMapper {
         JsonNode upstreamStream = chat.get("stream");
         boolean upstreamStreams = upstreamStream != null && upstreamStream.isBoolean() && upstreamStream.booleanValue();
         if (upstreamStreams
-                && provider.streamOptions()
+                && ProviderDialect.of(provider).streamOptions()
                 && !chat.has("stream_options")
-                && !provider.dropFields().contains("stream_options")
-                && (provider.allowedFields().isEmpty()
-                        || provider.allowedFields().contains("stream_options"))) {
+                && !ProviderDialect.of(provider).dropFields().contains("stream_options")
+                && (ProviderDialect.of(provider).allowedFields().isEmpty()
+                        || ProviderDialect.of(provider).allowedFields().contains("stream_options"))) {
             chat.putObject("stream_options").put("include_usage", true);
         }
 
@@ -331,7 +332,10 @@ public final class RequestMapper {
      */
     private static void applySamplingLimits(
             ObjectNode chat, ProviderProfile provider, String model, List<String> warnings) {
-        if (provider.fixedSamplingModels().map(p -> p.matcher(model).find()).orElse(false)) {
+        if (ProviderDialect.of(provider)
+                .fixedSamplingModels()
+                .map(p -> p.matcher(model).find())
+                .orElse(false)) {
             for (String field : List.of("temperature", "top_p")) {
                 JsonNode value = chat.get(field);
                 if (value != null && value.doubleValue() != 1.0) {
@@ -341,7 +345,7 @@ public final class RequestMapper {
                 }
             }
         }
-        Double max = provider.maxTemperature().orElse(null);
+        Double max = ProviderDialect.of(provider).maxTemperature().orElse(null);
         JsonNode temperature = chat.get("temperature");
         if (max != null && temperature != null && temperature.doubleValue() > max) {
             chat.put("temperature", max);
@@ -352,7 +356,7 @@ public final class RequestMapper {
 
     /** docs/dialects.md rule 31: a strict provider (Mistral: 422 extra_forbidden) sees only known fields. */
     private static void applyAllowList(ObjectNode chat, ProviderProfile provider, List<String> warnings) {
-        Set<String> allowed = provider.allowedFields();
+        Set<String> allowed = ProviderDialect.of(provider).allowedFields();
         if (allowed.isEmpty()) {
             return;
         }
@@ -418,7 +422,7 @@ public final class RequestMapper {
             String value = optionalText(request, field, "");
             // End-user identifiers are OpenAI abuse-monitoring hints; other providers either ignore
             // them or (Mistral) reject unknown fields, and they need not learn who the user is.
-            if (value != null && provider.keepUserIdentifiers()) {
+            if (value != null && ProviderDialect.of(provider).keepUserIdentifiers()) {
                 chat.put(field, value);
             }
         }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.responsesrelay.InvalidRequestException;
 import dev.responsesrelay.ProviderProfile;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import dev.responsesrelay.internal.request.ToolNames.ToolKey;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -155,7 +156,7 @@ final class ToolMapper {
         String path = "/tool_choice";
         String named = choice.isObject() ? choice.path("function").path("name").asText() : null;
         String mode = choice.isTextual() ? choice.textValue() : "named";
-        return switch (profile.toolChoice()) {
+        return switch (ProviderDialect.of(profile).toolChoice()) {
             case FULL -> choice;
             case ANY_INSTEAD_OF_REQUIRED -> {
                 if (named != null) {
@@ -314,7 +315,7 @@ final class ToolMapper {
         }
         ObjectNode parameters = optionalObject(tool, "parameters", path);
         if (parameters != null
-                && !profile.allowedFields().isEmpty()
+                && !ProviderDialect.of(profile).allowedFields().isEmpty()
                 && (parameters.has("$schema") || parameters.has("$id"))) {
             // docs/dialects.md rule 31: strict-schema providers (Mistral) refuse the JSON Schema meta
             // keywords; copied first, since the request echo shares this node.
@@ -325,7 +326,7 @@ final class ToolMapper {
         // fail on a function without a schema; an empty object schema means the same.
         function.set("parameters", parameters != null ? parameters : emptyObjectSchema());
         Boolean strict = optionalBoolean(tool, "strict", path);
-        if (strict != null && profile.toolStrict()) {
+        if (strict != null && ProviderDialect.of(profile).toolStrict()) {
             function.put("strict", strict);
         }
         addChatTool(chatName, function);

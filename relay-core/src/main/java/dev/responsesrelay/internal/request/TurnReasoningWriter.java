@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.internal.codex.ReasoningEnvelope;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import dev.responsesrelay.internal.request.AssistantTurn.CallSlot;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Split out of {@link MessageAssembler} (issue 15 §1: no class in the core over about 500
  * lines): reasoning replay is the one item kind whose output depends on the profile and on which
- * upstream produced it ({@link ProviderProfile#replayScope()}), not on the turn structure.
+ * upstream produced it ({@link ProviderDialect#replayScope()}), not on the turn structure.
  */
 final class TurnReasoningWriter {
     /** Gemini's documented stand-in for a thought signature the history does not have. */
@@ -69,7 +70,9 @@ final class TurnReasoningWriter {
             ArrayNode details = NODES.arrayNode();
             for (TurnReasoning r : reasoning) {
                 ReasoningEnvelope envelope = r.envelope();
-                if (envelope != null && envelope.provider().equals(profile.replayScope())) {
+                if (envelope != null
+                        && envelope.provider()
+                                .equals(ProviderDialect.of(profile).replayScope())) {
                     details.addAll(envelope.details());
                 }
             }
@@ -90,7 +93,7 @@ final class TurnReasoningWriter {
         }
         if (text.length() > 0) {
             assistant.put(field, text.toString());
-        } else if (hasCalls && profile.reasoningOnToolCalls()) {
+        } else if (hasCalls && ProviderDialect.of(profile).reasoningOnToolCalls()) {
             // DeepSeek and Kimi refuse a tool-call turn without the field in thinking mode; when the
             // history lost the reasoning, a blank one is accepted (LiteLLM's documented workaround).
             assistant.put(field, " ");
@@ -103,7 +106,7 @@ final class TurnReasoningWriter {
      * streamed it in, as the turn's envelope recorded it; DeepSeek-style servers refuse a tool-call
      * turn without it. Null when no envelope of the turn says, for example reasoning that came in
      * {@code <think>} tags or from another relay, and for reasoning another upstream produced
-     * ({@link ProviderProfile#replayScope()}): a field one server streamed may be refused by the
+     * ({@link ProviderDialect#replayScope()}): a field one server streamed may be refused by the
      * next (issue 16).
      */
     private @Nullable String fieldAsReceived(List<TurnReasoning> reasoning) {
@@ -111,7 +114,7 @@ final class TurnReasoningWriter {
             ReasoningEnvelope envelope = r.envelope();
             if (envelope != null
                     && envelope.sourceField() != null
-                    && envelope.provider().equals(profile.replayScope())) {
+                    && envelope.provider().equals(ProviderDialect.of(profile).replayScope())) {
                 return envelope.sourceField();
             }
         }
@@ -128,7 +131,8 @@ final class TurnReasoningWriter {
         Map<String, String> signatures = new LinkedHashMap<>();
         for (TurnReasoning r : closing.reasoning) {
             ReasoningEnvelope envelope = r.envelope();
-            if (envelope != null && envelope.provider().equals(profile.replayScope())) {
+            if (envelope != null
+                    && envelope.provider().equals(ProviderDialect.of(profile).replayScope())) {
                 signatures.putAll(envelope.signatures());
             }
         }

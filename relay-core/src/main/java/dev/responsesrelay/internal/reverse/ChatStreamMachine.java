@@ -1,16 +1,25 @@
 package dev.responsesrelay.internal.reverse;
 
+import static dev.responsesrelay.internal.reverse.EventFields.intOr;
+import static dev.responsesrelay.internal.reverse.EventFields.intOrNull;
+import static dev.responsesrelay.internal.reverse.EventFields.readObject;
+import static dev.responsesrelay.internal.reverse.EventFields.text;
+import static dev.responsesrelay.internal.reverse.EventFields.textOr;
+import static dev.responsesrelay.internal.reverse.EventFields.texts;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.ChatCompletionStream;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.internal.Json;
-import java.io.IOException;
+import dev.responsesrelay.internal.reverse.StreamItems.Item;
+import dev.responsesrelay.internal.reverse.StreamItems.MessageItem;
+import dev.responsesrelay.internal.reverse.StreamItems.ReasoningItem;
+import dev.responsesrelay.internal.reverse.StreamItems.ReasoningSource;
+import dev.responsesrelay.internal.reverse.StreamItems.ToolCall;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -47,22 +56,13 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         FAILED
     }
 
-    private enum ReasoningSource {
-        NONE,
-        SUMMARY,
-        RAW
-    }
-
     private final ReverseContext context;
     private final ChatChunkWriter out;
     private Phase phase = Phase.WAITING;
     private boolean started;
     private List<String> batch = new ArrayList<>();
-    private final Map<String, Item> itemsById = new HashMap<>();
-    private final Map<Integer, Item> itemsByOutputIndex = new HashMap<>();
+    private final StreamItems items = new StreamItems();
     private final List<ToolCall> toolCalls = new ArrayList<>();
-    private @Nullable Item lastItem;
-    private int itemsSeen;
     private int nextToolIndex;
     private boolean reasoningSent;
     private @Nullable RelayError error;
@@ -212,7 +212,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         JsonNode item = event.path("item");
         String id = text(item, "id");
         Integer outputIndex = intOrNull(event, "output_index");
-        Item existing = find(id, outputIndex, false);
+        Item existing = items.find(id, outputIndex, false);
         String type = item.path("type").asText();
         if (existing != null && id != null) {
             if (!existing.type.equals(type)) {
@@ -226,7 +226,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
             case "function_call", "custom_tool_call" -> newToolCall(item, id, type, true);
             default -> new Item(id, type);
         };
-        register(created, id, outputIndex);
+        items.register(created, id, outputIndex);
         if (created instanceof ToolCall call) {
             announce(call, null);
         }
@@ -428,7 +428,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
     private void completeItem(
             JsonNode item, @Nullable String id, @Nullable Integer outputIndex, boolean fromTerminalOutput) {
         String type = item.path("type").asText();
-        Item found = find(id, outputIndex, !fromTerminalOutput && id == null && outputIndex == null);
+        Item found = items.find(id, outputIndex, !fromTerminalOutput && id == null && outputIndex == null);
         if (found != null && !found.type.equals(type)) {
             if (id != null || outputIndex != null) {
                 throw new StreamFailure("upstream finished output item " + found.describe() + " as a " + type);
@@ -438,7 +438,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         switch (type) {
             case "message" -> {
                 MessageItem message =
-                        found instanceof MessageItem m ? m : register(new MessageItem(id), id, outputIndex);
+                        found instanceof MessageItem m ? m : items.register(new MessageItem(id), id, outputIndex);
                 JsonNode content = item.path("content");
                 for (int j = 0; j < content.size(); j++) {
                     JsonNode part = content.get(j);
@@ -454,7 +454,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
             }
             case "reasoning" -> {
                 ReasoningItem reasoning =
-                        found instanceof ReasoningItem r ? r : register(new ReasoningItem(id), id, outputIndex);
+                        found instanceof ReasoningItem r ? r : items.register(new ReasoningItem(id), id, outputIndex);
                 List<String> raw = texts(item.path("content"), "reasoning_text");
                 List<String> summary = texts(item.path("summary"), "summary_text");
                 if (reasoning.source == ReasoningSource.NONE) {
@@ -474,7 +474,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
                 if (found instanceof ToolCall existing) {
                     call = existing;
                 } else {
-                    call = register(newToolCall(item, id, type, false), id, outputIndex);
+                    call = items.register(newToolCall(item, id, type, false), id, outputIndex);
                 }
                 String callId = text(item, "call_id");
                 String rawName = text(item, "name");
@@ -506,7 +506,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         // The terminal response repeats the finished items: whatever a server did not stream (or
         // finish with output_item.done) is sent from here. Items without ids can only be matched
         // when the stream showed no items at all.
-        boolean noItemsStreamed = itemsSeen == 0;
+        boolean noItemsStreamed = items.seen() == 0;
         for (int i = 0; i < output.size(); i++) {
             JsonNode item = output.get(i);
             String id = text(item, "id");
@@ -567,7 +567,7 @@ public final class ChatStreamMachine implements ChatCompletionStream {
         String id = text(event, "item_id");
         Integer outputIndex = intOrNull(event, "output_index");
         boolean addressed = id != null || outputIndex != null;
-        Item found = find(id, outputIndex, !addressed);
+        Item found = items.find(id, outputIndex, !addressed);
         if (kind.isInstance(found)) {
             return kind.cast(found);
         }
@@ -579,143 +579,8 @@ public final class ChatStreamMachine implements ChatCompletionStream {
             case "reasoning" -> new ReasoningItem(id);
             default -> newToolCall(Json.MAPPER.createObjectNode(), id, type, false);
         };
-        register(created, id, outputIndex);
+        items.register(created, id, outputIndex);
         return kind.cast(created);
-    }
-
-    private @Nullable Item find(@Nullable String id, @Nullable Integer outputIndex, boolean orLast) {
-        if (id != null) {
-            Item byId = itemsById.get(id);
-            if (byId != null) {
-                return byId;
-            }
-        }
-        if (outputIndex != null) {
-            Item byIndex = itemsByOutputIndex.get(outputIndex);
-            if (byIndex != null && (id == null || byIndex.id == null)) {
-                return byIndex;
-            }
-        }
-        return orLast ? lastItem : null;
-    }
-
-    private <T extends Item> T register(T item, @Nullable String id, @Nullable Integer outputIndex) {
-        if (id != null) {
-            itemsById.put(id, item);
-        }
-        if (outputIndex != null) {
-            itemsByOutputIndex.put(outputIndex, item);
-        }
-        lastItem = item;
-        itemsSeen++;
-        return item;
-    }
-
-    private static @Nullable JsonNode readObject(String data) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(data);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static List<String> texts(JsonNode parts, String partType) {
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            JsonNode part = parts.get(i);
-            if (partType.equals(part.path("type").asText()) && part.path("text").isTextual()) {
-                texts.add(part.path("text").textValue());
-            }
-        }
-        return texts;
-    }
-
-    private static @Nullable String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isTextual() ? value.textValue() : null;
-    }
-
-    private static String textOr(JsonNode node, String field, String fallback) {
-        String value = text(node, field);
-        return value != null ? value : fallback;
-    }
-
-    private static @Nullable Integer intOrNull(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.canConvertToInt() && value.isIntegralNumber() ? value.intValue() : null;
-    }
-
-    private static int intOr(JsonNode node, String field, int fallback) {
-        Integer value = intOrNull(node, field);
-        return value != null ? value : fallback;
-    }
-
-    /** An output item the stream has seen. */
-    private static class Item {
-        final @Nullable String id;
-        final String type;
-
-        Item(@Nullable String id, String type) {
-            this.id = id;
-            this.type = type;
-        }
-
-        String describe() {
-            return id != null ? id : "(unnamed " + type + ")";
-        }
-    }
-
-    private static final class MessageItem extends Item {
-        final PartedText text = new PartedText("");
-        final PartedText refusal = new PartedText("");
-
-        MessageItem(@Nullable String id) {
-            super(id, "message");
-        }
-    }
-
-    private static final class ReasoningItem extends Item {
-        final PartedText text = new PartedText("\n\n");
-        ReasoningSource source = ReasoningSource.NONE;
-        boolean sentAny;
-
-        ReasoningItem(@Nullable String id) {
-            super(id, "reasoning");
-        }
-
-        /** The first kind of reasoning text that arrives for this item is the one forwarded. */
-        boolean accepts(ReasoningSource kind) {
-            if (source == ReasoningSource.NONE) {
-                source = kind;
-            }
-            return source == kind;
-        }
-    }
-
-    private static final class ToolCall extends Item {
-        final boolean custom;
-        final StringBuilder received = new StringBuilder();
-
-        @Nullable
-        String callId;
-
-        @Nullable
-        String name;
-
-        int index = -1;
-        boolean announced;
-        boolean complete;
-
-        ToolCall(@Nullable String id, String type, boolean custom) {
-            super(id, type);
-            this.custom = custom;
-        }
-
-        @Override
-        String describe() {
-            return callId != null ? callId : super.describe();
-        }
     }
 
     /** Thrown inside event handling to fail the stream with an error payload. */

@@ -3,6 +3,7 @@ package dev.responsesrelay.internal.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.internal.StringFieldExtractor;
 import dev.responsesrelay.internal.codex.ReasoningEnvelope;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import dev.responsesrelay.internal.stream.ChatChunk.ToolCallDelta;
 import dev.responsesrelay.internal.stream.EventWriter.TextPart;
 import java.util.ArrayDeque;
@@ -313,7 +314,7 @@ final class OutputItems {
      */
     private @Nullable String envelope(OutputItem.Reasoning reasoning) {
         ReasoningEnvelope envelope = new ReasoningEnvelope(
-                context.provider().replayScope(),
+                ProviderDialect.of(context.provider()).replayScope(),
                 reasoning.text.toString(),
                 reasoning.details.toArray(),
                 reasoning.signatures,

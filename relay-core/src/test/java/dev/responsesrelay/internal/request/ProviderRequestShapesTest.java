@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.Translation;
 import dev.responsesrelay.internal.JsonTestSupport;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import dev.responsesrelay.internal.stream.ProviderTestSupport;
 import java.util.ArrayList;
 import java.util.List;
@@ -276,7 +277,8 @@ class ProviderRequestShapesTest {
 
         List<String> fields = new ArrayList<>();
         chat.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).isSubsetOf(ProviderProfile.MISTRAL.allowedFields());
+        assertThat(fields)
+                .isSubsetOf(ProviderDialect.of(ProviderProfile.MISTRAL).allowedFields());
         assertThat(chat.at("/max_tokens").intValue()).isEqualTo(1000);
         assertThat(chat.has("stream_options")).isFalse();
         assertThat(chat.has("reasoning_effort")).isFalse();

@@ -15,13 +15,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.responsesrelay.ProviderProfile;
 import dev.responsesrelay.Translation;
+import dev.responsesrelay.internal.dialect.ProviderDialect;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 16: turn 1 of a conversation goes to one upstream, turn 2 to another (a relay routing by
  * model, Codex's {@code /model} between turns). Each routed upstream's profile has its own {@link
- * ProviderProfile#replayScope()}: reasoning text is portable and goes in the field the new
+ * ProviderDialect#replayScope()}: reasoning text is portable and goes in the field the new
  * upstream's profile names; a field learned from turn 1's server, OpenRouter's {@code
  * reasoning_details} and Gemini's signatures stay with the upstream that produced them. Upstream
  * chunks are synthetic, shaped after docs/dialects.md §1.2 (DeepSeek: {@code reasoning_content})
@@ -116,8 +117,10 @@ class ReasoningAcrossUpstreamsTest {
 
     @Test
     void aProfileWithoutAScopeKeepsItsNameAsBefore() {
-        assertThat(ProviderProfile.GENERIC.replayScope()).isEqualTo("generic");
-        assertThat(ProviderProfile.GEMINI.toBuilder("my-gemini").build().replayScope())
+        assertThat(ProviderDialect.of(ProviderProfile.GENERIC).replayScope()).isEqualTo("generic");
+        assertThat(ProviderDialect.of(
+                                ProviderProfile.GEMINI.toBuilder("my-gemini").build())
+                        .replayScope())
                 .isEqualTo("my-gemini");
         ProviderProfile scoped = routed(ProviderProfile.GENERIC, "gateway");
         assertThat(scoped).isNotEqualTo(ProviderProfile.GENERIC);
