@@ -85,6 +85,21 @@ public final class Translation {
     }
 
     /**
+     * How many bytes of a non-streamed {@code chat.completion} body are worth reading whole: enough
+     * for an answer at the output bound ({@link ResponsesTranslator.Builder#maxOutputChars}) at 3
+     * bytes a char (the most UTF-8 takes for one UTF-16 char; JSON escapes only quotes, backslashes
+     * and control chars, RFC 8259 §7), plus 1 MiB for the rest of the body. A larger body is no answer
+     * within the bound, and reading it whole can exhaust the heap the way a runaway stream did
+     * (issue 18). A server that escapes every non-ASCII char as {@code \\uXXXX} (Python's {@code
+     * json.dumps} default, https://docs.python.org/3/library/json.html#json.dumps) reaches this with
+     * half the bound's chars of such text.
+     */
+    public int maxCompletionBytes() {
+        long bytes = context.maxOutputChars() * 3 + (1 << 20);
+        return (int) Math.min(bytes, Integer.MAX_VALUE - 16);
+    }
+
+    /**
      * Maps a non-streaming upstream {@code chat.completion} body to a Responses {@code response}
      * object. A body that cannot be read gives a {@code failed} response, never an exception.
      */

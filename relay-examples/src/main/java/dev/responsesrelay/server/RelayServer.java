@@ -199,8 +199,12 @@ public final class RelayServer implements AutoCloseable {
         }
         config.warnings().forEach(LOG::warning);
         OkHttpClient client = OkHttpRelay.newClientBuilder().build();
-        ResponsesTranslator base =
-                ResponsesTranslator.builder().healingListener(healingLog()).build();
+        // --max-output-chars holds for routed upstreams too (issue 18): each one's translator is
+        // built from this one (ResponsesTranslator.newBuilder keeps the bound).
+        ResponsesTranslator base = ResponsesTranslator.builder()
+                .healingListener(healingLog())
+                .maxOutputChars(options.maxOutputChars())
+                .build();
         ModelRouter router = new ModelRouter(config, client, base, STARTUP_MODELS_TIMEOUT);
         // Issue 13 §0: the config's routes and default_model decide which model a request gets.
         RelayServer server = startResponses(

@@ -2,11 +2,15 @@ package dev.responsesrelay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,5 +59,77 @@ class RecordModeTest {
                         .doesNotContainIgnoringCase("\"authorization\"");
             }
         }
+    }
+
+    /**
+     * Issue 18: a non-streamed answer is bounded like a stream ({@code --max-output-chars}). One past
+     * the bound in chars ends {@code incomplete}, as a stream does; one past what an answer within
+     * the bound can take in bytes ({@code Translation.maxCompletionBytes()}: 3 per char plus 1 MiB)
+     * is refused with a clear error before it is held, and its recording holds no more of it than
+     * was read. The completions are synthetic, in OpenAI's chat.completion shape (docs/dialects.md
+     * §0).
+     */
+    @Test
+    void aNonStreamedAnswerPastTheOutputBoundIsNeitherHeldNorRecordedWhole() throws Exception {
+        int bound = 1024;
+        long limit = bound * 3L + (1 << 20);
+        String runaway = "loop ".repeat(600_000); // 3 MB: past the byte limit of this bound
+        try (FakeUpstream upstream = new FakeUpstream();
+                RelayServer server = RelayServer.start(
+                        "--port", "0",
+                        "--upstream", upstream.baseUrl(),
+                        "--store", "off",
+                        "--max-output-chars", String.valueOf(bound),
+                        "--record", recordDir.toString());
+                TestClient client = new TestClient(server.baseUrl())) {
+            upstream.enqueue(completion("loop ".repeat(300)));
+            upstream.enqueue(completion(runaway));
+            String request = "{\"model\":\"relay-test-model\",\"input\":\"go\",\"stream\":false}";
+
+            JsonNode overTheBound;
+            try (Response response = client.postResponses(request)) {
+                assertThat(response.code()).isEqualTo(200);
+                overTheBound = JSON.readTree(response.body().string());
+            }
+            String refused;
+            int refusedStatus;
+            try (Response response = client.postResponses(request)) {
+                refusedStatus = response.code();
+                refused = response.body().string();
+            }
+
+            assertThat(overTheBound.path("status").asText()).isEqualTo("incomplete");
+            assertThat(overTheBound.at("/incomplete_details/reason").asText()).isEqualTo("max_output_tokens");
+            assertThat(refusedStatus).as(refused).isEqualTo(502);
+            assertThat(JSON.readTree(refused).at("/error/message").asText())
+                    .contains("larger than " + limit + " bytes", "--max-output-chars", "stream:true");
+        }
+
+        List<Path> exchanges;
+        try (Stream<Path> dirs = Files.list(recordDir)) {
+            exchanges = dirs.sorted(Comparator.comparing((Path dir) ->
+                            Long.parseLong(dir.getFileName().toString().replaceFirst(".*-", ""))))
+                    .toList();
+        }
+        assertThat(exchanges).hasSize(2);
+        Path runawayExchange = exchanges.get(1);
+        // It announced its length, so none of it was read; read, it would have been cut at the limit.
+        Path upstreamBody = runawayExchange.resolve("upstream.chat.json");
+        assertThat(Files.exists(upstreamBody) ? Files.size(upstreamBody) : 0)
+                .as("what was read of the runaway answer, not all of it")
+                .isLessThanOrEqualTo(limit + 16 * 1024);
+        assertThat(Files.readString(runawayExchange.resolve("response.responses.json")))
+                .contains("--max-output-chars");
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static MockResponse completion(String content) {
+        return new MockResponse.Builder()
+                .setHeader("Content-Type", "application/json")
+                .body("{\"id\":\"chatcmpl-synthetic\",\"object\":\"chat.completion\",\"created\":1,"
+                        + "\"model\":\"relay-test-model\",\"choices\":[{\"index\":0,\"message\":"
+                        + "{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}]}")
+                .build();
     }
 }

@@ -231,13 +231,59 @@ public final class StreamMachine implements ResponsesStream {
                 throw new UpstreamProtocolException("upstream completion has no choices");
             }
             arrived();
-            accept(chunk);
+            accept(cutToOutputBound(chunk));
             if (!isTerminal()) {
                 endOfInput(true);
             }
         } catch (UpstreamProtocolException e) {
             invalid(e);
         }
+    }
+
+    /**
+     * A whole completion's reasoning and text cut one char past the output bound: the bound then
+     * ends the answer incomplete as it ends a runaway stream, and the reasoning and text the events
+     * and the terminal response repeat are no larger than a stream's would be, where a non-streamed
+     * runaway answer was held and repeated whole (issue 18; three at once ran a 128 MB relay out of
+     * heap in MemoryPressureProcessTest). Reasoning comes first, as it does in a stream.
+     */
+    private ChatChunk cutToOutputBound(ChatChunk chunk) {
+        ChatChunk.Choice choice = chunk.choice();
+        if (choice == null) {
+            return chunk;
+        }
+        long room = context.maxOutputChars() + 1 - outputChars;
+        String reasoning = cut(choice.reasoning(), room);
+        String text = cut(choice.text(), room - reasoning.length());
+        if (reasoning.length() == choice.reasoning().length()
+                && text.length() == choice.text().length()) {
+            return chunk;
+        }
+        return new ChatChunk(
+                chunk.error(),
+                new ChatChunk.Choice(
+                        text,
+                        choice.contentBlocks(),
+                        reasoning,
+                        choice.reasoningSource(),
+                        choice.reasoningDetails(),
+                        choice.toolCalls(),
+                        choice.finishReason(),
+                        choice.nativeFinishReason()),
+                chunk.usage(),
+                chunk.usageLocation());
+    }
+
+    private static String cut(String text, long room) {
+        if (text.length() <= room) {
+            return text;
+        }
+        int end = (int) Math.max(0, room);
+        // Never half of a surrogate pair; one char more keeps the cut text past the bound.
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end++;
+        }
+        return text.substring(0, end);
     }
 
     @Override

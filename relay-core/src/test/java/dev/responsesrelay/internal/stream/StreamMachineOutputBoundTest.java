@@ -106,4 +106,24 @@ class StreamMachineOutputBoundTest {
         assertThat(response.path("status").asText()).isEqualTo("incomplete");
         assertThat(response.path("incomplete_details").path("reason").asText()).isEqualTo("max_output_tokens");
     }
+
+    /**
+     * Issue 18: a non-streamed runaway answer is held no further than a stream is: its text is cut
+     * one char past the bound, so the terminal response does not repeat all of it.
+     */
+    @Test
+    void aNonStreamingRunawayAnswerKeepsNoMoreThanTheBound() {
+        String completion = "{\"id\":\"chatcmpl-synthetic\",\"object\":\"chat.completion\",\"created\":1,"
+                + "\"model\":\"upstream-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"reasoning_content\":" + Chunks.quote("r".repeat(BOUND / 2)) + ",\"content\":"
+                + Chunks.quote("y".repeat(BOUND * 50)) + "},\"finish_reason\":\"stop\"}]}";
+
+        JsonNode response =
+                JsonTestSupport.tree(CompletionMapper.toResponse(completion, bounded(TestContexts.plain(), BOUND)));
+
+        assertThat(response.path("status").asText()).isEqualTo("incomplete");
+        assertThat(response.at("/incomplete_details/reason").asText()).isEqualTo("max_output_tokens");
+        JsonNode message = response.path("output").get(response.path("output").size() - 1);
+        assertThat(message.at("/content/0/text").asText()).hasSize(BOUND / 2 + 1);
+    }
 }

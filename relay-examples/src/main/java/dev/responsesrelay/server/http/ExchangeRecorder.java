@@ -3,9 +3,11 @@ package dev.responsesrelay.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.responsesrelay.Translation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,6 +146,13 @@ public final class ExchangeRecorder {
         /** The request sent upstream to {@code url}: Chat in the forward direction, Responses in reverse. */
         default void upstreamRequest(String url, String json, boolean streamed) {}
 
+        /**
+         * The Chat request {@code translation} sends upstream to {@code url}, written to the file
+         * from the translation itself: {@link Translation#chatRequestJson()} would make a whole
+         * copy of a request that may carry a 30 MB screenshot, only to record it (issue 18).
+         */
+        default void upstreamRequest(String url, Translation translation) {}
+
         /** The upstream's status line. */
         default void upstreamResponse(int status, Headers headers) {}
 
@@ -186,6 +195,18 @@ public final class ExchangeRecorder {
             meta.put("upstream_url", url);
             meta.put("upstream_streams", streamed);
             write("request." + layout.upstream + ".json", json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public synchronized void upstreamRequest(String url, Translation translation) {
+            this.streamed = translation.upstreamStreams();
+            meta.put("upstream_url", url);
+            meta.put("upstream_streams", streamed);
+            try (OutputStream out = Files.newOutputStream(dir.resolve("request." + layout.upstream + ".json"))) {
+                translation.writeChatRequest(out);
+            } catch (IOException e) {
+                fail(e);
+            }
         }
 
         @Override
@@ -237,7 +258,12 @@ public final class ExchangeRecorder {
                 return;
             }
             meta.put("status", status);
-            write("response." + layout.inbound + ".json", json.getBytes(StandardCharsets.UTF_8));
+            // Encoded as it is written, in small pieces: getBytes would copy a large answer whole.
+            try (Writer out = Files.newBufferedWriter(dir.resolve("response." + layout.inbound + ".json"))) {
+                out.write(json);
+            } catch (IOException e) {
+                fail(e);
+            }
         }
 
         @Override

@@ -233,12 +233,9 @@ public final class RelayHandler extends ApiHandler {
         }
         entry.upstream(attempts.get(0).upstream());
         TranslationWarnings.report(translation.warnings(), "POST /v1/responses", recording); // issue 13 §5
-        if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
-            recording.upstreamRequest(
-                    attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
-                    translation.chatRequestJson(),
-                    translation.upstreamStreams());
-        }
+        recording.upstreamRequest(
+                attempts.size() == 1 && relay == settings.relay() ? recordedChatUrl : recordedChatUrl(relay),
+                translation);
         // The upstream has its own idle timeout; Jetty's must not end a request that is only
         // waiting for it (a pending write still fails after Jetty's timeout, as it should).
         request.addIdleTimeoutListener(timeout -> false);

@@ -545,9 +545,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             return;
         }
         TranslationWarnings.report(translation.warnings(), "WebSocket response.create", recording); // issue 13 §5
-        if (recording != Recording.NONE) { // the text is a whole copy of the request (issue 18)
-            recording.upstreamRequest(recordedChatUrl, translation.chatRequestJson(), translation.upstreamStreams());
-        }
+        recording.upstreamRequest(recordedChatUrl, translation);
         ArrayNode fullInput = input;
         AccessLog.Entry entry = logEntry;
         MemoryBudget.Permit charge;

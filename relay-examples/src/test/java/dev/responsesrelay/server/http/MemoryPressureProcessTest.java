@@ -152,6 +152,40 @@ class MemoryPressureProcessTest {
         assertHealthyWithoutOutOfMemory();
     }
 
+    @Test
+    @Order(5)
+    void threeConcurrentNonStreamedRunawayAnswersEachEndCleanly() throws Exception {
+        // Non-streamed answers past the default output bound (2 Mi chars): 5 MB of text is read
+        // and ends incomplete as a stream would; 40 MB is more than an answer within the bound can
+        // take (Translation.maxCompletionBytes, 7 MiB here) and is refused unread with a 502 saying
+        // so. Each reply is a synthetic chat.completion (docs/dialects.md §0).
+        for (int megabytes : new int[] {5, 40}) {
+            ScriptedReply runaway = ScriptedReply.json(
+                    200,
+                    "{\"id\":\"chatcmpl-synthetic\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+                            + "loop ".repeat(megabytes * 200_000) + "\"},\"finish_reason\":\"stop\"}]}");
+            upstream.enqueue(runaway, runaway, runaway);
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                answers.add(CLIENT.sendAsync(
+                        post("{\"model\":\"m\",\"stream\":false,\"input\":\"go\"}"),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(300, TimeUnit.SECONDS);
+                if (megabytes == 5) {
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.body()).contains("\"status\":\"incomplete\"", "max_output_tokens");
+                } else {
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+                    assertThat(response.body()).contains("--max-output-chars");
+                }
+            }
+            assertHealthyWithoutOutOfMemory();
+        }
+    }
+
     /** Sends {@code count} requests with a body of about {@code bytes} at once; returns how many completed. */
     private static int burst(int count, int bytes) throws Exception {
         String prefix = "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\","

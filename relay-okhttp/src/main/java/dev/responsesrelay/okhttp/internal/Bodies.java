@@ -57,6 +57,39 @@ final class Bodies {
         return new BoundedBody(out.toString(StandardCharsets.UTF_8), truncated);
     }
 
+    /**
+     * Reads {@code body} whole as UTF-8 if it has at most {@code maxBytes}, else stops there and
+     * returns null, keeping nothing of it (issue 18: a runaway non-streamed answer must not be held).
+     * {@code tap} sees every piece read. A body that announces its length is read into one array of
+     * that length, without the copies a growing buffer makes.
+     */
+    static @Nullable String readWhole(ResponseBody body, int maxBytes, Consumer<ByteBuffer> tap) throws IOException {
+        long announced = body.contentLength();
+        if (announced > maxBytes) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(announced >= 0 ? (int) announced : 8192);
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = body.byteStream()) {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                tap.accept(ByteBuffer.wrap(buffer, 0, n).asReadOnlyBuffer());
+                if (n > maxBytes - out.size()) {
+                    return null;
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A non-streamed answer past {@code limit} bytes, which {@link #readWhole} did not keep. */
+    static UpstreamFailure answerTooLarge(int limit) {
+        return UpstreamFailure.transport("the upstream's non-streamed answer is larger than " + limit
+                + " bytes, more than an answer within the relay's output bound (--max-output-chars) can take;"
+                + " ask with stream:true to get what fits, ending incomplete");
+    }
+
     /** A body read up to a limit. */
     record BoundedBody(String text, boolean truncated) {}
 

@@ -2,7 +2,6 @@ package dev.responsesrelay.okhttp.internal;
 
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.Translation;
-import dev.responsesrelay.UpstreamFailure;
 import dev.responsesrelay.okhttp.RelayCall;
 import dev.responsesrelay.okhttp.RelayResponse;
 import dev.responsesrelay.okhttp.UpstreamTap;
@@ -89,17 +88,15 @@ public final class CompletionExchange implements RelayCall, Callback {
                         Bodies.read(response.body(), Bodies.MAX_ERROR_BODY_BYTES, tap::onUpstreamBytes);
                 answer = RelayResponse.failure(Bodies.map(translation, Bodies.httpFailure(response, body.text())));
             } else {
-                Bodies.BoundedBody body =
-                        Bodies.read(response.body(), Bodies.MAX_JSON_BODY_BYTES, tap::onUpstreamBytes);
-                answer = body.truncated()
-                        ? RelayResponse.failure(Bodies.map(
-                                translation,
-                                UpstreamFailure.transport("the upstream's answer is larger than "
-                                        + Bodies.MAX_JSON_BODY_BYTES + " bytes")))
+                // Issue 18: no more than an answer within the output bound can take, so a runaway
+                // answer is refused before it is held, as a runaway stream ends incomplete.
+                int limit = Math.min(Bodies.MAX_JSON_BODY_BYTES, translation.maxCompletionBytes());
+                String body = Bodies.readWhole(response.body(), limit, tap::onUpstreamBytes);
+                answer = body == null
+                        ? RelayResponse.failure(Bodies.map(translation, Bodies.answerTooLarge(limit)))
                         // DeepSeek precedes non-streamed bodies with blank lines under load
                         // (docs/dialects.md §1.2, rule 4).
-                        : RelayResponse.success(
-                                translation.toResponseJson(body.text().strip()));
+                        : RelayResponse.success(translation.toResponseJson(body.strip()));
             }
         } catch (IOException e) {
             if (call.isCanceled()) {
@@ -107,6 +104,18 @@ public final class CompletionExchange implements RelayCall, Callback {
             }
             answer = RelayResponse.failure(
                     Bodies.map(translation, Bodies.transportFailure(e, idleTimeout, call.request())));
+        } catch (OutOfMemoryError e) {
+            // Fail closed: thrown out of this callback, OkHttp cancels the call and reports the
+            // cancel to nobody, and the client waited forever (seen in MemoryPressureProcessTest
+            // before the output bound held for non-streamed answers). What the translation held
+            // is unreachable once this frame is left; the client gets an answer it can retry.
+            answer = RelayResponse.failure(RelayError.of(
+                    503,
+                    "server_error",
+                    "server_overloaded",
+                    "the relay ran short of memory translating the upstream's answer; retry shortly",
+                    null,
+                    null));
         }
         onResponse.accept(answer);
     }

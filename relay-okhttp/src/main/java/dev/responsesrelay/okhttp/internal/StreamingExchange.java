@@ -319,15 +319,16 @@ public final class StreamingExchange implements RelayCall, Callback {
      * other JSON fails it too, since a complete answer without a stream is not what was asked for.
      */
     private void readJsonAnswer(ResponseBody body) throws IOException {
-        Bodies.BoundedBody json = Bodies.read(body, Bodies.MAX_JSON_BODY_BYTES, this::tap);
-        if (json.truncated()) {
-            fail(UpstreamFailure.transport(
-                    "the upstream's JSON answer is larger than " + Bodies.MAX_JSON_BODY_BYTES + " bytes"));
+        // Issue 18: bounded like a non-streamed answer (CompletionExchange).
+        int limit = Math.min(Bodies.MAX_JSON_BODY_BYTES, translation.maxCompletionBytes());
+        String json = Bodies.readWhole(body, limit, this::tap);
+        if (json == null) {
+            fail(Bodies.answerTooLarge(limit));
             return;
         }
         streamLock.lock();
         try {
-            deliver(stream.onData(json.text().strip()), true);
+            deliver(stream.onData(json.strip()), true);
             if (!stream.isTerminal()) {
                 fail(UpstreamFailure.transport(
                         "the upstream answered a streaming request with a JSON body instead of an event stream"));
