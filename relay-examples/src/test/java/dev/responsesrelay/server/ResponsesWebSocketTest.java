@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.responsesrelay.server.responses.RelayHandler;
+import dev.responsesrelay.server.http.RequestBodies;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -459,7 +459,7 @@ class ResponsesWebSocketTest {
         String prefix = "{\"type\":\"response.create\",\"padding\":\"";
         String suffix = "\"}";
         String oversized =
-                prefix + "x".repeat(RelayHandler.MAX_BODY_BYTES + 1 - prefix.length() - suffix.length()) + suffix;
+                prefix + "x".repeat(RequestBodies.MAX_BODY_BYTES + 1 - prefix.length() - suffix.length()) + suffix;
 
         int part = 1 << 20;
         for (int from = 0; from < oversized.length(); from += part) {

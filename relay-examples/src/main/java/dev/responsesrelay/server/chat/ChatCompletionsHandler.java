@@ -16,6 +16,7 @@ import dev.responsesrelay.server.http.ClientKeys;
 import dev.responsesrelay.server.http.ExchangeRecorder;
 import dev.responsesrelay.server.http.ExchangeRecorder.Layout;
 import dev.responsesrelay.server.http.ExchangeRecorder.Recording;
+import dev.responsesrelay.server.http.RequestBodies;
 import dev.responsesrelay.server.responses.RelayHandler;
 import dev.responsesrelay.server.responses.TranslationWarnings;
 import java.io.IOException;
@@ -96,18 +97,18 @@ public final class ChatCompletionsHandler extends ApiHandler {
     }
 
     private void chatCompletions(Request request, Response response, Callback callback) {
-        RelayError refusal = RelayHandler.checkContentHeaders(request);
+        RelayError refusal = RequestBodies.checkContentHeaders(request);
         if (refusal != null) {
-            RelayHandler.closeIfBodyUnread(request, response);
+            RequestBodies.closeIfBodyUnread(request, response);
             Answers.error(response, callback, refusal);
             return;
         }
         byte[] body;
         try {
-            body = RelayHandler.readBody(request);
-        } catch (RelayHandler.BodyTooLarge e) {
-            RelayHandler.closeIfBodyUnread(request, response);
-            Answers.error(response, callback, RelayHandler.tooLarge());
+            body = RequestBodies.readBody(request);
+        } catch (RequestBodies.BodyTooLarge e) {
+            RequestBodies.closeIfBodyUnread(request, response);
+            Answers.error(response, callback, RequestBodies.tooLarge());
             return;
         } catch (IOException e) {
             LOG.log(Level.FINE, "reading the request body failed", e);

@@ -1,7 +1,6 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.RelayError;
-import dev.responsesrelay.server.responses.RelayHandler;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,7 +48,7 @@ public final class Answers {
         if (method.equals(allowed)) {
             return true;
         }
-        RelayHandler.closeIfBodyUnread(request, response);
+        RequestBodies.closeIfBodyUnread(request, response);
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
         error(
                 response,
@@ -72,7 +71,7 @@ public final class Answers {
             return true;
         }
         LOG.fine(() -> "refused a client presenting key " + ClientKeys.mask(token));
-        RelayHandler.closeIfBodyUnread(request, response);
+        RequestBodies.closeIfBodyUnread(request, response);
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
         error(
                 response,
@@ -87,7 +86,7 @@ public final class Answers {
 
     /** Answers 404 for a path the server does not serve; {@code served} lists what it does serve. */
     public static void notFound(Request request, Response response, Callback callback, String served) {
-        RelayHandler.closeIfBodyUnread(request, response);
+        RequestBodies.closeIfBodyUnread(request, response);
         error(
                 response,
                 callback,

@@ -1,7 +1,6 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.server.metrics.RelayMetrics;
-import dev.responsesrelay.server.responses.RelayHandler;
 import dev.responsesrelay.server.routing.Readiness;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +116,7 @@ public abstract class ApiHandler extends Handler.Abstract {
         return "POST".equals(request.getMethod())
                 && postPaths.contains(Request.getPathInContext(request))
                 && clientKeys.accepts(ClientKeys.bearerToken(request.getHeaders()))
-                && RelayHandler.checkContentHeaders(request) == null;
+                && RequestBodies.checkContentHeaders(request) == null;
     }
 
     /** Answers an authorized {@code GET /v1/models}. */

@@ -1,7 +1,6 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.RelayError;
-import dev.responsesrelay.server.responses.RelayHandler;
 import java.io.EOFException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -144,7 +143,7 @@ public final class AsyncBodyRead implements Runnable {
             int length = chunk.remaining();
             if (length > 0) {
                 if ((declared >= 0 && filled + (long) length > declared)
-                        || filled + (long) length > RelayHandler.MAX_BODY_BYTES) {
+                        || filled + (long) length > RequestBodies.MAX_BODY_BYTES) {
                     chunk.release();
                     refuse(refusals.tooLarge());
                     return;
@@ -205,7 +204,7 @@ public final class AsyncBodyRead implements Runnable {
         if (needed <= buffer.length) {
             return;
         }
-        long limit = declared < 0 ? RelayHandler.MAX_BODY_BYTES : Math.min(declared, ADMIT_AFTER_BYTES);
+        long limit = declared < 0 ? RequestBodies.MAX_BODY_BYTES : Math.min(declared, ADMIT_AFTER_BYTES);
         long grown = Math.min(limit, Math.max(needed, (long) buffer.length * 2));
         buffer = Arrays.copyOf(buffer, (int) grown);
     }

@@ -1,7 +1,6 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.RelayError;
-import dev.responsesrelay.server.responses.RelayHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -77,7 +76,7 @@ public final class LocalAccessGuard extends Handler.Wrapper {
         if (refusal != null) {
             LOG.warning(() -> "refused " + request.getMethod() + " " + quoted(Request.getPathInContext(request))
                     + " from " + Request.getRemoteAddr(request) + ": " + refusal.message());
-            RelayHandler.closeIfBodyUnread(request, response);
+            RequestBodies.closeIfBodyUnread(request, response);
             Answers.error(response, callback, refusal);
             return true;
         }
@@ -103,7 +102,7 @@ public final class LocalAccessGuard extends Handler.Wrapper {
             response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, headers);
         }
         response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
-        RelayHandler.closeIfBodyUnread(request, response);
+        RequestBodies.closeIfBodyUnread(request, response);
         response.write(true, null, callback);
     }
 

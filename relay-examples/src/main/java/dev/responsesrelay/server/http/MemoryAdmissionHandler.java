@@ -1,7 +1,6 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.RelayError;
-import dev.responsesrelay.server.responses.RelayHandler;
 import dev.responsesrelay.server.responses.ResponsesWebSocket;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * MemoryBudget.Permit}, charged {@link MemoryBudget#REQUEST_AMPLIFICATION} times what its body
  * holds, until its exchange is over. The body of a request the API handler will read (an authorized
  * JSON POST to its endpoint) is read here first, without holding a thread ({@link AsyncBodyRead}),
- * and handed on in a request attribute ({@link RelayHandler#readBody} takes it): its charge grows
+ * and handed on in a request attribute ({@link RequestBodies#readBody} takes it): its charge grows
  * with the bytes that arrived until enough did to admit its declared length. A request that does
  * not fit within {@link #ADMISSION_WAIT} gets HTTP 503 with {@code Retry-After} and an OpenAI error
  * body: Codex and the OpenAI SDKs retry that (docs/codex-wire.md §2.3), where an {@code
@@ -66,7 +65,7 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
         request.setAttribute(MemoryBudget.Permit.ATTRIBUTE, permit);
         Callback releasing = new ReleasingCallback(callback, permit);
         long declared = request.getLength();
-        if (declared != 0 && declared <= RelayHandler.MAX_BODY_BYTES && readsBody.test(request)) {
+        if (declared != 0 && declared <= RequestBodies.MAX_BODY_BYTES && readsBody.test(request)) {
             new AsyncBodyRead(request, permit, bodyTimeout, refusals, new AsyncBodyRead.Outcome() {
                         @Override
                         public void body(byte[] body) {
@@ -121,7 +120,7 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
     private final AsyncBodyRead.RefusalFactory refusals = new AsyncBodyRead.RefusalFactory() {
         @Override
         public RelayError tooLarge() {
-            return RelayHandler.tooLarge();
+            return RequestBodies.tooLarge();
         }
 
         @Override

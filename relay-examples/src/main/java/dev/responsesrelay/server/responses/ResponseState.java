@@ -9,6 +9,7 @@ import dev.responsesrelay.okhttp.ResponsesListener;
 import dev.responsesrelay.server.http.Answers;
 import dev.responsesrelay.server.http.ClientKeys;
 import dev.responsesrelay.server.http.MemoryBudget;
+import dev.responsesrelay.server.http.RequestBodies;
 import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.state.ConversationState;
 import dev.responsesrelay.state.InMemoryResponseStore;
@@ -403,7 +404,7 @@ public final class ResponseState implements AutoCloseable {
         String method = request.getMethod();
         String allowed = inputItems ? "GET" : "GET, DELETE";
         if (!method.equals("GET") && !(method.equals("DELETE") && !inputItems)) {
-            RelayHandler.closeIfBodyUnread(request, response);
+            RequestBodies.closeIfBodyUnread(request, response);
             response.getHeaders().put(HttpHeader.ALLOW, allowed);
             Answers.error(
                     response,

@@ -25,6 +25,7 @@ import dev.responsesrelay.server.http.ExchangeRecorder;
 import dev.responsesrelay.server.http.ExchangeRecorder.Recording;
 import dev.responsesrelay.server.http.MemoryAdmissionHandler;
 import dev.responsesrelay.server.http.MemoryBudget;
+import dev.responsesrelay.server.http.RequestBodies;
 import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.server.routing.RelayChooser;
 import dev.responsesrelay.state.ResolvedRequest;
@@ -73,7 +74,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>Errors before any event go out as {@code {"type":"error","status":…,"error":{…}}}, the shape
  *       Codex maps like an HTTP status (responses_websocket.rs; research §2.3): a 400 is final, a
  *       429/5xx is retried. After a stream started, {@code response.failed} as over SSE.
- *   <li>A message may be as large as a POST body ({@link RelayHandler#MAX_BODY_BYTES}; Codex sends
+ *   <li>A message may be as large as a POST body ({@link RequestBodies#MAX_BODY_BYTES}; Codex sends
  *       screenshots inline); a larger one is answered with the POST's 413 as an error event, and the
  *       socket stays open.
  *   <li>Each message is charged against the relay's {@link MemoryBudget} as its parts arrive, like
@@ -275,7 +276,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     }
 
     /**
-     * Gathers one text message from its parts, up to {@link RelayHandler#MAX_BODY_BYTES} (issue 13
+     * Gathers one text message from its parts, up to {@link RequestBodies#MAX_BODY_BYTES} (issue 13
      * §2): a message may be as large as a POST body (Codex sends screenshots inline). Jetty's own
      * whole-message limit (64 KiB by default) would close the socket on a larger one, so Jetty hands
      * the parts over as they come (this method is the only text callback overridden; see Jetty's
@@ -305,8 +306,8 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             long partBytes = utf8Length(whole);
             incomingBytes += partBytes;
-            if (incomingBytes > RelayHandler.MAX_BODY_BYTES) {
-                refuseIncoming(RelayHandler.tooLarge());
+            if (incomingBytes > RequestBodies.MAX_BODY_BYTES) {
+                refuseIncoming(RequestBodies.tooLarge());
             } else if (!charge(partBytes * MemoryBudget.REQUEST_AMPLIFICATION)) {
                 refuseIncoming(MemoryAdmissionHandler.overloaded(
                         memoryBudget, incomingBytes * MemoryBudget.REQUEST_AMPLIFICATION));
