@@ -144,9 +144,13 @@ public final class AsyncBodyRead implements Runnable {
             if (length > 0) {
                 if ((declared >= 0 && filled + (long) length > declared)
                         || filled + (long) length > RequestBodies.MAX_BODY_BYTES) {
-                    chunk.release();
-                    refuse(refusals.tooLarge());
-                    return;
+                    // Read to its end and dropped, then refused, as a body over the budget is
+                    // (admitRest says why); what was read goes now, the deadline bounds the rest.
+                    discardingFor = refusals.tooLarge();
+                    buffer = new byte[0];
+                    filled = 0;
+                    held.set(chunk);
+                    continue;
                 }
                 if (!admitted && declared >= 0 && filled + length > ADMIT_AFTER_BYTES) {
                     held.set(chunk);
