@@ -135,7 +135,11 @@ final class HeapBursts {
                     run++;
                     Path log = dir.resolve("relay-" + heap + "-" + run + ".log");
                     Process relay = startRelay(
-                            relayJar, heap, upstream.baseUrl(), dir.resolve("responses-" + heap + "-" + run + ".db"), log);
+                            relayJar,
+                            heap,
+                            upstream.baseUrl(),
+                            dir.resolve("responses-" + heap + "-" + run + ".db"),
+                            log);
                     try {
                         int port = awaitPort(relay, log);
                         Outcome outcome = burst(port, burst);
@@ -153,7 +157,8 @@ final class HeapBursts {
                                 outcome.other().size(),
                                 oom,
                                 health);
-                        for (String other : outcome.other().stream().distinct().limit(3).toList()) {
+                        for (String other :
+                                outcome.other().stream().distinct().limit(3).toList()) {
                             out.println("         other: " + other);
                         }
                     } finally {
