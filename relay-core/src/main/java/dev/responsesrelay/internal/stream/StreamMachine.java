@@ -86,7 +86,12 @@ public final class StreamMachine implements ResponsesStream {
     private long outputChars;
 
     private boolean contentBlocksReported;
-    private @Nullable String responseJson;
+    /**
+     * The terminal event once written; the response object is read out of it when asked for
+     * ({@link #responseJson()}), so a long answer's response is not held twice.
+     */
+    private @Nullable SseEvent terminalEvent;
+
     private @Nullable RelayError error;
 
     /** A translator for one streamed upstream answer. */
@@ -191,6 +196,22 @@ public final class StreamMachine implements ResponsesStream {
         }
         fail(ErrorMapper.map(failure));
         return out.drain();
+    }
+
+    @Override
+    public List<SseEvent> abort(RelayError relayError) {
+        Objects.requireNonNull(relayError, "relayError == null");
+        if (isTerminal() && !out.hasUndrained()) {
+            return List.of(); // the terminal event went out
+        }
+        // The call that threw may have left the phase terminal with its event unwritten, and the
+        // generator in the middle of an object: a fresh writer writes the one failed event.
+        EventWriter failure = out.successor();
+        phase = Phase.FAILED;
+        error = relayError;
+        terminalEvent = failure.terminalEvent(
+                EventTypes.FAILED, context, "failed", List.of(), usage.totals(), relayError, null);
+        return failure.drain();
     }
 
     @Override
@@ -301,7 +322,8 @@ public final class StreamMachine implements ResponsesStream {
 
     @Override
     public Optional<String> responseJson() {
-        return Optional.ofNullable(responseJson);
+        SseEvent terminal = terminalEvent;
+        return terminal == null ? Optional.empty() : Optional.of(EventWriter.terminalResponse(terminal));
     }
 
     @Override
@@ -576,9 +598,7 @@ public final class StreamMachine implements ResponsesStream {
             @Nullable RelayError relayError,
             @Nullable String incompleteReason) {
         phase = terminalPhase;
-        String response = out.responseObject(context, status, output, usage.totals(), relayError, incompleteReason);
-        responseJson = response;
-        out.responseEvent(type, response);
+        terminalEvent = out.terminalEvent(type, context, status, output, usage.totals(), relayError, incompleteReason);
     }
 
     private UpstreamProtocolException unreadable(ChunkFormatException e) {
