@@ -109,6 +109,19 @@ public final class Translation {
     }
 
     /**
+     * As {@link #toResponseJson(String)}, for the body's UTF-8 bytes as read from the upstream (the
+     * whole array; leading blank lines are fine). The same answer, holding less: the body is never
+     * decoded into one {@code String}, and text and reasoning past the output bound ({@link
+     * ResponsesTranslator.Builder#maxOutputChars}) are skipped, not decoded, where the text form
+     * holds a runaway answer's text several times while reading it (issue 18). The caller must not
+     * change {@code chatCompletionUtf8} during the call.
+     */
+    public String toResponseJson(byte[] chatCompletionUtf8) {
+        Objects.requireNonNull(chatCompletionUtf8, "chatCompletionUtf8 == null");
+        return CompletionMapper.toResponse(chatCompletionUtf8, context);
+    }
+
+    /**
      * Maps an upstream failure to the OpenAI error a client should see, for failures that happen
      * before anything was streamed and can still be answered with an HTTP status.
      */

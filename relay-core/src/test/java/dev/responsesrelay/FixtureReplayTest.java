@@ -86,6 +86,12 @@ class FixtureReplayTest {
         if (scenario.has(Part.UPSTREAM_CHAT_JSON)) {
             String response = translation.toResponseJson(scenario.part(Part.UPSTREAM_CHAT_JSON));
             compareOrWrite(scenario, Part.EXPECTED_RESPONSE_JSON, pretty(response));
+            // Issue 18: the body as read from the upstream, bytes, gives the same answer.
+            assertThat(tree(translate(scenario)
+                            .toResponseJson(
+                                    scenario.part(Part.UPSTREAM_CHAT_JSON).getBytes(StandardCharsets.UTF_8))))
+                    .as("%s from bytes", scenario)
+                    .isEqualTo(tree(response));
             return;
         }
         ResponsesStream stream = translation.newStream();

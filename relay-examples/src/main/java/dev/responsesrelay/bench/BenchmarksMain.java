@@ -1,6 +1,7 @@
 package dev.responsesrelay.bench;
 
 import dev.responsesrelay.bench.load.LoadBenchmark;
+import dev.responsesrelay.bench.memory.MemoryPerRequest;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar benchmarks.jar [JMH options]   the JMH benchmarks of the core, then the ratio table
  * java -jar benchmarks.jar ratio [s] [s]   the per-chunk ratios, measured in alternating pairs
  * java -jar benchmarks.jar load [options]  the relay server on loopback ({@link LoadBenchmark})
+ * java -jar benchmarks.jar memory [options] heap per request body byte ({@link MemoryPerRequest})
  * java -jar benchmarks.jar help            this text and JMH's options
  * </pre>
  *
@@ -47,6 +49,8 @@ public final class BenchmarksMain {
                                                       in alternating batches (robust on a busy machine)
               java -jar benchmarks.jar load [options] the relay server on loopback, end to end
                                                       (load --help for its options)
+              java -jar benchmarks.jar memory [options] heap allocated and held per request body
+                                                      byte, per request path (memory --help)
               java -jar benchmarks.jar help           this text, then JMH's options
 
             Useful JMH options:
@@ -67,6 +71,9 @@ public final class BenchmarksMain {
         }
         if (args.length > 0 && args[0].equals("load")) {
             System.exit(LoadBenchmark.run(Arrays.copyOfRange(args, 1, args.length), System.out));
+        }
+        if (args.length > 0 && args[0].equals("memory")) {
+            System.exit(MemoryPerRequest.run(Arrays.copyOfRange(args, 1, args.length), System.out));
         }
         if (args.length > 0 && args[0].equals("ratio")) {
             System.exit(PairedRatio.run(Arrays.copyOfRange(args, 1, args.length), System.out));

@@ -440,7 +440,7 @@ public final class RelayServer implements AutoCloseable {
         RelayServer start(Handler handler, ApiHandler api, OkHttpClient client, ServerOptions options)
                 throws Exception {
             // Issue 18: requests are admitted against a memory budget before anything reads them.
-            Handler admitted = new MemoryAdmissionHandler(handler, budget, api::readsBodyOf, options.bodyTimeout());
+            Handler admitted = new MemoryAdmissionHandler(handler, budget, api, options.bodyTimeout());
             GracefulHandler graceful = new GracefulHandler(admitted) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {

@@ -34,7 +34,7 @@ final class ChunkReader {
 
     /** Reads a {@code data:} payload of a streamed answer. */
     static ChatChunk readChunk(String json) {
-        return read(json, false);
+        return read(json, null);
     }
 
     /**
@@ -51,7 +51,7 @@ final class ChunkReader {
             return readChunk(new String(utf8, StandardCharsets.UTF_8));
         }
         try (JsonParser p = Json.UTF8_FACTORY.createParser(utf8)) {
-            return read(p, false);
+            return read(p, null);
         } catch (ChunkFormatException | IOException e) {
             return readChunk(new String(utf8, StandardCharsets.UTF_8));
         }
@@ -63,10 +63,32 @@ final class ChunkReader {
      * complete message lists each call once.
      */
     static ChatChunk readCompletion(String json) {
-        return read(json, true);
+        return read(json, WholeCompletion.DECODED);
     }
 
-    private static ChatChunk read(String json, boolean completion) {
+    /**
+     * Reads a whole non-streaming {@code chat.completion} from its UTF-8 bytes, as {@link
+     * #readCompletion(String)} reads its text, except that the text and reasoning strings are
+     * decoded only up to {@code maxChars} + 2 chars: enough for the stream machine to see that the
+     * answer passed the output bound ({@code StreamMachine.cutToOutputBound} cuts it exactly, and
+     * never through a surrogate pair), without decoding a runaway answer's megabytes into a
+     * {@code char[]} and then a {@code String} (issue 18). The parser skips what is not decoded.
+     */
+    static ChatChunk readCompletion(byte[] utf8, long maxChars) {
+        if (!Utf8Data.isWellFormed(utf8)) {
+            // As readChunk(byte[]): the decoded text has U+FFFD where the bytes are malformed.
+            return readCompletion(new String(utf8, StandardCharsets.UTF_8));
+        }
+        try (JsonParser p = Json.UTF8_FACTORY.createParser(utf8)) {
+            return read(p, new WholeCompletion(utf8, maxChars));
+        } catch (ChunkFormatException | IOException e) {
+            // As readChunk(byte[]): a completion that cannot be read fails with the text parser's
+            // own error, so both paths report the same.
+            return readCompletion(new String(utf8, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static ChatChunk read(String json, @Nullable WholeCompletion completion) {
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             return read(p, completion);
         } catch (JsonProcessingException e) {
@@ -76,7 +98,7 @@ final class ChunkReader {
         }
     }
 
-    private static ChatChunk read(JsonParser p, boolean completion) throws IOException {
+    private static ChatChunk read(JsonParser p, @Nullable WholeCompletion completion) throws IOException {
         JsonToken root = p.nextToken();
         if (root == JsonToken.START_ARRAY) {
             // Gemini's native endpoints stream errors as [{"error":{…}}]; a chunk is never an array.
@@ -116,7 +138,8 @@ final class ChunkReader {
     }
 
     /** The fields of the choice with index 0, or null when there is none. */
-    private static @Nullable DeltaFields readChoices(JsonParser p, boolean completion) throws IOException {
+    private static @Nullable DeltaFields readChoices(JsonParser p, @Nullable WholeCompletion completion)
+            throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -133,7 +156,7 @@ final class ChunkReader {
         return first;
     }
 
-    private static DeltaFields readChoice(JsonParser p, boolean completion) throws IOException {
+    private static DeltaFields readChoice(JsonParser p, @Nullable WholeCompletion completion) throws IOException {
         DeltaFields c = new DeltaFields();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -155,25 +178,27 @@ final class ChunkReader {
         return c;
     }
 
-    private static void readDelta(JsonParser p, boolean completion, DeltaFields d) throws IOException {
+    private static void readDelta(JsonParser p, @Nullable WholeCompletion completion, DeltaFields d)
+            throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "content" -> readContent(p, d);
-                case "reasoning_content" -> d.reasoningContent = readText(p);
+                case "content" -> readContent(p, completion, d);
+                case "reasoning_content" ->
+                    d.reasoningContent = value == JsonToken.VALUE_STRING ? outputText(p, completion) : readText(p);
                 case "reasoning" -> {
                     // A string in every Chat dialect seen; an object here is some other vendor's
                     // structure we do not know, so it is skipped rather than guessed at.
                     if (value == JsonToken.VALUE_STRING) {
-                        d.reasoning = p.getText();
+                        d.reasoning = outputText(p, completion);
                     } else {
                         p.skipChildren();
                     }
                 }
                 case "thinking" -> {
                     if (value == JsonToken.VALUE_STRING) {
-                        d.thinking = p.getText();
+                        d.thinking = outputText(p, completion);
                     } else {
                         p.skipChildren();
                     }
@@ -193,11 +218,12 @@ final class ChunkReader {
         }
     }
 
-    private static void readContent(JsonParser p, DeltaFields d) throws IOException {
+    private static void readContent(JsonParser p, @Nullable WholeCompletion completion, DeltaFields d)
+            throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case VALUE_NULL -> {}
-            case VALUE_STRING -> d.content().append(p.getText());
+            case VALUE_STRING -> d.content().append(outputText(p, completion));
             case START_ARRAY -> {
                 // Mistral Magistral: [{"type":"thinking","thinking":[{"type":"text","text":…}]},
                 // {"type":"text","text":…}] (docs/dialects.md rule 10).
@@ -312,7 +338,8 @@ final class ChunkReader {
         }
     }
 
-    private static void readToolCalls(JsonParser p, boolean completion, DeltaFields d) throws IOException {
+    private static void readToolCalls(JsonParser p, @Nullable WholeCompletion completion, DeltaFields d)
+            throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return;
@@ -321,7 +348,7 @@ final class ChunkReader {
         int position = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p, JsonToken.START_OBJECT);
-            d.toolCalls().add(readToolCall(p, completion ? position : null));
+            d.toolCalls().add(readToolCall(p, completion != null ? position : null));
             position++;
         }
     }
@@ -416,6 +443,72 @@ final class ChunkReader {
             }
         }
         return new ToolCallDelta(null, null, name, arguments, notString);
+    }
+
+    /**
+     * The current string token, an answer's text or reasoning: decoded whole in a chunk, and in a
+     * whole completion read from bytes only as far as {@link WholeCompletion#maxChars} needs.
+     */
+    private static String outputText(JsonParser p, @Nullable WholeCompletion completion) throws IOException {
+        return completion == null || completion.utf8 == null ? p.getText() : completion.boundedText(p);
+    }
+
+    /**
+     * How a whole {@code chat.completion} is being read: from its text ({@link #DECODED}), or from
+     * its UTF-8 bytes with the answer's strings decoded up to a bound.
+     */
+    private static final class WholeCompletion {
+        /** A completion read from its text: every string is decoded by the parser, as in a chunk. */
+        static final WholeCompletion DECODED = new WholeCompletion(null, Long.MAX_VALUE);
+
+        /** Strings shorter than this are decoded by the parser: bounding them saves nothing. */
+        private static final int BOUNDED_FROM_BYTES = 16 * 1024;
+
+        final byte @Nullable [] utf8;
+        /** The output bound: a string is decoded to {@code maxChars + 2} chars at most. */
+        final long maxChars;
+
+        WholeCompletion(byte @Nullable [] utf8, long maxChars) {
+            this.utf8 = utf8;
+            this.maxChars = maxChars;
+        }
+
+        /**
+         * The current string token's text, decoded from the bytes up to {@code maxChars + 2} chars
+         * when the string is long: the token's location gives the byte offset of its opening quote,
+         * and a string whose text is never requested is skipped by the parser's next {@code
+         * nextToken()} (the same use of Jackson's UTF-8 parser as {@code
+         * dev.responsesrelay.internal.SlicingTreeReader}, which keeps request strings as slices).
+         */
+        String boundedText(JsonParser p) throws IOException {
+            byte[] bytes = utf8;
+            long quote = p.currentTokenLocation().getByteOffset();
+            if (bytes == null || quote < 0 || quote >= bytes.length - 1 || bytes[(int) quote] != '"') {
+                return p.getText();
+            }
+            int start = (int) quote + 1;
+            int end = closingQuote(bytes, start);
+            if (end < 0 || end - start < BOUNDED_FROM_BYTES) {
+                return p.getText();
+            }
+            // Two chars past the bound: the machine then sees the answer past it, and cuts it
+            // itself, never between the two halves of a surrogate pair.
+            int limit = (int) Math.min(Integer.MAX_VALUE - 16, maxChars + 2);
+            return JsonStringPrefix.decode(bytes, start, end, limit);
+        }
+
+        /** The index of the quote that closes a string whose content starts at {@code start}; -1 if none. */
+        private static int closingQuote(byte[] bytes, int start) {
+            int i = start;
+            while (i < bytes.length) {
+                byte b = bytes[i];
+                if (b == '"') {
+                    return i;
+                }
+                i += b == '\\' ? 2 : 1;
+            }
+            return -1;
+        }
     }
 
     private static @Nullable Integer readIndex(JsonParser p) throws IOException {

@@ -23,4 +23,17 @@ public final class CompletionMapper {
         return machine.responseJson()
                 .orElseThrow(() -> new IllegalStateException("a whole completion always ends the response"));
     }
+
+    /**
+     * The Responses {@code response} object for a {@code chat.completion} body given as UTF-8 bytes:
+     * the same answer as for its text, holding less (issue 18, {@link
+     * StreamMachine#acceptCompletion(byte[])}).
+     */
+    public static String toResponse(byte[] chatCompletionUtf8, StreamContext context) {
+        Objects.requireNonNull(chatCompletionUtf8, "chatCompletionUtf8 == null");
+        StreamMachine machine = new StreamMachine(context, true);
+        machine.acceptCompletion(chatCompletionUtf8);
+        return machine.responseJson()
+                .orElseThrow(() -> new IllegalStateException("a whole completion always ends the response"));
+    }
 }

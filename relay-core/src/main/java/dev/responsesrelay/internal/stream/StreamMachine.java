@@ -10,10 +10,12 @@ import dev.responsesrelay.internal.codex.Compaction;
 import dev.responsesrelay.internal.error.ErrorMapper;
 import dev.responsesrelay.internal.stream.ChatChunk.Choice;
 import dev.responsesrelay.internal.stream.ChatChunk.ToolCallDelta;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,6 +94,9 @@ public final class StreamMachine implements ResponsesStream {
      */
     private @Nullable SseEvent terminalEvent;
 
+    /** The response of a whole completion ({@link #wholeMessage}), which has no terminal event. */
+    private @Nullable String wholeResponse;
+
     private @Nullable RelayError error;
 
     /** A translator for one streamed upstream answer. */
@@ -111,7 +116,9 @@ public final class StreamMachine implements ResponsesStream {
         this.wholeMessage = wholeMessage;
         this.items = new OutputItems(context, out);
         // A compaction's answer is its one compaction item, announced at the end (completeCompaction).
-        out.holdItemEvents(context.compaction());
+        // A whole completion's events are never read (CompletionMapper keeps only the terminal
+        // response), and each would hold the whole text once more (issue 18): none are written.
+        out.holdItemEvents(context.compaction() || wholeMessage);
         this.markup = new LeakedMarkupRescue(context, items);
         this.thinkTags = new ThinkTagRescue(context, wholeMessage, items, markup);
     }
@@ -201,8 +208,8 @@ public final class StreamMachine implements ResponsesStream {
     @Override
     public List<SseEvent> abort(RelayError relayError) {
         Objects.requireNonNull(relayError, "relayError == null");
-        if (isTerminal() && !out.hasUndrained()) {
-            return List.of(); // the terminal event went out
+        if (isTerminal() && (wholeResponse != null || !out.hasUndrained())) {
+            return List.of(); // the terminal event went out (or, for a whole completion, the response was made)
         }
         // The call that threw may have left the phase terminal with its event unwritten, and the
         // generator in the middle of an object: a fresh writer writes the one failed event.
@@ -234,18 +241,34 @@ public final class StreamMachine implements ResponsesStream {
      * {@link CompletionMapper}, which shares every rule of the stream path this way.
      */
     void acceptCompletion(String json) {
+        acceptCompletion(() -> ChunkReader.readCompletion(json), () -> json);
+    }
+
+    /**
+     * As {@link #acceptCompletion(String)}, from the body's UTF-8 bytes: its text and reasoning are
+     * decoded only as far as the output bound needs (issue 18; {@link
+     * ChunkReader#readCompletion(byte[], long)}), and the body is never one {@code String}, except
+     * an error body, decoded for the error mapper.
+     */
+    void acceptCompletion(byte[] utf8) {
+        acceptCompletion(
+                () -> ChunkReader.readCompletion(utf8, context.maxOutputChars()),
+                () -> new String(utf8, StandardCharsets.UTF_8));
+    }
+
+    private void acceptCompletion(Supplier<ChatChunk> reader, Supplier<String> text) {
         if (!admit()) {
             return;
         }
         try {
             ChatChunk chunk;
             try {
-                chunk = ChunkReader.readCompletion(json);
+                chunk = reader.get();
             } catch (ChunkFormatException e) {
                 throw new UpstreamProtocolException("upstream completion is unreadable: " + e.getMessage());
             }
             if (chunk.error()) {
-                fail(ErrorMapper.fromStreamPayload(json));
+                fail(ErrorMapper.fromStreamPayload(text.get()));
                 return;
             }
             if (chunk.choice() == null) {
@@ -323,7 +346,10 @@ public final class StreamMachine implements ResponsesStream {
     @Override
     public Optional<String> responseJson() {
         SseEvent terminal = terminalEvent;
-        return terminal == null ? Optional.empty() : Optional.of(EventWriter.terminalResponse(terminal));
+        if (terminal != null) {
+            return Optional.of(EventWriter.terminalResponse(terminal));
+        }
+        return Optional.ofNullable(wholeResponse);
     }
 
     @Override
@@ -598,7 +624,14 @@ public final class StreamMachine implements ResponsesStream {
             @Nullable RelayError relayError,
             @Nullable String incompleteReason) {
         phase = terminalPhase;
-        terminalEvent = out.terminalEvent(type, context, status, output, usage.totals(), relayError, incompleteReason);
+        if (wholeMessage) {
+            // A whole completion's answer is the response itself (CompletionMapper): its terminal
+            // event, never read, would hold all of it once more (issue 18).
+            wholeResponse = out.responseObject(context, status, output, usage.totals(), relayError, incompleteReason);
+        } else {
+            terminalEvent =
+                    out.terminalEvent(type, context, status, output, usage.totals(), relayError, incompleteReason);
+        }
     }
 
     private UpstreamProtocolException unreadable(ChunkFormatException e) {

@@ -112,9 +112,14 @@ public final class AccessLog {
 
     /**
      * Starts the entry of an HTTP request: sets the {@code x-request-id} header and remembers the
-     * entry on the request for {@link #entry}.
+     * entry on the request for {@link #entry}. A request has one entry: one begun already (by the
+     * admission handler when the request arrived, issue 18) is continued, not replaced.
      */
     public Entry begin(Request request, Response response) {
+        if (request.getAttribute(ATTRIBUTE) instanceof Entry begun) {
+            response.getHeaders().put(REQUEST_ID_HEADER, begun.id);
+            return begun;
+        }
         Entry entry = new Entry(
                 requestId(request.getHeaders().get(REQUEST_ID_HEADER)),
                 request.getMethod() + " " + Request.getPathInContext(request));

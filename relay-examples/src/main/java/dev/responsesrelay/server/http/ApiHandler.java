@@ -1,5 +1,6 @@
 package dev.responsesrelay.server.http;
 
+import dev.responsesrelay.RelayError;
 import dev.responsesrelay.server.metrics.RelayMetrics;
 import dev.responsesrelay.server.routing.Readiness;
 import java.nio.ByteBuffer;
@@ -135,15 +136,59 @@ public abstract class ApiHandler extends Handler.Abstract {
         Answers.notFound(request, response, callback, served);
     }
 
-    @Override
-    public final boolean handle(Request request, Response plainResponse, Callback originalCallback) {
-        // One access-log line per request, whatever answers it: the wrapper notes the first byte
-        // and an error body's message, the callback writes the line when the exchange is over.
+    /**
+     * Issue 18: {@code request} arrived at the admission handler in front of this one, which may
+     * take a while reading its body: its access-log entry starts now, so that its line and its
+     * duration count from its arrival; {@link #handle}, or {@link #refusedInFront}, continue it.
+     */
+    public final void arrived(Request request, Response response) {
+        accessLog.begin(request, response);
+    }
+
+    /**
+     * Issue 18: answers {@code error} for a request refused in front of this handler, before it
+     * reached {@link #handle} (the admission handler's 408, 413 and 503): with the one access-log
+     * line and the {@code relay_requests_total} count {@link #handle} gives every other request,
+     * which an operator watching an overload would otherwise not see at all.
+     */
+    public final void refusedInFront(Request request, Response plainResponse, Callback callback, RelayError error) {
+        Measured measured = measure(request, plainResponse, callback);
+        AccessLog.entry(request).error(error);
+        Answers.error(measured.response(), measured.callback(), error);
+    }
+
+    /**
+     * Issue 18: the client of a request whose body was being read in front of this handler went
+     * away ({@code failure}): nobody to answer, but its access-log line says so, as {@link #handle}'s
+     * does for a client lost while answering.
+     */
+    public final void failedInFront(Request request, Response plainResponse, Callback callback, Throwable failure) {
+        measure(request, plainResponse, callback).callback().failed(failure);
+    }
+
+    /** The response to answer on and the callback to complete, measured for the access log and metrics. */
+    private record Measured(Response response, Callback callback) {}
+
+    /**
+     * One access-log line per request, whatever answers it: the wrapper notes the first byte and
+     * an error body's message, the callback writes the line, and counts the request, when the
+     * exchange is over.
+     */
+    private Measured measure(Request request, Response plainResponse, Callback originalCallback) {
         AccessLog log = accessLog;
         AccessLog.Entry entry = log.begin(request, plainResponse);
         Response response = log.observe(plainResponse, entry);
         String path = Request.getPathInContext(request);
-        Callback callback = log.completing(counted(request, response, originalCallback, path), response, entry);
+        return new Measured(
+                response, log.completing(counted(request, response, originalCallback, path), response, entry));
+    }
+
+    @Override
+    public final boolean handle(Request request, Response plainResponse, Callback originalCallback) {
+        Measured measured = measure(request, plainResponse, originalCallback);
+        Response response = measured.response();
+        Callback callback = measured.callback();
+        String path = Request.getPathInContext(request);
         try {
             if (path.equals("/healthz")) {
                 if (Answers.methodAllowed(request, "GET", response, callback)) {

@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * as they come; past that, the whole declared length is admitted against the budget (waiting without
  * a thread, refused with 503 after {@link MemoryAdmissionHandler#ADMISSION_WAIT}) and read into one
  * array of exactly that length, so a 30 MB body is still held once. A body without {@code
- * Content-Length} grows its buffer and its charge as it arrives. A body not complete within its
- * deadline gets 408.
+ * Content-Length} grows its buffer as it arrives: past the first {@link #ADMIT_AFTER_BYTES}, each
+ * larger buffer is admitted against the budget the same way before it is allocated. A body not
+ * complete within its deadline gets 408; one past {@link RequestBodies#MAX_BODY_BYTES}, 413.
  */
 public final class AsyncBodyRead implements Runnable {
     /** The request attribute under which the body read this way is handed to the API handler. */
@@ -144,14 +145,26 @@ public final class AsyncBodyRead implements Runnable {
             if (length > 0) {
                 if ((declared >= 0 && filled + (long) length > declared)
                         || filled + (long) length > RequestBodies.MAX_BODY_BYTES) {
-                    chunk.release();
-                    refuse(refusals.tooLarge());
-                    return;
+                    // Read to its end and dropped, then refused, as a body over the budget is
+                    // (admitRest says why); what was read goes now, the deadline bounds the rest.
+                    discardingFor = refusals.tooLarge();
+                    buffer = new byte[0];
+                    filled = 0;
+                    held.set(chunk);
+                    continue;
                 }
                 if (!admitted && declared >= 0 && filled + length > ADMIT_AFTER_BYTES) {
                     held.set(chunk);
                     admitRest();
                     return;
+                }
+                if (declared < 0 && filled + length > buffer.length) {
+                    int capacity = grownCapacity(filled + length);
+                    if (capacity > ADMIT_AFTER_BYTES) {
+                        held.set(chunk);
+                        admitGrowth(capacity);
+                        return;
+                    }
                 }
                 if (!admitted) {
                     permit.grow((long) length * MemoryBudget.REQUEST_AMPLIFICATION);
@@ -197,16 +210,55 @@ public final class AsyncBodyRead implements Runnable {
                 });
     }
 
+    /**
+     * A body without {@code Content-Length} outgrows its buffer past {@link #ADMIT_AFTER_BYTES}:
+     * the new buffer is charged before it is allocated, waiting for room without a thread and
+     * refused with 503 as a declared body is ({@link #admitRest}). {@link MemoryBudget.Permit#grow} alone never
+     * waited nor refused, so enough chunked uploads at once ran the heap out (issue 18).
+     *
+     * <p>The charge is {@link MemoryBudget#REQUEST_AMPLIFICATION} times the buffer's capacity, not
+     * the bytes read: the buffer holds its capacity (at most twice what arrived); growing holds the
+     * old buffer and the new one (1.5 times the new capacity); and the end holds the buffer and the
+     * body cut to its length ({@link #complete}), at most twice the capacity. The body's consumers
+     * take a whole {@code byte[]} ({@code ResponsesTranslator.translate}, {@code
+     * ChatCompletionsTranslator.translate}, {@code ResponseState.resolve}, {@code RequestModel.of}),
+     * hence that last copy.
+     */
+    private void admitGrowth(int capacity) {
+        long charge = (long) capacity * MemoryBudget.REQUEST_AMPLIFICATION - permit.held();
+        permit.growWhenFits(
+                Math.max(0, charge),
+                MemoryAdmissionHandler.ADMISSION_WAIT,
+                scheduler,
+                request.getComponents().getExecutor(),
+                fits -> {
+                    if (!fits) {
+                        // As admitRest: read the rest and drop it, then 503; the buffer goes now.
+                        discardingFor = refusals.overloaded((long) capacity * MemoryBudget.REQUEST_AMPLIFICATION);
+                        buffer = new byte[0];
+                        filled = 0;
+                        run();
+                        return;
+                    }
+                    admitted = true;
+                    buffer = Arrays.copyOf(buffer, capacity);
+                    run();
+                });
+    }
+
+    /** The buffer's next size for {@code needed} bytes: doubled, or {@code needed} if more. */
+    private int grownCapacity(int needed) {
+        long limit = declared < 0 ? RequestBodies.MAX_BODY_BYTES : Math.min(declared, ADMIT_AFTER_BYTES);
+        return (int) Math.min(limit, Math.max(needed, (long) buffer.length * 2));
+    }
+
     /** Set once the body is refused for the budget: the rest is read and dropped, then refused. */
     private volatile @Nullable RelayError discardingFor;
 
     private void ensureRoom(int needed) {
-        if (needed <= buffer.length) {
-            return;
+        if (needed > buffer.length) {
+            buffer = Arrays.copyOf(buffer, grownCapacity(needed));
         }
-        long limit = declared < 0 ? RequestBodies.MAX_BODY_BYTES : Math.min(declared, ADMIT_AFTER_BYTES);
-        long grown = Math.min(limit, Math.max(needed, (long) buffer.length * 2));
-        buffer = Arrays.copyOf(buffer, (int) grown);
     }
 
     private void complete() {

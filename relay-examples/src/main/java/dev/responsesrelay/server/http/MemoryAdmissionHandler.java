@@ -3,7 +3,6 @@ package dev.responsesrelay.server.http;
 import dev.responsesrelay.RelayError;
 import dev.responsesrelay.server.responses.ResponsesWebSocket;
 import java.time.Duration;
-import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -39,20 +38,21 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
     private static final Logger LOG = Logger.getLogger(MemoryAdmissionHandler.class.getName());
 
     private final MemoryBudget budget;
-    private final Predicate<Request> readsBody;
+    private final ApiHandler api;
     private final Duration bodyTimeout;
 
     /**
      * Admits the requests {@code next} handles against {@code budget}.
      *
-     * @param readsBody whether {@code next} will read a request's body (then it is read here first)
+     * @param api the API handler behind {@code next} (or {@code next} itself): says whether it will
+     *     read a request's body (then it is read here first), and logs and counts the requests
+     *     refused here as it does those it answers
      * @param bodyTimeout how long a body may take to arrive before the request gets 408
      */
-    public MemoryAdmissionHandler(
-            Handler next, MemoryBudget budget, Predicate<Request> readsBody, Duration bodyTimeout) {
+    public MemoryAdmissionHandler(Handler next, MemoryBudget budget, ApiHandler api, Duration bodyTimeout) {
         super(next);
         this.budget = budget;
-        this.readsBody = readsBody;
+        this.api = api;
         this.bodyTimeout = bodyTimeout;
     }
 
@@ -61,11 +61,14 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
         if (!"POST".equals(request.getMethod())) {
             return super.handle(request, response, callback);
         }
+        // The access-log line and the duration of a request count from here: reading its body
+        // may take up to the body timeout, and it may be refused before the API handler sees it.
+        api.arrived(request, response);
         MemoryBudget.Permit permit = budget.open();
         request.setAttribute(MemoryBudget.Permit.ATTRIBUTE, permit);
         Callback releasing = new ReleasingCallback(callback, permit);
         long declared = request.getLength();
-        if (declared != 0 && declared <= RequestBodies.MAX_BODY_BYTES && readsBody.test(request)) {
+        if (declared != 0 && declared <= RequestBodies.MAX_BODY_BYTES && api.readsBodyOf(request)) {
             new AsyncBodyRead(request, permit, bodyTimeout, refusals, new AsyncBodyRead.Outcome() {
                         @Override
                         public void body(byte[] body) {
@@ -76,14 +79,15 @@ public final class MemoryAdmissionHandler extends Handler.Wrapper {
                         @Override
                         public void refused(RelayError error) {
                             response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                            Answers.error(response, releasing, error);
+                            // Answered here, not by the API handler: its line and count too.
+                            api.refusedInFront(request, response, releasing, error);
                         }
 
                         @Override
                         public void failed(Throwable failure) {
                             // The client stopped sending its body (disconnect): nobody to answer.
                             LOG.log(Level.FINE, "reading the request body failed", failure);
-                            releasing.failed(failure);
+                            api.failedInFront(request, response, releasing, failure);
                         }
                     })
                     .start();

@@ -210,8 +210,9 @@ public final class MemoryBudget {
         }
 
         /**
-         * Adds {@code bytes} without waiting: for a body without {@code Content-Length}, charged as
-         * it is read, so later requests see what it really holds.
+         * Adds {@code bytes} without waiting: for the first bytes of a body, charged as they are
+         * read ({@link AsyncBodyRead#ADMIT_AFTER_BYTES} at most), so later requests see what it
+         * really holds; what comes past them is admitted with {@link #growWhenFits}.
          */
         public void grow(long bytes) {
             if (held.getAndAccumulate(bytes, (h, b) -> h < 0 ? h : h + b) >= 0) {

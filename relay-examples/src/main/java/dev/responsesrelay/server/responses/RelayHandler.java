@@ -19,6 +19,7 @@ import dev.responsesrelay.server.http.ApiHandler;
 import dev.responsesrelay.server.http.ClientKeys;
 import dev.responsesrelay.server.http.ExchangeRecorder;
 import dev.responsesrelay.server.http.ExchangeRecorder.Recording;
+import dev.responsesrelay.server.http.MemoryAdmissionHandler;
 import dev.responsesrelay.server.http.MemoryBudget;
 import dev.responsesrelay.server.http.RequestBodies.BodyTooLarge;
 import dev.responsesrelay.server.metrics.RelayMetrics;
@@ -31,9 +32,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -42,6 +47,7 @@ import okhttp3.Headers;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -413,6 +419,12 @@ public final class RelayHandler extends ApiHandler {
             public void onUpstreamBytes(ByteBuffer bytes) {
                 recording.upstreamBytes(bytes);
             }
+
+            @Override
+            public boolean admitAnswer(long heapBytes) {
+                return chargeAnswer(
+                        fallbacks.memory, heapBytes, request.getComponents().getScheduler());
+            }
         };
         request.addFailureListener(failure -> {
             RelayCall running = registered.get();
@@ -432,6 +444,34 @@ public final class RelayHandler extends ApiHandler {
                 callback,
                 recording,
                 fallbacks);
+    }
+
+    /**
+     * Issue 18: charges the heap a non-streamed answer will hold, as the adapter announces it before
+     * reading the answer ({@link UpstreamTap#admitAnswer}), to the request's permit. It waits for room
+     * as a request body does, up to {@link MemoryAdmissionHandler#ADMISSION_WAIT}: a burst of large
+     * answers then takes turns instead of being refused at once, and the wait blocks only the OkHttp
+     * thread that reads this one answer (a thread per call, with nothing else to do). Refused, the
+     * client gets a 503 with {@code Retry-After}. The charge is given back with the request's, when
+     * its answer is written, or after the store has recorded it ({@link
+     * ResponseState#expectRecord}'s hold on the permit), since the answer is held until then.
+     */
+    private static boolean chargeAnswer(MemoryBudget.@Nullable Permit memory, long heapBytes, Scheduler scheduler) {
+        if (memory == null) {
+            return true; // no budget for this request (a handler without admission control)
+        }
+        CompletableFuture<Boolean> charged = new CompletableFuture<>();
+        memory.growWhenFits(
+                heapBytes, MemoryAdmissionHandler.ADMISSION_WAIT, scheduler, Runnable::run, charged::complete);
+        try {
+            // growWhenFits answers by its own deadline; the margin only guards against a lost answer.
+            return charged.get(MemoryAdmissionHandler.ADMISSION_WAIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     /** One non-streamed attempt; a connect error, 429 or 5xx moves on to the next fallback. */

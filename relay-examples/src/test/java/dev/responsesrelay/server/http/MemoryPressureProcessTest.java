@@ -157,40 +157,51 @@ class MemoryPressureProcessTest {
     @Test
     @Order(5)
     void nonStreamedRunawayAnswersEndCleanly() throws Exception {
-        // Non-streamed answers past the default output bound (2 Mi chars): 5 MB of text is read
-        // and ends incomplete as a stream would; 40 MB is more than an answer within the bound can
-        // take (Translation.maxCompletionBytes, 7 MiB here) and is refused unread with a 502 saying
-        // so, three at once. Each reply is a synthetic chat.completion (docs/dialects.md §0).
-        // The 5 MB answers run one at a time: three at once at -Xmx128m were seen answered 503 in a
-        // fresh-clone run, because a non-streamed answer's body is held several times while it is
-        // read and parsed and is not charged against the memory budget yet (issue 18, left open).
+        // Non-streamed answers past the default output bound (2 Mi chars), three at once: 5 MB of
+        // text is read and ends incomplete as a stream would; 40 MB is more than an answer within
+        // the bound can take (Translation.maxCompletionBytes, 7 MiB here) and is refused unread with
+        // a 502 saying so. Each reply is a synthetic chat.completion (docs/dialects.md §0).
+        // A 5 MB answer is charged to the memory budget before it is read (issue 18): 5 MB for its
+        // bytes and 9 bytes a char for the 2.3 Mi chars the translation can keep
+        // (CompletionExchange.TRANSLATION_HEAP_PER_CHAR), about 26 MB, where the budget at -Xmx128m
+        // is 64 MB. So two fit at once and the third waits for room up to
+        // MemoryAdmissionHandler.ADMISSION_WAIT (2 s); if the first two are not done by then
+        // (their charge lasts until their answer is written and stored), it is refused with a 503
+        // and Retry-After, which clients retry. Either is a clean answer; an OutOfMemoryError
+        // (caught, it is a 503 "ran short of memory") is not, nor is a refusal of all three, since
+        // one alone always fits.
         for (int megabytes : new int[] {5, 40}) {
-            int atOnce = megabytes == 5 ? 1 : 3;
-            for (int round = 0; round < 3 / atOnce; round++) {
-                ScriptedReply runaway = ScriptedReply.json(
-                        200,
-                        "{\"id\":\"chatcmpl-synthetic\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
-                                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
-                                + "loop ".repeat(megabytes * 200_000) + "\"},\"finish_reason\":\"stop\"}]}");
-                for (int i = 0; i < atOnce; i++) {
-                    upstream.enqueue(runaway);
+            ScriptedReply runaway = ScriptedReply.json(
+                    200,
+                    "{\"id\":\"chatcmpl-synthetic\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+                            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+                            + "loop ".repeat(megabytes * 200_000) + "\"},\"finish_reason\":\"stop\"}]}");
+            upstream.enqueue(runaway, runaway, runaway);
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                answers.add(CLIENT.sendAsync(
+                        post("{\"model\":\"m\",\"stream\":false,\"input\":\"go\"}"),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int incomplete = 0;
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(300, TimeUnit.SECONDS);
+                if (megabytes == 40) {
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+                    assertThat(response.body()).contains("--max-output-chars");
+                } else if (response.statusCode() == 200) {
+                    assertThat(response.body()).contains("\"status\":\"incomplete\"", "max_output_tokens");
+                    incomplete++;
+                } else {
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(response.body()).contains("\"code\":\"server_overloaded\"", "memory budget");
                 }
-                List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-                for (int i = 0; i < atOnce; i++) {
-                    answers.add(CLIENT.sendAsync(
-                            post("{\"model\":\"m\",\"stream\":false,\"input\":\"go\"}"),
-                            HttpResponse.BodyHandlers.ofString()));
-                }
-                for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                    HttpResponse<String> response = answer.get(300, TimeUnit.SECONDS);
-                    if (megabytes == 5) {
-                        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                        assertThat(response.body()).contains("\"status\":\"incomplete\"", "max_output_tokens");
-                    } else {
-                        assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
-                        assertThat(response.body()).contains("--max-output-chars");
-                    }
-                }
+            }
+            if (megabytes == 5) {
+                assertThat(incomplete)
+                        .as("answered 200 incomplete of three at once")
+                        .isGreaterThanOrEqualTo(1);
             }
             assertHealthyWithoutOutOfMemory();
         }

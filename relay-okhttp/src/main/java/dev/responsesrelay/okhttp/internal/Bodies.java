@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -58,32 +59,105 @@ final class Bodies {
     }
 
     /**
-     * Reads {@code body} whole as UTF-8 if it has at most {@code maxBytes}, else stops there and
-     * returns null, keeping nothing of it (issue 18: a runaway non-streamed answer must not be held).
-     * {@code tap} sees every piece read. A body that announces its length is read into one array of
-     * that length, without the copies a growing buffer makes.
+     * Reads a 2xx answer body whole into one array, for a translator that reads bytes: sized from
+     * its {@code Content-Length} when it has one (read in place, no growing buffer's copies), else
+     * grown by doubling and cut to its length once at the end. Stops and keeps nothing past {@code
+     * maxBytes} ({@link Answer.Outcome#TOO_LARGE}) or when {@code admit} refuses the heap the body
+     * needs ({@link Answer.Outcome#REFUSED}): {@code admit} is asked for the announced length before
+     * anything is read, or for each growth of the buffer. {@code tap} sees every piece read.
      */
-    static @Nullable String readWhole(ResponseBody body, int maxBytes, Consumer<ByteBuffer> tap) throws IOException {
+    static Answer readAnswer(ResponseBody body, int maxBytes, Consumer<ByteBuffer> tap, AnswerAdmission admit)
+            throws IOException {
         long announced = body.contentLength();
         if (announced > maxBytes) {
-            return null;
+            return Answer.TOO_LARGE;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(announced >= 0 ? (int) announced : 8192);
-        byte[] buffer = new byte[16 * 1024];
+        byte[] bytes;
+        if (announced >= 0) {
+            if (!admit.admit(announced)) {
+                return Answer.REFUSED;
+            }
+            bytes = new byte[(int) announced];
+        } else {
+            if (!admit.admit(Math.min(UNANNOUNCED_FIRST_BYTES, maxBytes))) {
+                return Answer.REFUSED;
+            }
+            bytes = new byte[Math.min(UNANNOUNCED_FIRST_BYTES, maxBytes)];
+        }
+        int length = 0;
         try (InputStream in = body.byteStream()) {
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                tap.accept(ByteBuffer.wrap(buffer, 0, n).asReadOnlyBuffer());
-                if (n > maxBytes - out.size()) {
-                    return null;
+            while (true) {
+                if (length == bytes.length) {
+                    if (announced >= 0) {
+                        // As long as announced: only the end of the body may follow. OkHttp fails a
+                        // body longer than its Content-Length, and so does this read.
+                        if (in.read() != -1) {
+                            throw new IOException("the upstream sent more than its Content-Length");
+                        }
+                        break;
+                    }
+                    if (bytes.length >= maxBytes) {
+                        return in.read() == -1 ? Answer.of(bytes, length) : Answer.TOO_LARGE;
+                    }
+                    int grown = (int) Math.min(maxBytes, 2L * bytes.length);
+                    if (!admit.admit(grown - bytes.length)) {
+                        return Answer.REFUSED;
+                    }
+                    bytes = Arrays.copyOf(bytes, grown);
                 }
-                out.write(buffer, 0, n);
+                int n = in.read(bytes, length, bytes.length - length);
+                if (n == -1) {
+                    break;
+                }
+                tap.accept(ByteBuffer.wrap(bytes, length, n).asReadOnlyBuffer());
+                length += n;
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return Answer.of(bytes, length);
     }
 
-    /** A non-streamed answer past {@code limit} bytes, which {@link #readWhole} did not keep. */
+    /**
+     * The first buffer for a 2xx answer without {@code Content-Length}: most answers fit, and it
+     * doubles for those that do not.
+     */
+    static final int UNANNOUNCED_FIRST_BYTES = 64 * 1024;
+
+    /** Asks whether the exchange may hold {@code bytes} more of heap for the answer. */
+    @FunctionalInterface
+    interface AnswerAdmission {
+        AnswerAdmission ALWAYS = bytes -> true;
+
+        boolean admit(long bytes);
+    }
+
+    /** What {@link #readAnswer} read: the body's bytes, or why it did not keep them. */
+    static final class Answer {
+        enum Outcome {
+            READ,
+            TOO_LARGE,
+            REFUSED
+        }
+
+        static final Answer TOO_LARGE = new Answer(Outcome.TOO_LARGE, new byte[0]);
+        static final Answer REFUSED = new Answer(Outcome.REFUSED, new byte[0]);
+
+        final Outcome outcome;
+        /** The whole body, exactly as long as it is (for {@link Outcome#READ}). */
+        final byte[] bytes;
+
+        private Answer(Outcome outcome, byte[] bytes) {
+            this.outcome = outcome;
+            this.bytes = bytes;
+        }
+
+        /** {@code bytes[0, length)}; the array itself when that is all of it. */
+        static Answer of(byte[] bytes, int length) {
+            // A translator reads whole arrays; a grown buffer is cut to the body once, here.
+            return new Answer(Outcome.READ, length == bytes.length ? bytes : Arrays.copyOf(bytes, length));
+        }
+    }
+
+    /** A non-streamed answer past {@code limit} bytes, which {@link #readAnswer} did not keep. */
     static UpstreamFailure answerTooLarge(int limit) {
         return UpstreamFailure.transport("the upstream's non-streamed answer is larger than " + limit
                 + " bytes, more than an answer within the relay's output bound (--max-output-chars) can take;"

@@ -14,6 +14,7 @@ import dev.responsesrelay.okhttp.UpstreamTap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -383,18 +384,23 @@ public final class StreamingExchange implements RelayCall, Callback {
      * {@code {"error": …}}, docs/dialects.md rule 4/44), or a server that ignored {@code stream: true}.
      * It is fed to the stream as one data payload, which fails the response on an error object; any
      * other JSON fails it too, since a complete answer without a stream is not what was asked for.
+     *
+     * <p>Issue 18: since no such body ends well unless it is an error object, it is read only as far
+     * as an error body is ({@link Bodies#MAX_ERROR_BODY_BYTES}, 1 MiB, held once as bytes and once as
+     * text): a larger one fails unread, where reading it up to a non-streamed answer's bound held up
+     * to 7 MiB several times without being charged to the server's memory budget.
      */
     private void readJsonAnswer(ResponseBody body) throws IOException {
-        // Issue 18: bounded like a non-streamed answer (CompletionExchange).
-        int limit = Math.min(Bodies.MAX_JSON_BODY_BYTES, translation.maxCompletionBytes());
-        String json = Bodies.readWhole(body, limit, this::tap);
-        if (json == null) {
-            fail(Bodies.answerTooLarge(limit));
+        Bodies.Answer json =
+                Bodies.readAnswer(body, Bodies.MAX_ERROR_BODY_BYTES, this::tap, Bodies.AnswerAdmission.ALWAYS);
+        if (json.outcome != Bodies.Answer.Outcome.READ) {
+            fail(UpstreamFailure.transport("the upstream answered a streaming request with a JSON body of more than "
+                    + Bodies.MAX_ERROR_BODY_BYTES + " bytes instead of an event stream"));
             return;
         }
         streamLock.lock();
         try {
-            deliver(stream.onData(json.strip()), true);
+            deliver(stream.onData(new String(json.bytes, StandardCharsets.UTF_8).strip()), true);
             if (!stream.isTerminal()) {
                 fail(UpstreamFailure.transport(
                         "the upstream answered a streaming request with a JSON body instead of an event stream"));
