@@ -49,6 +49,21 @@ final class LoopbackClient {
         }
     }
 
+    /** GETs {@code path} on the relay at {@code port}, answer read to the end. */
+    static Answer get(int port, String path) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readStart(socket.getInputStream(), 64 * 1024);
+            int status = answer.startsWith("HTTP/1.1 ") && answer.length() >= 12
+                    ? Integer.parseInt(answer.substring(9, 12))
+                    : -1;
+            return new Answer(status, answer);
+        }
+    }
+
     /** Reads a stream to its end, keeping its first {@code keep} bytes as text. */
     private static String readStart(InputStream in, int keep) throws IOException {
         ByteArrayOutputStream start = new ByteArrayOutputStream();

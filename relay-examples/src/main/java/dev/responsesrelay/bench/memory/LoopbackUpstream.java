@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * of what the relay sent), tells the measurement the whole body has arrived, waits until it may
  * answer, then answers with a short synthetic reply and closes the connection (so the relay's
  * client never reuses it and this one thread serves every request in turn). Its own allocation is
- * counted apart ({@link #threadId()}). The replies follow docs/dialects.md §0 (Chat Completions) and
+ * counted apart ({@link #threadId()}). For {@link HeapBursts} it serves every connection on a thread
+ * of its own instead and answers after a fixed delay ({@link #answeringAfter}). The replies follow docs/dialects.md §0 (Chat Completions) and
  * the response object of https://platform.openai.com/docs/api-reference/responses/object (Responses); they are synthetic.
  */
 final class LoopbackUpstream implements AutoCloseable {
@@ -82,14 +84,31 @@ final class LoopbackUpstream implements AutoCloseable {
     private final Thread thread;
     private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
     private final byte[] buffer = new byte[64 * 1024];
+    /** Null: one connection at a time, each answered when the measurement says so. */
+    private final @Nullable Duration answerAfter;
+
     private volatile @Nullable Throwable failure;
 
+    /** An upstream for the measurement: one request at a time, answered on {@link Arrival#answer}. */
     LoopbackUpstream(Api api) throws IOException {
+        this(api, null);
+    }
+
+    private LoopbackUpstream(Api api, @Nullable Duration answerAfter) throws IOException {
         this.api = api;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.answerAfter = answerAfter;
+        this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         this.thread = new Thread(this::serve, "memory-bench-upstream");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * An upstream for bursts: every connection on a thread of its own, each request answered {@code
+     * answerAfter} after its body has arrived, as a model takes a while to look at an image.
+     */
+    static LoopbackUpstream answeringAfter(Api api, Duration answerAfter) throws IOException {
+        return new LoopbackUpstream(api, answerAfter);
     }
 
     /** The base URL the relay is given: {@code http://127.0.0.1:PORT/v1}. */
@@ -115,17 +134,36 @@ final class LoopbackUpstream implements AutoCloseable {
 
     private void serve() {
         while (!server.isClosed()) {
-            try (Socket socket = server.accept()) {
-                exchange(socket.getInputStream(), socket.getOutputStream());
-            } catch (IOException | InterruptedException | RuntimeException e) {
+            Socket accepted;
+            try {
+                accepted = server.accept();
+            } catch (IOException e) {
                 if (!server.isClosed()) {
                     failure = e;
                 }
+                continue;
+            }
+            if (answerAfter == null) {
+                handle(accepted, buffer);
+            } else {
+                Thread connection = new Thread(() -> handle(accepted, new byte[16 * 1024]), "burst-upstream");
+                connection.setDaemon(true);
+                connection.start();
             }
         }
     }
 
-    private void exchange(InputStream in, OutputStream out) throws IOException, InterruptedException {
+    private void handle(Socket accepted, byte[] buffer) {
+        try (Socket socket = accepted) {
+            exchange(socket.getInputStream(), socket.getOutputStream(), buffer);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (!server.isClosed() && answerAfter == null) {
+                failure = e;
+            }
+        }
+    }
+
+    private void exchange(InputStream in, OutputStream out, byte[] buffer) throws IOException, InterruptedException {
         String head = readHead(in);
         String requestLine = head.lines().findFirst().orElse("");
         if (requestLine.startsWith("GET ") && requestLine.contains("/models")) {
@@ -147,10 +185,15 @@ final class LoopbackUpstream implements AutoCloseable {
             stream.scan(buffer, n);
             left -= n;
         }
-        Arrival arrival = new Arrival(length);
-        arrivals.add(arrival);
-        if (!arrival.mayAnswer.await(5, TimeUnit.MINUTES)) {
-            throw new IOException("the measurement never let the upstream answer");
+        Duration delay = answerAfter;
+        if (delay != null) {
+            Thread.sleep(delay.toMillis());
+        } else {
+            Arrival arrival = new Arrival(length);
+            arrivals.add(arrival);
+            if (!arrival.mayAnswer.await(5, TimeUnit.MINUTES)) {
+                throw new IOException("the measurement never let the upstream answer");
+            }
         }
         boolean sse = api == Api.CHAT ? lowerHead.contains("accept: text/event-stream") : stream.found();
         if (api == Api.CHAT) {

@@ -1,6 +1,9 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.RelayError;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -9,12 +12,19 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.IteratingCallback;
 
 /** Complete JSON answers: successes and OpenAI-shaped errors, and the refusals both handlers share. */
 public final class Answers {
     private static final Logger LOG = Logger.getLogger(Answers.class.getName());
 
     private Answers() {}
+
+    /**
+     * Answers longer than this many chars are encoded and written a slice at a time ({@link
+     * #writeInSlices}); shorter ones at once.
+     */
+    static final int SLICE_CHARS = 64 * 1024;
 
     /** Answers with {@code status} and {@code json}, completing {@code callback} when written. */
     public static void json(
@@ -23,7 +33,76 @@ public final class Answers {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         headers.forEach((name, value) -> response.getHeaders().put(name, value));
-        Content.Sink.write(response, true, json, callback);
+        if (json.length() <= SLICE_CHARS) {
+            Content.Sink.write(response, true, json, callback);
+        } else {
+            writeInSlices(response, json, callback);
+        }
+    }
+
+    /**
+     * Writes a large answer (a non-streamed response object, up to the output bound's worth of
+     * text) as UTF-8 without making all of it one more {@code byte[]}, as {@code
+     * Content.Sink.write(String)} does: each slice of {@link #SLICE_CHARS} is encoded once the one
+     * before it was written (issue 18). The {@code Content-Length} is counted first, so the client
+     * sees the same answer as before, not a chunked one.
+     */
+    static void writeInSlices(Response response, String json, Callback callback) {
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, utf8Length(json));
+        new IteratingCallback() {
+            private int next;
+
+            @Override
+            protected Action process() {
+                if (next == json.length()) {
+                    return Action.SUCCEEDED;
+                }
+                int end = Math.min(json.length(), next + SLICE_CHARS);
+                if (end < json.length() && Character.isHighSurrogate(json.charAt(end - 1))) {
+                    end++; // a surrogate pair is encoded whole, as one 4-byte sequence
+                }
+                ByteBuffer slice = StandardCharsets.UTF_8.encode(CharBuffer.wrap(json, next, end));
+                next = end;
+                response.write(next == json.length(), slice, this);
+                return Action.SCHEDULED;
+            }
+
+            @Override
+            protected void onCompleteSuccess() {
+                callback.succeeded();
+            }
+
+            @Override
+            protected void onCompleteFailure(Throwable cause) {
+                callback.failed(cause);
+            }
+        }.iterate();
+    }
+
+    /**
+     * How many bytes {@code text} takes in UTF-8 as {@link StandardCharsets#UTF_8} encodes it: a lone
+     * surrogate becomes its one-byte replacement {@code ?}.
+     */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /**
