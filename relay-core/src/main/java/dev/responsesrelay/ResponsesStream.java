@@ -54,6 +54,22 @@ public interface ResponsesStream {
      */
     List<SseEvent> onIdle();
 
+    /**
+     * Ends the response with {@code response.failed} carrying {@code error}, for when one of the
+     * other methods threw instead of returning (an {@link OutOfMemoryError} while the terminal events
+     * of a long answer were being written, or a bug): the client still gets its one terminal event.
+     * The failed response carries no output, since the stream's own state is not trusted to write
+     * more; events made but not yet returned by the call that threw are dropped, and the {@code
+     * sequence_number}s go on from the last event returned. Empty once the terminal event was
+     * returned.
+     *
+     * <p>The default fails the response as a transport failure of the upstream would, with {@code
+     * error}'s message.
+     */
+    default List<SseEvent> abort(RelayError error) {
+        return isTerminal() ? List.of() : onFailure(UpstreamFailure.transport(error.message()));
+    }
+
     /** Whether any event has been emitted yet (then an HTTP error status can no longer be sent). */
     boolean hasStarted();
 

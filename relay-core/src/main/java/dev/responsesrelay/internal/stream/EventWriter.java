@@ -3,10 +3,12 @@ package dev.responsesrelay.internal.stream;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.responsesrelay.RelayError;
+import dev.responsesrelay.ResponsesStream;
 import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.internal.CharBufferWriter;
 import dev.responsesrelay.internal.Json;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,10 +53,16 @@ final class EventWriter {
         {"top_p", "null"},
     };
 
+    private static final String TERMINAL_RESPONSE_FIELD = "response";
+    /** The key as written: the generator writes no spaces. */
+    private static final String TERMINAL_RESPONSE_KEY = "\"" + TERMINAL_RESPONSE_FIELD + "\":";
+
     private final CharBufferWriter buffer = new CharBufferWriter();
     private final JsonGenerator g;
     private final List<SseEvent> events = new ArrayList<>(8);
     private int sequenceNumber;
+    /** The {@code sequence_number} of the first event not yet handed out by {@link #drain()}. */
+    private int firstUndrained;
 
     /**
      * Whether item events are dropped instead of written: a remote-compaction answer holds back the
@@ -65,6 +73,12 @@ final class EventWriter {
     private boolean itemEventsHeld;
 
     EventWriter() {
+        this(0);
+    }
+
+    private EventWriter(int sequenceNumber) {
+        this.sequenceNumber = sequenceNumber;
+        this.firstUndrained = sequenceNumber;
         try {
             g = Json.MAPPER.createGenerator(buffer);
         } catch (IOException e) {
@@ -86,7 +100,24 @@ final class EventWriter {
         }
         List<SseEvent> out = List.copyOf(events);
         events.clear();
+        firstUndrained = sequenceNumber;
         return out;
+    }
+
+    /** Whether events were begun since the last {@link #drain()} (written whole or not). */
+    boolean hasUndrained() {
+        return sequenceNumber != firstUndrained;
+    }
+
+    /**
+     * A new writer whose first event takes the number of this one's first undrained event: for
+     * {@link ResponsesStream#abort}, after a write into this one's generator may have stopped
+     * halfway through an object. This writer's undrained events are dropped, and their numbers.
+     */
+    EventWriter successor() {
+        events.clear();
+        sequenceNumber = firstUndrained;
+        return new EventWriter(firstUndrained);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -145,58 +176,119 @@ final class EventWriter {
             @Nullable RelayError error,
             @Nullable String incompleteReason) {
         try {
-            g.writeStartObject();
-            g.writeStringField("id", responseId);
-            g.writeStringField("object", "response");
-            g.writeNumberField("created_at", createdAt);
-            g.writeStringField("status", status);
-            g.writeFieldName("error");
-            if (error == null) {
-                g.writeNull();
-            } else {
-                g.writeStartObject();
-                g.writeStringField("code", error.code().orElse("server_error"));
-                g.writeStringField("message", error.message());
-                g.writeStringField("type", error.type());
-                g.writeEndObject();
-            }
-            g.writeFieldName("incomplete_details");
-            if (incompleteReason == null) {
-                g.writeNull();
-            } else {
-                g.writeStartObject();
-                g.writeStringField("reason", incompleteReason);
-                g.writeEndObject();
-            }
-            for (Map.Entry<String, JsonNode> field : echo.properties()) {
-                if (!OWNED_RESPONSE_FIELDS.contains(field.getKey())) {
-                    g.writeFieldName(field.getKey());
-                    g.writeTree(field.getValue());
-                }
-            }
-            for (String[] required : REQUIRED_RESPONSE_DEFAULTS) {
-                if (!echo.has(required[0])) {
-                    g.writeFieldName(required[0]);
-                    g.writeRawValue(required[1]);
-                }
-            }
-            g.writeStringField("model", model);
-            g.writeArrayFieldStart("output");
-            for (String item : output) {
-                g.writeRawValue(item);
-            }
-            g.writeEndArray();
-            g.writeFieldName("usage");
-            if (usage == null) {
-                g.writeNull();
-            } else {
-                writeUsage(usage);
-            }
-            g.writeEndObject();
+            writeResponse(responseId, createdAt, model, echo, status, output, usage, error, incompleteReason);
             return take();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A terminal event with its {@code response} written in place, not first as a text of its own:
+     * for a long answer that text is as large as the answer (issue 18). {@link #terminalResponse}
+     * finds the response in the event's data.
+     */
+    SseEvent terminalEvent(
+            String type,
+            StreamContext context,
+            String status,
+            List<String> output,
+            UsageAccumulator.Totals usage,
+            @Nullable RelayError error,
+            @Nullable String incompleteReason) {
+        try {
+            begin(type);
+            g.writeFieldName(TERMINAL_RESPONSE_FIELD);
+            writeResponse(
+                    context.responseId(),
+                    context.createdAt(),
+                    context.model(),
+                    context.responseEcho(),
+                    status,
+                    output,
+                    usage,
+                    error,
+                    incompleteReason);
+            end(type);
+            return events.get(events.size() - 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The {@code response} object inside a terminal event {@link #terminalEvent} wrote: its data is
+     * {@code {"type":…,"sequence_number":…,"response":{…}}}, so the response is what follows the
+     * one {@code "response":} key up to the closing brace.
+     */
+    static String terminalResponse(SseEvent terminal) {
+        String data = terminal.data();
+        int key = data.indexOf(TERMINAL_RESPONSE_KEY);
+        if (key < 0 || !data.endsWith("}")) {
+            throw new IllegalStateException("not a terminal event this writer wrote: " + terminal.event());
+        }
+        return data.substring(key + TERMINAL_RESPONSE_KEY.length(), data.length() - 1);
+    }
+
+    private void writeResponse(
+            String responseId,
+            long createdAt,
+            String model,
+            JsonNode echo,
+            String status,
+            List<String> output,
+            UsageAccumulator.@Nullable Totals usage,
+            @Nullable RelayError error,
+            @Nullable String incompleteReason)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", responseId);
+        g.writeStringField("object", "response");
+        g.writeNumberField("created_at", createdAt);
+        g.writeStringField("status", status);
+        g.writeFieldName("error");
+        if (error == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeStringField("code", error.code().orElse("server_error"));
+            g.writeStringField("message", error.message());
+            g.writeStringField("type", error.type());
+            g.writeEndObject();
+        }
+        g.writeFieldName("incomplete_details");
+        if (incompleteReason == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeStringField("reason", incompleteReason);
+            g.writeEndObject();
+        }
+        for (Map.Entry<String, JsonNode> field : echo.properties()) {
+            if (!OWNED_RESPONSE_FIELDS.contains(field.getKey())) {
+                g.writeFieldName(field.getKey());
+                g.writeTree(field.getValue());
+            }
+        }
+        for (String[] required : REQUIRED_RESPONSE_DEFAULTS) {
+            if (!echo.has(required[0])) {
+                g.writeFieldName(required[0]);
+                g.writeRawValue(required[1]);
+            }
+        }
+        g.writeStringField("model", model);
+        g.writeArrayFieldStart("output");
+        for (String item : output) {
+            g.writeRawValue(item);
+        }
+        g.writeEndArray();
+        g.writeFieldName("usage");
+        if (usage == null) {
+            g.writeNull();
+        } else {
+            writeUsage(usage);
+        }
+        g.writeEndObject();
     }
 
     private void writeUsage(UsageAccumulator.Totals usage) throws IOException {
@@ -284,7 +376,7 @@ final class EventWriter {
             if (namespace != null) {
                 g.writeStringField("namespace", namespace);
             }
-            g.writeStringField(custom ? "input" : "arguments", payload.toString());
+            writeTextField(custom ? "input" : "arguments", payload);
             g.writeEndObject();
             return take();
         } catch (IOException e) {
@@ -423,7 +515,7 @@ final class EventWriter {
         try {
             beginItemEvent(type, itemId, outputIndex);
             g.writeNumberField(part.indexField, 0);
-            g.writeStringField(field, text.toString());
+            writeTextField(field, text);
             if (part == TextPart.OUTPUT_TEXT) {
                 // openai-java requires logprobs on text delta/done events; the Chat stream has none.
                 g.writeArrayFieldStart("logprobs");
@@ -462,7 +554,7 @@ final class EventWriter {
             if (name != null) {
                 g.writeStringField("name", name);
             }
-            g.writeStringField(field, value.toString());
+            writeTextField(field, value);
             end(type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -475,12 +567,57 @@ final class EventWriter {
     private void writeTextPart(TextPart part, CharSequence text) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", part.partType);
-        g.writeStringField("text", text.toString());
+        writeTextField("text", text);
         if (part == TextPart.OUTPUT_TEXT) {
             g.writeArrayFieldStart("annotations");
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /**
+     * Writes {@code name: text}. An accumulated text (a builder, not a {@code String}) is read from
+     * where it is instead of being copied into a {@code String} first: the terminal events of a long
+     * answer repeat its text three times (issue 18), and each copy would be a transient the size of
+     * the answer.
+     */
+    private void writeTextField(String name, CharSequence text) throws IOException {
+        if (text instanceof String string) {
+            g.writeStringField(name, string);
+        } else {
+            g.writeFieldName(name);
+            g.writeString(new CharSequenceReader(text), text.length());
+        }
+    }
+
+    /** Reads a {@link CharSequence} where it is, in the chunks the generator asks for. */
+    private static final class CharSequenceReader extends Reader {
+        private final CharSequence text;
+        private int next;
+
+        CharSequenceReader(CharSequence text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] into, int offset, int count) {
+            int n = Math.min(count, text.length() - next);
+            if (n <= 0) {
+                return count == 0 ? 0 : -1;
+            }
+            if (text instanceof StringBuilder builder) {
+                builder.getChars(next, next + n, into, offset);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    into[offset + i] = text.charAt(next + i);
+                }
+            }
+            next += n;
+            return n;
+        }
+
+        @Override
+        public void close() {}
     }
 
     private void beginItemEvent(String type, String itemId, int outputIndex) throws IOException {

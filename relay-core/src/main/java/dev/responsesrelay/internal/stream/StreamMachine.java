@@ -88,7 +88,15 @@ public final class StreamMachine implements ResponsesStream {
     private long outputChars;
 
     private boolean contentBlocksReported;
-    private @Nullable String responseJson;
+    /**
+     * The terminal event once written; the response object is read out of it when asked for
+     * ({@link #responseJson()}), so a long answer's response is not held twice.
+     */
+    private @Nullable SseEvent terminalEvent;
+
+    /** The response of a whole completion ({@link #wholeMessage}), which has no terminal event. */
+    private @Nullable String wholeResponse;
+
     private @Nullable RelayError error;
 
     /** A translator for one streamed upstream answer. */
@@ -195,6 +203,22 @@ public final class StreamMachine implements ResponsesStream {
         }
         fail(ErrorMapper.map(failure));
         return out.drain();
+    }
+
+    @Override
+    public List<SseEvent> abort(RelayError relayError) {
+        Objects.requireNonNull(relayError, "relayError == null");
+        if (isTerminal() && (wholeResponse != null || !out.hasUndrained())) {
+            return List.of(); // the terminal event went out (or, for a whole completion, the response was made)
+        }
+        // The call that threw may have left the phase terminal with its event unwritten, and the
+        // generator in the middle of an object: a fresh writer writes the one failed event.
+        EventWriter failure = out.successor();
+        phase = Phase.FAILED;
+        error = relayError;
+        terminalEvent = failure.terminalEvent(
+                EventTypes.FAILED, context, "failed", List.of(), usage.totals(), relayError, null);
+        return failure.drain();
     }
 
     @Override
@@ -321,7 +345,11 @@ public final class StreamMachine implements ResponsesStream {
 
     @Override
     public Optional<String> responseJson() {
-        return Optional.ofNullable(responseJson);
+        SseEvent terminal = terminalEvent;
+        if (terminal != null) {
+            return Optional.of(EventWriter.terminalResponse(terminal));
+        }
+        return Optional.ofNullable(wholeResponse);
     }
 
     @Override
@@ -596,12 +624,13 @@ public final class StreamMachine implements ResponsesStream {
             @Nullable RelayError relayError,
             @Nullable String incompleteReason) {
         phase = terminalPhase;
-        String response = out.responseObject(context, status, output, usage.totals(), relayError, incompleteReason);
-        responseJson = response;
-        if (!wholeMessage) {
+        if (wholeMessage) {
             // A whole completion's answer is the response itself (CompletionMapper): its terminal
             // event, never read, would hold all of it once more (issue 18).
-            out.responseEvent(type, response);
+            wholeResponse = out.responseObject(context, status, output, usage.totals(), relayError, incompleteReason);
+        } else {
+            terminalEvent =
+                    out.terminalEvent(type, context, status, output, usage.totals(), relayError, incompleteReason);
         }
     }
 

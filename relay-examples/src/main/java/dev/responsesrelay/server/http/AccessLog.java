@@ -1,6 +1,9 @@
 package dev.responsesrelay.server.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -433,10 +436,43 @@ public final class AccessLog {
                 return;
             }
             try {
-                responseObject(JSON.readTree(event.data()).path("response"));
-            } catch (JsonProcessingException e) {
+                responseObject(outcomeFields(event.data()));
+            } catch (IOException e) {
                 outcome = type.substring("response.".length());
             }
+        }
+
+        /**
+         * The {@code status}, {@code error} and {@code usage} of a terminal event's {@code
+         * response}, read without building the rest: the output of a long answer is megabytes, and a
+         * tree of it at the moment the terminal event is written is what ran a small heap out of
+         * memory and ended streams without their terminal event (issue 18).
+         */
+        private static JsonNode outcomeFields(String terminalEvent) throws IOException {
+            ObjectNode fields = JSON.createObjectNode();
+            try (JsonParser parser = JSON.createParser(terminalEvent)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new JsonParseException(parser, "a terminal event is a JSON object");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (name.equals("response") && value == JsonToken.START_OBJECT) {
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            String field = parser.currentName();
+                            parser.nextToken();
+                            if (field.equals("status") || field.equals("error") || field.equals("usage")) {
+                                fields.set(field, JSON.readTree(parser));
+                            } else {
+                                parser.skipChildren();
+                            }
+                        }
+                        return fields;
+                    }
+                    parser.skipChildren();
+                }
+            }
+            return fields;
         }
 
         /** Notes a refused error answer's message from its {@link RelayError}. */

@@ -1,6 +1,7 @@
 package dev.responsesrelay.server.http;
 
 import dev.responsesrelay.SseEncoder;
+import dev.responsesrelay.SseEvent;
 import dev.responsesrelay.server.chat.ChatStreamedAnswer;
 import dev.responsesrelay.server.http.ExchangeRecorder.Recording;
 import dev.responsesrelay.server.responses.StreamedAnswer;
@@ -54,6 +55,12 @@ public abstract class SseAnswer {
      * array per event.
      */
     protected SseEncoder.Utf8Buffer out = new SseEncoder.Utf8Buffer();
+
+    /** Events whose data is longer than this are encoded and written in slices ({@link #writeLongEventLocked}). */
+    private static final int LONG_EVENT_CHARS = 64 * 1024;
+
+    private static final int LONG_EVENT_SLICE_CHARS = 32 * 1024;
+    private static final byte[] EVENT_END = {'\n', '\n'};
 
     /** A buffer grown past this by one large batch is dropped after it, not kept for the stream's life. */
     protected static final int LARGEST_KEPT_BUFFER = 1 << 20;
@@ -163,6 +170,41 @@ public abstract class SseAnswer {
         }
     }
 
+    /**
+     * Encodes {@code event} into {@link #out} a slice at a time, writing the buffer out whenever it
+     * holds a slice's worth, when its data is one long line (the {@code *.done} events and the
+     * terminal response of a long answer, megabytes each, issue 18): encoded whole, each would take
+     * a UTF-8 copy of its own size and a buffer of up to twice that, at the moment the answer holds
+     * the most. Returns false, encoding nothing, for any other event.
+     */
+    protected final boolean writeLongEventLocked(SseEvent event) {
+        String data = event.data();
+        String name = event.event();
+        if (data.length() <= LONG_EVENT_CHARS
+                || data.indexOf('\n') >= 0
+                || data.indexOf('\r') >= 0
+                || name.indexOf('\n') >= 0
+                || name.indexOf('\r') >= 0) {
+            return false; // SseEncoder splits the lines, or refuses the name
+        }
+        // The bytes SseEncoder.encodeUtf8 writes for one-line data: "event: ", the name,
+        // "\ndata: ", the data, a blank line.
+        out.append(("event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+        for (int from = 0; from < data.length(); ) {
+            int to = Math.min(data.length(), from + LONG_EVENT_SLICE_CHARS);
+            if (to < data.length() && Character.isHighSurrogate(data.charAt(to - 1))) {
+                to--; // a surrogate pair is encoded together, never split between slices
+            }
+            out.append(data.substring(from, to).getBytes(StandardCharsets.UTF_8));
+            if (out.size() >= LONG_EVENT_SLICE_CHARS) {
+                writeOutLocked();
+            }
+            from = to;
+        }
+        out.append(EVENT_END);
+        return true;
+    }
+
     /** The failure of the first write that failed, if any: nothing is written after it. */
     protected final @Nullable Throwable writeFailure() {
         return writeFailure;
@@ -236,6 +278,10 @@ public abstract class SseAnswer {
             lastWriteNanos = System.nanoTime();
         } catch (Throwable e) {
             // The client went away (or stalled past the idle timeout).
+            if (e instanceof Error) {
+                // Not the client: an OutOfMemoryError, say. Said, since the stream ends here.
+                LOG.log(Level.WARNING, "writing a streamed answer failed; the stream ends here", e);
+            }
             writeFailure = e;
             writeFailedLocked(e);
         }

@@ -359,7 +359,9 @@ public final class StreamedAnswer extends SseAnswer {
     /** Encodes {@code events} into one buffer and writes it with one write. */
     private void writeEventsLocked(List<SseEvent> events) {
         for (SseEvent event : events) {
-            SseEncoder.encodeUtf8(event, out);
+            if (!writeLongEventLocked(event)) {
+                SseEncoder.encodeUtf8(event, out);
+            }
             if (out.size() > LARGEST_KEPT_BUFFER / 4) {
                 // The terminal batch of a long answer repeats it three times over (*.done events,
                 // output_item.done, the response): written event by event, not as one buffer.

@@ -147,7 +147,9 @@ class MemoryPressureProcessTest {
         for (CompletableFuture<HttpResponse<String>> answer : answers) {
             HttpResponse<String> response = answer.get(300, TimeUnit.SECONDS);
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(lastEventType(response.body())).isEqualTo("response.incomplete");
+            assertThat(lastEventType(response.body()))
+                    .as("the last event; the relay's log ends:%n%s", logTail())
+                    .isEqualTo("response.incomplete");
         }
         assertHealthyWithoutOutOfMemory();
     }
@@ -261,6 +263,12 @@ class MemoryPressureProcessTest {
         return last;
     }
 
+    /** The end of the relay's log, for a failure message: the log is lost with the test's directory. */
+    private static String logTail() throws IOException {
+        String text = Files.readString(log);
+        return text.substring(Math.max(0, text.length() - 20_000));
+    }
+
     private static void assertHealthyWithoutOutOfMemory() throws IOException, InterruptedException {
         HttpResponse<String> health = CLIENT.send(
                 HttpRequest.newBuilder(URI.create(baseUrl.replaceFirst("/v1$", "") + "/healthz"))
@@ -268,6 +276,6 @@ class MemoryPressureProcessTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(relay.isAlive()).isTrue();
-        assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        assertThat(Files.readString(log)).as("the relay's log").doesNotContain("OutOfMemoryError");
     }
 }

@@ -18,9 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Headers;
@@ -43,6 +46,8 @@ import org.jspecify.annotations.Nullable;
  * same {@code streamLock} the reading thread holds while it feeds the stream.
  */
 public final class StreamingExchange implements RelayCall, Callback {
+    private static final Logger LOG = Logger.getLogger(StreamingExchange.class.getName());
+
     private final Call call;
     private final Translation translation;
     private final ResponsesStream stream;
@@ -193,6 +198,8 @@ public final class StreamingExchange implements RelayCall, Callback {
             }
         } catch (ListenerFailed ignored) {
             // The listener threw; the call is cancelled and onClosed follows.
+        } catch (RuntimeException | Error failure) {
+            translationFailed(failure, List.of());
         } finally {
             close();
         }
@@ -221,8 +228,59 @@ public final class StreamingExchange implements RelayCall, Callback {
             }
         } catch (ListenerFailed ignored) {
             // The listener threw; the call is cancelled and onClosed follows.
+        } catch (TranslationFailed e) {
+            translationFailed(e.getCause(), e.translated);
+        } catch (RuntimeException | Error e) {
+            translationFailed(e, List.of());
         } finally {
             close();
+        }
+    }
+
+    /**
+     * Reading or translating the answer threw instead of returning: an {@link OutOfMemoryError}
+     * while the terminal events of a long answer were written (issue 18), or a bug. The client still
+     * gets a terminal event ({@link ResponsesStream#abort}): a small {@code response.failed}, or,
+     * with nothing sent yet, the error as an HTTP answer. An out-of-memory failure is a 503 that
+     * clients retry after {@code Retry-After}; anything else a 500 naming the exception.
+     *
+     * @param translated the events the failed read had already translated, delivered first so the
+     *     {@code sequence_number}s the client sees have no gap
+     */
+    private void translationFailed(Throwable failure, List<SseEvent> translated) {
+        LOG.log(Level.WARNING, "translating the upstream answer failed; it ends with response.failed", failure);
+        RelayError error = failure instanceof OutOfMemoryError
+                ? RelayError.of(
+                        503,
+                        "server_error",
+                        "server_overloaded",
+                        "the relay ran out of memory while translating this answer; retry shortly",
+                        null,
+                        Duration.ofSeconds(1))
+                : RelayError.of(
+                        500,
+                        "server_error",
+                        "server_error",
+                        "the relay failed while translating this answer: " + failure,
+                        null,
+                        null);
+        streamLock.lock();
+        try {
+            List<SseEvent> events = new ArrayList<>(translated);
+            events.addAll(stream.abort(error));
+            if (!sentBeyondStart && translated.isEmpty()) {
+                sentBeyondStart = true;
+                invokeListener(() -> listener.onUpstreamError(this, error, events));
+            } else if (!events.isEmpty()) {
+                sentBeyondStart = true;
+                invokeListener(() -> listener.onEvents(this, events));
+            }
+        } catch (ListenerFailed ignored) {
+            // The listener threw; the call is cancelled and onClosed follows.
+        } catch (RuntimeException | Error again) {
+            LOG.log(Level.WARNING, "the response could not be failed either", again);
+        } finally {
+            streamLock.unlock();
         }
     }
 
@@ -257,7 +315,11 @@ public final class StreamingExchange implements RelayCall, Callback {
                 if (n == -1) {
                     if (!stream.isTerminal()) {
                         // EOF: the stream decides whether a finish reason was seen (docs/dialects.md rule 5).
-                        batch.add(stream.onEnd());
+                        try {
+                            batch.add(stream.onEnd());
+                        } catch (RuntimeException | Error e) {
+                            throw new TranslationFailed(e, batch.events());
+                        }
                     }
                     deliver(batch.events(), true);
                     return;
@@ -275,11 +337,15 @@ public final class StreamingExchange implements RelayCall, Callback {
     /** Translates {@code upstreamEvents}, in order, until the stream is terminal. */
     private Batch translate(List<SseEvent> upstreamEvents) {
         Batch batch = new Batch();
-        for (SseEvent event : upstreamEvents) {
-            if (stream.isTerminal()) {
-                break;
+        try {
+            for (SseEvent event : upstreamEvents) {
+                if (stream.isTerminal()) {
+                    break;
+                }
+                batch.add(stream.onEvent(event));
             }
-            batch.add(stream.onEvent(event));
+        } catch (RuntimeException | Error e) {
+            throw new TranslationFailed(e, batch.events());
         }
         return batch;
     }
@@ -408,6 +474,11 @@ public final class StreamingExchange implements RelayCall, Callback {
         } catch (RuntimeException | Error e) {
             // The listener's own failure (typically: its client went away). Stop the upstream at
             // once: every token it streams from now on would be billed and thrown away.
+            if (e instanceof Error) {
+                // Not a client that went away (an OutOfMemoryError, say): the stream ends here
+                // without its terminal event, which must not go unsaid.
+                LOG.log(Level.WARNING, "the listener failed; the upstream call is cancelled", e);
+            }
             call.cancel();
             throw new ListenerFailed(e);
         } finally {
@@ -418,6 +489,28 @@ public final class StreamingExchange implements RelayCall, Callback {
     private void close() {
         if (closed.compareAndSet(false, true)) {
             listener.onClosed(this);
+        }
+    }
+
+    /**
+     * Unwinds the read loop after translating threw, with the events the read had translated before
+     * it. Without a stack trace of its own: the cause has it, and this may be made right after an
+     * {@link OutOfMemoryError}.
+     */
+    private static final class TranslationFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @SuppressWarnings("serial") // never serialized; RuntimeException is Serializable by inheritance
+        final List<SseEvent> translated;
+
+        TranslationFailed(Throwable cause, List<SseEvent> translated) {
+            super(null, cause, false, false);
+            this.translated = translated;
+        }
+
+        @Override
+        public synchronized Throwable getCause() {
+            return Objects.requireNonNull(super.getCause());
         }
     }
 
