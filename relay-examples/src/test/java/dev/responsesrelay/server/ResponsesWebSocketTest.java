@@ -513,6 +513,30 @@ class ResponsesWebSocketTest {
 
         holder.close(); // the POST goes away, and its charge with it
         assertThat(upstream.chatRequests).hasSize(1);
+        // The socket keeps its last response's input for previous_response_id, charged until it
+        // closes.
+        awaitCharged(server, charged -> charged > 0 && charged < held);
+        client.close();
+        awaitCharged(server, charged -> charged == 0);
+    }
+
+    /**
+     * Issue 18: the input a socket keeps for {@code previous_response_id} is charged while it is
+     * kept, about its message's size, and given back when the socket closes.
+     */
+    @Test
+    void theInputASocketKeepsIsChargedUntilItCloses() throws Exception {
+        RelayServer server = RelayServer.start("--port", "0", "--upstream", upstream.baseUrl(), "--store", "off");
+        toClose.add(server);
+        Client client = new Client(server.baseUrl().replaceFirst("^http", "ws") + "/responses");
+        toClose.add(client);
+        int image = 1 << 20;
+
+        client.send(withImage(create(Samples.codexPlainRequest()), image));
+        assertThat(last(client.readUntilTerminal()).get("type").asText()).isEqualTo("response.completed");
+
+        awaitCharged(server, charged -> charged >= image && charged < 2L * image + (1 << 20));
+        client.close();
         awaitCharged(server, charged -> charged == 0);
     }
 

@@ -177,7 +177,7 @@ final class HeapBursts {
     }
 
     /** {@code relay-server.jar} next to the jar this class runs from, if there is one. */
-    private static @Nullable Path siblingRelayJar() {
+    static @Nullable Path siblingRelayJar() {
         try {
             Path self = Path.of(HeapBursts.class
                     .getProtectionDomain()
@@ -191,7 +191,7 @@ final class HeapBursts {
         }
     }
 
-    private static Process startRelay(@Nullable Path relayJar, String heap, String upstreamUrl, Path store, Path log)
+    static Process startRelay(@Nullable Path relayJar, String heap, String upstreamUrl, Path store, Path log)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -210,7 +210,7 @@ final class HeapBursts {
                 .start();
     }
 
-    private static int awaitPort(Process relay, Path log) throws IOException, InterruptedException {
+    static int awaitPort(Process relay, Path log) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && relay.isAlive()) {
             Matcher m = LISTENING.matcher(Files.readString(log));
@@ -312,7 +312,7 @@ final class HeapBursts {
         return "other: " + firstLine + " " + start;
     }
 
-    private static long countOutOfMemory(Path log) throws IOException {
+    static long countOutOfMemory(Path log) throws IOException {
         try (var lines = Files.lines(log)) {
             // Jetty ends a WebSocket whose handler ran out of heap with close code 1011 and the
             // error's message as the reason, which the access log shows without the class name.

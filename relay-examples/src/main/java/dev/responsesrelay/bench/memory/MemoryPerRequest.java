@@ -47,6 +47,7 @@ public final class MemoryPerRequest {
     private static final String USAGE = """
             Usage: java -jar benchmarks.jar memory [--sizes N,N,...] [--paths PATH,...] [--store S]
                    java -jar benchmarks.jar memory bursts [options]   (memory bursts --help)
+                   java -jar benchmarks.jar memory runaway [options]  (memory runaway --help)
               --sizes  request body sizes in bytes (default 30000000,2000000)
               --paths  any of http (POST /v1/responses to a Chat upstream), websocket
                        (response.create on /v1/responses), chat (POST /v1/chat/completions to
@@ -279,6 +280,9 @@ public final class MemoryPerRequest {
     public static int run(String[] args, PrintStream out) throws Exception {
         if (args.length > 0 && args[0].equals("bursts")) {
             return HeapBursts.run(Arrays.copyOfRange(args, 1, args.length), out);
+        }
+        if (args.length > 0 && args[0].equals("runaway")) {
+            return RunawayStreams.run(Arrays.copyOfRange(args, 1, args.length), out);
         }
         List<Integer> sizes = List.of(30_000_000, 2_000_000);
         List<Route> routes = List.of(Route.values());

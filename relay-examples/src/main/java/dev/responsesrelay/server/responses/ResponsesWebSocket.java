@@ -156,6 +156,20 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     /** The running exchange's charge, given back by {@link #done} (guarded by {@link #lock}). */
     private MemoryBudget.@Nullable Permit exchangeCharge;
 
+    /** The size of the running exchange's message (guarded by {@link #lock}). */
+    private long exchangeMessageBytes;
+
+    /**
+     * Issue 18: the charge of {@link #lastTranscript}, which holds about its message's bytes (its
+     * large strings are slices of them) until the next response replaces it or the socket closes.
+     * Without it, a few connections each keeping a screenshot ran a small heap out of memory
+     * beside the messages the budget admitted (guarded by {@link #lock}).
+     */
+    private MemoryBudget.@Nullable Permit transcriptCharge;
+
+    /** Set by {@link #forgetTranscript}: a transcript remembered after it is not kept (guarded by {@link #lock}). */
+    private boolean socketClosed;
+
     /** The exchange being recorded; {@link Recording#NONE} between exchanges or when not recording. */
     private volatile Recording recording = Recording.NONE;
 
@@ -334,6 +348,11 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         byte[] message = joinIncoming(length);
         try {
             onMessage(message, charge);
+        } catch (OutOfMemoryError e) {
+            // While the message was parsed, before any exchange: refused like a message that did
+            // not fit, and the socket stays open.
+            LOG.log(Level.WARNING, "a WebSocket message could not be handled", e);
+            sendError(failure(e, charge));
         } finally {
             // Every path that starts no exchange gives the charge back; one that did moved it to
             // exchangeCharge, which done() gives back (release is idempotent).
@@ -446,17 +465,30 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
             }
             busy = true;
             exchangeCharge = charge;
+            exchangeMessageBytes = message.length;
         }
         recording = recorder.begin("WEBSOCKET", "/v1/responses", upgradeHeaders, message);
         logStatus = 200;
         logEntry = messageEntry().model(create.path("model").asText(null));
         try {
             exchange(create);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: an OutOfMemoryError here used to skip done(), leaving the connection
+            // busy and the message's charge taken from the budget for good (issue 18).
             LOG.log(Level.WARNING, "a WebSocket exchange failed", e);
-            sendError(RelayError.of(500, "server_error", "server_error", "the relay failed: " + e, null, null));
+            sendError(failure(e, charge));
             done();
         }
+    }
+
+    /**
+     * The error event for a message the relay failed on: out of memory is the budget's own 503
+     * {@code server_overloaded}, which Codex retries; anything else a 500 naming it.
+     */
+    private RelayError failure(Throwable e, MemoryBudget.Permit charge) {
+        return e instanceof OutOfMemoryError
+                ? MemoryAdmissionHandler.overloaded(memoryBudget, charge.held())
+                : RelayError.of(500, "server_error", "server_error", "the relay failed: " + e, null, null);
     }
 
     private void exchange(ObjectNode create) {
@@ -597,9 +629,38 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     private void remember(String id, ArrayNode input, ArrayNode output) {
         ArrayNode transcript = input.deepCopy();
         transcript.addAll(output);
+        MemoryBudget.Permit kept = memoryBudget.open();
+        MemoryBudget.Permit replaced;
         synchronized (lock) {
             lastResponseId = id;
             lastTranscript = transcript;
+            // Charged without waiting: the transcript is held already; the charge makes the
+            // messages that follow wait for room or be refused instead of running out of heap.
+            if (socketClosed) {
+                replaced = kept; // an answer that ended after the close: nothing is kept
+            } else {
+                kept.grow(exchangeMessageBytes);
+                replaced = transcriptCharge;
+                transcriptCharge = kept;
+            }
+        }
+        if (replaced != null) {
+            replaced.release();
+        }
+    }
+
+    /** Gives back {@link #transcriptCharge}: the socket is closed, and its transcript with it. */
+    private void forgetTranscript() {
+        MemoryBudget.Permit kept;
+        synchronized (lock) {
+            socketClosed = true;
+            lastResponseId = null;
+            lastTranscript = null;
+            kept = transcriptCharge;
+            transcriptCharge = null;
+        }
+        if (kept != null) {
+            kept.release();
         }
     }
 
@@ -638,6 +699,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         cancel("the client closed the WebSocket (" + statusCode + ")");
         releaseIncoming(); // a message cut off by the close
+        forgetTranscript();
         RelayMetrics counter = metrics;
         if (counter != null && session != null) {
             counter.webSockets(-1);
@@ -654,6 +716,7 @@ public final class ResponsesWebSocket implements Session.Listener.AutoDemanding 
         LOG.log(Level.FINE, "WebSocket error", cause);
         cancel("WebSocket error: " + cause);
         releaseIncoming();
+        forgetTranscript();
     }
 
     private void cancel(String why) {
