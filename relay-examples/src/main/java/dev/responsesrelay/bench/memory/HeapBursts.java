@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
 final class HeapBursts {
     private static final String USAGE = """
             Usage: java -jar benchmarks.jar memory bursts [--heaps 128m,256m,1g]
-                     [--bursts 16x2000000,8x5000000,...] [--upstream-delay-ms N] [--relay-jar FILE]
+                     [--bursts 16x2000000,8x5000000,...] [--upstream-delay-ms N] [--store S]
+                     [--relay-jar FILE]
               --heaps    the relay's -Xmx, one relay process each (default 128m,256m,1g)
               --bursts   COUNTxBYTES: COUNT concurrent requests of BYTES each, in order (default
                          16x2000000,8x5000000,16x5000000,1x30000000,2x30000000,8x30000000);
@@ -43,6 +44,8 @@ final class HeapBursts {
               --upstream-delay-ms  how long the upstream takes to answer once a body has arrived
                          (default 3000: longer than the relay's 2 s admission wait, so a burst shows
                          what fits at once)
+              --store    the relay's --store (default: SQLite, its default kind, in a temporary
+                         directory; off shows the relay without the store's records)
               --relay-jar  the relay to run (default: relay-server.jar beside benchmarks.jar,
                          else this class path's dev.responsesrelay.server.Main)
             """;
@@ -85,6 +88,7 @@ final class HeapBursts {
                 .toList();
         Duration delay = Duration.ofSeconds(3);
         Path relayJar = siblingRelayJar();
+        @Nullable String store = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h") || i + 1 >= args.length) {
@@ -99,6 +103,7 @@ final class HeapBursts {
                     bursts = Arrays.stream(value.split(",")).map(Burst::parse).toList();
                 case "--upstream-delay-ms" -> delay = Duration.ofMillis(Long.parseLong(value));
                 case "--relay-jar" -> relayJar = Path.of(value);
+                case "--store" -> store = value;
                 default -> {
                     out.print(USAGE);
                     return 2;
@@ -108,8 +113,9 @@ final class HeapBursts {
         Path dir = Files.createTempDirectory("heap-bursts");
         out.printf(
                 Locale.ROOT,
-                "Heap bursts: relay %s, upstream answers %d ms after a body, %d CPUs, logs in %s%n",
+                "Heap bursts: relay %s, --store %s, upstream answers %d ms after a body, %d CPUs, logs in %s%n",
                 relayJar == null ? "from the class path" : relayJar,
+                store == null ? "sqlite (temporary)" : store,
                 delay.toMillis(),
                 Runtime.getRuntime().availableProcessors(),
                 dir);
@@ -134,12 +140,9 @@ final class HeapBursts {
                     // store's backlog as much as the heap.
                     run++;
                     Path log = dir.resolve("relay-" + heap + "-" + run + ".log");
-                    Process relay = startRelay(
-                            relayJar,
-                            heap,
-                            upstream.baseUrl(),
-                            dir.resolve("responses-" + heap + "-" + run + ".db"),
-                            log);
+                    String storeSpec =
+                            store != null ? store : "sqlite:" + dir.resolve("responses-" + heap + "-" + run + ".db");
+                    Process relay = startRelay(relayJar, heap, upstream.baseUrl(), storeSpec, log);
                     try {
                         int port = awaitPort(relay, log);
                         Outcome outcome = burst(port, burst);
@@ -191,7 +194,7 @@ final class HeapBursts {
         }
     }
 
-    static Process startRelay(@Nullable Path relayJar, String heap, String upstreamUrl, Path store, Path log)
+    static Process startRelay(@Nullable Path relayJar, String heap, String upstreamUrl, String store, Path log)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -201,9 +204,9 @@ final class HeapBursts {
         } else {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         }
-        // The store in this run's directory, never the user's ~/.responses-relay; SQLite is the
-        // default kind.
-        command.addAll(List.of("--port", "0", "--upstream", upstreamUrl, "--store", "sqlite:" + store));
+        // By default the store in this run's directory, never the user's ~/.responses-relay;
+        // SQLite is the default kind.
+        command.addAll(List.of("--port", "0", "--upstream", upstreamUrl, "--store", store));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -101,7 +101,7 @@ final class RunawayStreams {
             for (String heap : heaps) {
                 Path log = dir.resolve("relay-" + heap + ".log");
                 Process relay = HeapBursts.startRelay(
-                        relayJar, heap, upstream.baseUrl(), dir.resolve("responses-" + heap + ".db"), log);
+                        relayJar, heap, upstream.baseUrl(), "sqlite:" + dir.resolve("responses-" + heap + ".db"), log);
                 try {
                     int port = HeapBursts.awaitPort(relay, log);
                     TreeMap<String, Integer> lastEvents = new TreeMap<>();
