@@ -71,6 +71,17 @@ public final class Json {
      * would hold it as growing {@code char} buffers (two bytes a character) and then copy it. A
      * stored 30 MB screenshot would otherwise need about 120 MB of heap for a moment (issue 18).
      */
+    /** The size of {@code node} written as JSON, in UTF-8 bytes, counted without writing it anywhere. */
+    public static long byteCount(JsonNode node) {
+        try {
+            CountingOutputStream counter = new CountingOutputStream();
+            MAPPER.writeValue(counter, node);
+            return counter.count;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String writeString(JsonNode node) {
         try {
             CountingOutputStream counter = new CountingOutputStream();

@@ -86,6 +86,11 @@ public final class ConversationState {
         if (!request.store()) {
             return RecordOutcome.NOT_REQUESTED;
         }
+        if (ResponseObjects.inputBytes(request.resolution) > maxStoredBytes) {
+            // Checked before the stored copies are made: a screenshot's input, written as the text a
+            // store keeps, briefly costs about three times its size on the heap (issue 18).
+            return RecordOutcome.TOO_LARGE;
+        }
         StoredResponse stored = ResponseObjects.toStored(request.resolution, request.scope, responseObjectJson, ids);
         if (stored == null) {
             return RecordOutcome.NOT_A_RESPONSE;

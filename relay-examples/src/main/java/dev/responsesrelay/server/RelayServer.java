@@ -233,7 +233,10 @@ public final class RelayServer implements AutoCloseable {
             ServedModels servedModels)
             throws Exception {
         Jetty jetty = Jetty.create(options);
-        ResponseState responseState = ResponseState.open(options.store(), options.storeRetention());
+        ResponseState responseState = ResponseState.open(
+                options.store(),
+                options.storeRetention(),
+                ResponseState.maxStoredBytes(jetty.budget().capacity()));
         responseState.purgeExpiredHourly(jetty.scheduler());
         RelayMetrics metrics = new RelayMetrics();
         responseState.metrics(metrics);

@@ -69,6 +69,18 @@ public final class ResponseObjects {
     }
 
     /**
+     * The size of the request's own input as JSON, counted without writing it: what {@link
+     * #toStored} would make one more copy of, twice over (the bytes, then the text).
+     */
+    public static long inputBytes(Resolution resolution) {
+        long bytes = 0;
+        for (ObjectNode item : resolution.ownInput()) {
+            bytes += Json.byteCount(item);
+        }
+        return bytes;
+    }
+
+    /**
      * An "easy input message" ({@code {role, content:"text"}}) in the form OpenAI lists input items
      * in: {@code type:"message"} and content parts (openai-node 7.60.0 {@code ResponseInputMessageItem};
      * openai-java reads {@code content} as a list).

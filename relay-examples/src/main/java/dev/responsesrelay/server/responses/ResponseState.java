@@ -97,8 +97,20 @@ public final class ResponseState implements AutoCloseable {
         });
     }
 
-    /** Opens the store a {@code --store} value names. */
-    public static ResponseState open(String spec, Duration retention) {
+    /**
+     * The largest response the store keeps, for a relay whose memory budget is {@code budgetBytes}:
+     * the core's default (32 MiB, {@link ConversationState.Builder#maxStoredBytes}), or a third of
+     * the budget if that is less. Recording a response briefly holds its request and two copies of
+     * its input (issue 18): at the default 128 MB heap a 30 MB screenshot's record ran the store
+     * writer out of memory, and such a response is now answered but not stored (a warning says
+     * so; {@code previous_response_id} naming it gets {@code previous_response_not_found}).
+     */
+    public static long maxStoredBytes(long budgetBytes) {
+        return Math.min(32L << 20, budgetBytes / 3);
+    }
+
+    /** Opens the store a {@code --store} value names; it keeps responses up to {@code maxStoredBytes}. */
+    public static ResponseState open(String spec, Duration retention, long maxStoredBytes) {
         StoreLocation location = StoreLocation.parse(spec);
         return switch (location.kind()) {
             case OFF -> new ResponseState(null, null, false, location.description());
@@ -106,6 +118,7 @@ public final class ResponseState implements AutoCloseable {
                 new ResponseState(
                         ConversationState.builder(new InMemoryResponseStore(
                                         10_000, 256L * 1024 * 1024, retention, Clock.systemUTC()))
+                                .maxStoredBytes(maxStoredBytes)
                                 .build(),
                         null,
                         false,
@@ -113,7 +126,9 @@ public final class ResponseState implements AutoCloseable {
             case SQLITE, POSTGRESQL -> {
                 JdbcResponseStore store = JdbcResponseStore.open(location, retention, Clock.systemUTC());
                 yield new ResponseState(
-                        ConversationState.builder(store).build(),
+                        ConversationState.builder(store)
+                                .maxStoredBytes(maxStoredBytes)
+                                .build(),
                         store,
                         location.kind() == StoreLocation.Kind.POSTGRESQL,
                         store.description() + ", retention " + days(retention));
