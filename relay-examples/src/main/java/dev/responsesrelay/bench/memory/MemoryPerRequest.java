@@ -185,7 +185,9 @@ public final class MemoryPerRequest {
             long heldInFlight = heldAfterCollection() - before;
             arrival.answer();
             String outcome = answer.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            awaitChargeReturned();
+            // A WebSocket keeps its last response's input for previous_response_id, charged at its
+            // message's size until the socket closes (ResponsesWebSocket#remember).
+            awaitChargeReturned(socket != null ? body.length : 0);
             // The upstream call lets go of its translation on OkHttp's thread just after the answer
             // is sent; without this pause "after" caught a WebSocket's finished call in one run in
             // three (1.0x or 2.0x its body).
@@ -236,13 +238,13 @@ public final class MemoryPerRequest {
     }
 
     /**
-     * Waits until the relay has given back every memory-budget charge: the exchange is over,
-     * including the store's write of the response, which holds the request's items until then
-     * (server.http.MemoryBudget.Permit#hold).
+     * Waits until the relay has given back every memory-budget charge but {@code kept}: the exchange
+     * is over, including the store's write of the response, which holds the request's items until
+     * then (server.http.MemoryBudget.Permit#hold).
      */
-    private void awaitChargeReturned() throws InterruptedException, TimeoutException {
+    private void awaitChargeReturned(long kept) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (relay.memoryBudget().used() > 0) {
+        while (relay.memoryBudget().used() > kept) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException(
                         "the relay still holds " + relay.memoryBudget().used() + " bytes of its memory budget "
