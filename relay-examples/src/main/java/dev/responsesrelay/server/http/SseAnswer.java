@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -57,9 +58,9 @@ public abstract class SseAnswer {
     protected SseEncoder.Utf8Buffer out = new SseEncoder.Utf8Buffer();
 
     /** Events whose data is longer than this are encoded and written in slices ({@link #writeLongEventLocked}). */
-    private static final int LONG_EVENT_CHARS = 64 * 1024;
+    static final int LONG_EVENT_CHARS = 64 * 1024;
 
-    private static final int LONG_EVENT_SLICE_CHARS = 32 * 1024;
+    static final int LONG_EVENT_SLICE_CHARS = 32 * 1024;
     private static final byte[] EVENT_END = {'\n', '\n'};
 
     /** A buffer grown past this by one large batch is dropped after it, not kept for the stream's life. */
@@ -178,6 +179,16 @@ public abstract class SseAnswer {
      * the most. Returns false, encoding nothing, for any other event.
      */
     protected final boolean writeLongEventLocked(SseEvent event) {
+        return encodeLongEvent(event, () -> out, this::writeOutLocked);
+    }
+
+    /**
+     * {@link #writeLongEventLocked}'s encoding: appends {@code event}'s bytes, exactly as {@link
+     * SseEncoder#encodeUtf8(SseEvent, SseEncoder.Utf8Buffer)} writes them, to the buffer {@code
+     * buffer} gives, running {@code writeOut} (which empties it, or replaces it) whenever it holds a
+     * slice's worth; false, appending nothing, for an event it does not slice.
+     */
+    static boolean encodeLongEvent(SseEvent event, Supplier<SseEncoder.Utf8Buffer> buffer, Runnable writeOut) {
         String data = event.data();
         String name = event.event();
         if (data.length() <= LONG_EVENT_CHARS
@@ -189,19 +200,19 @@ public abstract class SseAnswer {
         }
         // The bytes SseEncoder.encodeUtf8 writes for one-line data: "event: ", the name,
         // "\ndata: ", the data, a blank line.
-        out.append(("event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+        buffer.get().append(("event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8));
         for (int from = 0; from < data.length(); ) {
             int to = Math.min(data.length(), from + LONG_EVENT_SLICE_CHARS);
             if (to < data.length() && Character.isHighSurrogate(data.charAt(to - 1))) {
                 to--; // a surrogate pair is encoded together, never split between slices
             }
-            out.append(data.substring(from, to).getBytes(StandardCharsets.UTF_8));
-            if (out.size() >= LONG_EVENT_SLICE_CHARS) {
-                writeOutLocked();
+            buffer.get().append(data.substring(from, to).getBytes(StandardCharsets.UTF_8));
+            if (buffer.get().size() >= LONG_EVENT_SLICE_CHARS) {
+                writeOut.run();
             }
             from = to;
         }
-        out.append(EVENT_END);
+        buffer.get().append(EVENT_END);
         return true;
     }
 
