@@ -447,8 +447,10 @@ public final class RelayServer implements AutoCloseable {
             GracefulHandler graceful = new GracefulHandler(admitted) {
                 @Override
                 protected void handleShutdownRejection(Request request, Response response, Callback callback) {
-                    // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape.
-                    Answers.error(
+                    // Codex retries a 503 (docs/codex-wire.md §2.3); keep the OpenAI error shape. Logged
+                    // and counted like every refusal in front of the API.
+                    api.refusedInFront(
+                            request,
                             response,
                             callback,
                             Answers.relayError(
@@ -456,8 +458,8 @@ public final class RelayServer implements AutoCloseable {
                 }
             };
             // Issue 13 §1: one guard in front of every endpoint, WebSocket upgrades included.
-            server.setHandler(
-                    new LocalAccessGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), graceful));
+            server.setHandler(new LocalAccessGuard(
+                    options.host(), options.allowedHosts(), options.allowedOrigins(), api, graceful));
             server.setErrorHandler(new JsonErrorHandler());
             server.setStopTimeout(SHUTDOWN_GRACE.toMillis());
             server.setStopAtShutdown(false); // Main installs its own hook, which also cancels upstreams

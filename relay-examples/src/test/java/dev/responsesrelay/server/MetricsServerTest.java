@@ -264,6 +264,43 @@ class MetricsServerTest {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
+    /**
+     * Issue 18 and 13 §1: a request the Host/Origin guard refuses (a web page driving a local relay)
+     * gets its access-log line and its count, like the admission handler's refusals, besides the
+     * guard's warning.
+     */
+    @Test
+    void aRefusalOfTheHostAndOriginGuardIsLoggedAndCounted() throws Exception {
+        List<MeasuredExchange> measured = new CopyOnWriteArrayList<>();
+        try (RelayServer guarded =
+                        RelayServer.start("--port", "0", "--upstream", upstream.baseUrl(), "--store", "off");
+                TestClient guardedClient = new TestClient(guarded.baseUrl())) {
+            guarded.accessLog().listen(measured::add);
+            String refused;
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), guarded.port())) {
+                socket.setSoTimeout(60_000);
+                socket.getOutputStream()
+                        .write(head(
+                                guarded.port(),
+                                "refused-403",
+                                "Origin: https://attacker.example\r\nContent-Length: 2"));
+                socket.getOutputStream().write("{}".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                refused = readAll(socket.getInputStream());
+            }
+            assertThat(refused).startsWith("HTTP/1.1 403").containsIgnoringCase("x-request-id: refused-403");
+
+            String metrics = guardedClient.scrapeMetricsWhenSettled(List.of("status=\"403\""));
+            assertThat(metrics).contains(requestsTotal("", 403) + " 1.0");
+            for (int attempt = 0; attempt < 100 && measured.isEmpty(); attempt++) {
+                Thread.sleep(50);
+            }
+            assertThat(measured)
+                    .extracting(MeasuredExchange::requestId, MeasuredExchange::route, MeasuredExchange::status)
+                    .contains(tuple("refused-403", "POST /v1/responses", 403));
+        }
+    }
+
     private static String requestsTotal(String model, int status) {
         return "relay_requests_total{direction=\"responses\",model=\"" + model + "\",route=\"/v1/responses\",status=\""
                 + status + "\"}";

@@ -52,16 +52,26 @@ public final class LocalAccessGuard extends Handler.Wrapper {
     private final Set<String> allowedHosts;
     private final Set<String> allowedOrigins;
 
+    /** Answers the refusals, so that they are logged and counted like the API's own. */
+    private final ApiHandler api;
+
     /**
      * @param bindAddress the address the relay listens on; the {@code Host} rule applies when it is
      *     a loopback one
      * @param allowedHosts extra host names to serve (a reverse proxy's), without port
      * @param allowedOrigins the origins whose requests are served, such as {@code
      *     https://app.example}
+     * @param api answers the refusals, with the access-log line and count of its own requests
+     * @param handler what an allowed request goes on to
      */
     public LocalAccessGuard(
-            String bindAddress, List<String> allowedHosts, List<String> allowedOrigins, Handler handler) {
+            String bindAddress,
+            List<String> allowedHosts,
+            List<String> allowedOrigins,
+            ApiHandler api,
+            Handler handler) {
         super(handler);
+        this.api = api;
         this.checkHost = isLoopbackHost(bindAddress);
         this.allowedHosts = allowedHosts.stream()
                 .map(host -> host.strip().toLowerCase(Locale.ROOT))
@@ -77,7 +87,9 @@ public final class LocalAccessGuard extends Handler.Wrapper {
             LOG.warning(() -> "refused " + request.getMethod() + " " + quoted(Request.getPathInContext(request))
                     + " from " + Request.getRemoteAddr(request) + ": " + refusal.message());
             RequestBodies.closeIfBodyUnread(request, response);
-            Answers.error(response, callback, refusal);
+            // Through the API handler's measured path: an access-log line and a count like every
+            // other refusal (docs/OPERATIONS.md), so a web page probing the relay shows up there.
+            api.refusedInFront(request, response, callback, refusal);
             return true;
         }
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
