@@ -19,23 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CompletionFromBytesTest {
     private static final int BOUND = 20_000;
 
-    private static StreamContext bounded(long maxOutputChars) {
-        StreamContext context = TestContexts.plain();
-        return new StreamContext(
-                context.model(),
-                context.responseId(),
-                context.createdAt(),
-                context.tools(),
-                context.provider(),
-                context.ids(),
-                context.healingListener(),
-                context.disabledHealing(),
-                context.responseEcho(),
-                context.historyCallIds(),
-                maxOutputChars,
-                context.compaction());
-    }
-
     private static String completion(String reasoning, String content) {
         return "\n\n{\"id\":\"chatcmpl-synthetic\",\"object\":\"chat.completion\",\"created\":1,"
                 + "\"model\":\"upstream-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
@@ -65,8 +48,11 @@ class CompletionFromBytesTest {
             String text = piece.repeat(repeat);
             String body = completion("why: " + piece.repeat(10), text);
 
-            String fromText = CompletionMapper.toResponse(body, bounded(BOUND));
-            String fromBytes = CompletionMapper.toResponse(body.getBytes(StandardCharsets.UTF_8), bounded(BOUND));
+            String fromText = CompletionMapper.toResponse(
+                    body, TestContexts.builder().maxOutputChars(BOUND).build());
+            String fromBytes = CompletionMapper.toResponse(
+                    body.getBytes(StandardCharsets.UTF_8),
+                    TestContexts.builder().maxOutputChars(BOUND).build());
 
             assertThat(withoutIds(fromBytes)).as("%s × %d", piece, repeat).isEqualTo(withoutIds(fromText));
         }
@@ -78,8 +64,11 @@ class CompletionFromBytesTest {
         int at = new String(good, StandardCharsets.UTF_8).indexOf("xxxx") + 10;
         good[at] = (byte) 0xC3; // a lead byte without its continuation
 
-        String fromText = CompletionMapper.toResponse(new String(good, StandardCharsets.UTF_8), bounded(BOUND));
-        String fromBytes = CompletionMapper.toResponse(good, bounded(BOUND));
+        String fromText = CompletionMapper.toResponse(
+                new String(good, StandardCharsets.UTF_8),
+                TestContexts.builder().maxOutputChars(BOUND).build());
+        String fromBytes = CompletionMapper.toResponse(
+                good, TestContexts.builder().maxOutputChars(BOUND).build());
 
         assertThat(withoutIds(fromBytes)).isEqualTo(withoutIds(fromText));
     }
@@ -88,8 +77,11 @@ class CompletionFromBytesTest {
     void anUnreadableBodyFailsWithTheSameMessage() {
         String body = "{\"choices\":[{\"message\":{\"content\":\"" + "x".repeat(20_000) + "\"}";
 
-        String fromText = CompletionMapper.toResponse(body, bounded(BOUND));
-        String fromBytes = CompletionMapper.toResponse(body.getBytes(StandardCharsets.UTF_8), bounded(BOUND));
+        String fromText = CompletionMapper.toResponse(
+                body, TestContexts.builder().maxOutputChars(BOUND).build());
+        String fromBytes = CompletionMapper.toResponse(
+                body.getBytes(StandardCharsets.UTF_8),
+                TestContexts.builder().maxOutputChars(BOUND).build());
 
         assertThat(JsonTestSupport.tree(fromBytes).path("status").asText()).isEqualTo("failed");
         assertThat(JsonTestSupport.tree(fromBytes).path("error"))
@@ -100,8 +92,11 @@ class CompletionFromBytesTest {
     void anErrorBodyFailsAsItsTextDoes() {
         String body = "{\"error\":{\"message\":\"" + "overloaded ".repeat(2_000) + "\",\"code\":503}}";
 
-        String fromText = CompletionMapper.toResponse(body, bounded(BOUND));
-        String fromBytes = CompletionMapper.toResponse(body.getBytes(StandardCharsets.UTF_8), bounded(BOUND));
+        String fromText = CompletionMapper.toResponse(
+                body, TestContexts.builder().maxOutputChars(BOUND).build());
+        String fromBytes = CompletionMapper.toResponse(
+                body.getBytes(StandardCharsets.UTF_8),
+                TestContexts.builder().maxOutputChars(BOUND).build());
 
         assertThat(JsonTestSupport.tree(fromBytes).path("status").asText()).isEqualTo("failed");
         assertThat(withoutIds(fromBytes)).isEqualTo(withoutIds(fromText));
@@ -117,10 +112,12 @@ class CompletionFromBytesTest {
     void aRunawayAnswerIsNotDecodedWhole() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         byte[] body = completion("", "loop ".repeat(20 * BOUND)).getBytes(StandardCharsets.UTF_8);
-        CompletionMapper.toResponse(body, bounded(BOUND)); // loads the classes once
+        CompletionMapper.toResponse(
+                body, TestContexts.builder().maxOutputChars(BOUND).build()); // loads the classes once
 
         long before = threads.getCurrentThreadAllocatedBytes();
-        String response = CompletionMapper.toResponse(body, bounded(BOUND));
+        String response = CompletionMapper.toResponse(
+                body, TestContexts.builder().maxOutputChars(BOUND).build());
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
         assertThat(JsonTestSupport.tree(response).path("status").asText()).isEqualTo("incomplete");

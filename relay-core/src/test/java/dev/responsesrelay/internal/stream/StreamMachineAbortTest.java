@@ -67,7 +67,8 @@ class StreamMachineAbortTest {
         // The request echo throws the second time it is written: once for the response that
         // response.created and response.in_progress share, then in the terminal response, after the
         // *.done events of the answer were made and before they were returned.
-        StreamMachine machine = new StreamMachine(withEcho(TestContexts.plain(), new EchoThatThrows(2)));
+        StreamMachine machine = new StreamMachine(
+                TestContexts.builder().echo(new EchoThatThrows(2)).build());
         List<SseEvent> sent = new ArrayList<>(machine.start());
         sent.addAll(machine.onData(Chunks.text("Hello")));
         sent.addAll(machine.onData(Chunks.finish("stop")));
@@ -82,22 +83,6 @@ class StreamMachineAbortTest {
         assertThat(event.path("sequence_number").asInt()).isEqualTo(sent.size());
         assertThat(event.path("response").path("output")).isEmpty();
         assertThat(machine.abort(OUT_OF_MEMORY)).isEmpty();
-    }
-
-    private static StreamContext withEcho(StreamContext context, ObjectNode echo) {
-        return new StreamContext(
-                context.model(),
-                context.responseId(),
-                context.createdAt(),
-                context.tools(),
-                context.provider(),
-                context.ids(),
-                context.healingListener(),
-                context.disabledHealing(),
-                echo,
-                context.historyCallIds(),
-                context.maxOutputChars(),
-                context.compaction());
     }
 
     /** An empty request echo whose fields, asked for the {@code n}-th time, run out of memory. */

@@ -15,25 +15,11 @@ import org.junit.jupiter.api.Test;
 class StreamMachineOutputBoundTest {
     private static final int BOUND = 1000;
 
-    private static StreamContext bounded(StreamContext context, long maxOutputChars) {
-        return new StreamContext(
-                context.model(),
-                context.responseId(),
-                context.createdAt(),
-                context.tools(),
-                context.provider(),
-                context.ids(),
-                context.healingListener(),
-                context.disabledHealing(),
-                context.responseEcho(),
-                context.historyCallIds(),
-                maxOutputChars,
-                context.compaction());
-    }
-
     @Test
     void runawayTextEndsIncompleteOnceItPassesTheBound() {
-        StreamRun run = StreamRun.of(bounded(TestContexts.plain(), BOUND)).start();
+        StreamRun run = StreamRun.of(
+                        TestContexts.builder().maxOutputChars(BOUND).build())
+                .start();
         int fed = 0;
         while (!run.machine().isTerminal() && fed < 10 * BOUND) {
             run.data(Chunks.text("loop "));
@@ -55,7 +41,9 @@ class StreamMachineOutputBoundTest {
 
     @Test
     void runawayReasoningEndsIncomplete() {
-        StreamRun run = StreamRun.of(bounded(TestContexts.plain(), BOUND)).start();
+        StreamRun run = StreamRun.of(
+                        TestContexts.builder().maxOutputChars(BOUND).build())
+                .start();
         for (int i = 0; i < 10 * BOUND && !run.machine().isTerminal(); i++) {
             run.data(Chunks.reasoning("reasoning_content", "think "));
         }
@@ -68,8 +56,10 @@ class StreamMachineOutputBoundTest {
 
     @Test
     void runawayToolArgumentsEndIncompleteWithoutFinishingTheCall() {
-        StreamRun run = StreamRun.of(
-                        bounded(TestContexts.builder().function("exec_command").build(), BOUND))
+        StreamRun run = StreamRun.of(TestContexts.builder()
+                        .function("exec_command")
+                        .maxOutputChars(BOUND)
+                        .build())
                 .start()
                 .data(Chunks.toolCall(0, "call_1", "exec_command", "{\"cmd\":\""));
         for (int i = 0; i < 10 * BOUND && !run.machine().isTerminal(); i++) {
@@ -87,7 +77,10 @@ class StreamMachineOutputBoundTest {
     void anAnswerUpToTheBoundCompletes() {
         String text = "x".repeat(BOUND);
         StreamRun.Result result = StreamRun.translate(
-                bounded(TestContexts.plain(), BOUND), Chunks.text(text), Chunks.finish("stop"), "[DONE]");
+                TestContexts.builder().maxOutputChars(BOUND).build(),
+                Chunks.text(text),
+                Chunks.finish("stop"),
+                "[DONE]");
 
         assertThat(result.terminalType()).isEqualTo(EventTypes.COMPLETED);
         assertThat(result.output().get(0).path("content").get(0).path("text").asText())
@@ -100,8 +93,8 @@ class StreamMachineOutputBoundTest {
                 + "\"model\":\"upstream-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                 + "\"content\":" + Chunks.quote("y".repeat(BOUND + 1)) + "},\"finish_reason\":\"stop\"}]}";
 
-        JsonNode response =
-                JsonTestSupport.tree(CompletionMapper.toResponse(completion, bounded(TestContexts.plain(), BOUND)));
+        JsonNode response = JsonTestSupport.tree(CompletionMapper.toResponse(
+                completion, TestContexts.builder().maxOutputChars(BOUND).build()));
 
         assertThat(response.path("status").asText()).isEqualTo("incomplete");
         assertThat(response.path("incomplete_details").path("reason").asText()).isEqualTo("max_output_tokens");
@@ -118,8 +111,8 @@ class StreamMachineOutputBoundTest {
                 + "\"reasoning_content\":" + Chunks.quote("r".repeat(BOUND / 2)) + ",\"content\":"
                 + Chunks.quote("y".repeat(BOUND * 50)) + "},\"finish_reason\":\"stop\"}]}";
 
-        JsonNode response =
-                JsonTestSupport.tree(CompletionMapper.toResponse(completion, bounded(TestContexts.plain(), BOUND)));
+        JsonNode response = JsonTestSupport.tree(CompletionMapper.toResponse(
+                completion, TestContexts.builder().maxOutputChars(BOUND).build()));
 
         assertThat(response.path("status").asText()).isEqualTo("incomplete");
         assertThat(response.at("/incomplete_details/reason").asText()).isEqualTo("max_output_tokens");

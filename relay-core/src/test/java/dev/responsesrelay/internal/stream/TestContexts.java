@@ -26,6 +26,7 @@ public final class TestContexts {
     private final Set<HealingRule> disabled = EnumSet.noneOf(HealingRule.class);
     private ObjectNode echo = Json.MAPPER.createObjectNode();
     private final List<HealingRule> healed = new ArrayList<>();
+    private long maxOutputChars = StreamContext.DEFAULT_MAX_OUTPUT_CHARS;
 
     private TestContexts() {}
 
@@ -71,6 +72,12 @@ public final class TestContexts {
         return this;
     }
 
+    /** The bound on what one answer accumulates (issue 18); the default otherwise. */
+    TestContexts maxOutputChars(long maxOutputChars) {
+        this.maxOutputChars = maxOutputChars;
+        return this;
+    }
+
     /** Healing events reported by contexts built from this builder, in order. */
     List<HealingRule> healed() {
         return healed;
@@ -99,7 +106,7 @@ public final class TestContexts {
                 off,
                 echo,
                 Set.of(),
-                StreamContext.DEFAULT_MAX_OUTPUT_CHARS,
+                maxOutputChars,
                 false);
     }
 }
