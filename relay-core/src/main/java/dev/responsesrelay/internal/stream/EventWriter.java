@@ -149,16 +149,12 @@ final class EventWriter {
             UsageAccumulator.@Nullable Totals usage,
             @Nullable RelayError error,
             @Nullable String incompleteReason) {
-        return responseObject(
-                context.responseId(),
-                context.createdAt(),
-                context.model(),
-                context.responseEcho(),
-                status,
-                output,
-                usage,
-                error,
-                incompleteReason);
+        try {
+            writeResponse(context, status, output, usage, error, incompleteReason);
+            return take();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -199,16 +195,7 @@ final class EventWriter {
         try {
             begin(type);
             g.writeFieldName(TERMINAL_RESPONSE_FIELD);
-            writeResponse(
-                    context.responseId(),
-                    context.createdAt(),
-                    context.model(),
-                    context.responseEcho(),
-                    status,
-                    output,
-                    usage,
-                    error,
-                    incompleteReason);
+            writeResponse(context, status, output, usage, error, incompleteReason);
             end(type);
             return events.get(events.size() - 1);
         } catch (IOException e) {
@@ -228,6 +215,26 @@ final class EventWriter {
             throw new IllegalStateException("not a terminal event this writer wrote: " + terminal.event());
         }
         return data.substring(key + TERMINAL_RESPONSE_KEY.length(), data.length() - 1);
+    }
+
+    private void writeResponse(
+            StreamContext context,
+            String status,
+            List<String> output,
+            UsageAccumulator.@Nullable Totals usage,
+            @Nullable RelayError error,
+            @Nullable String incompleteReason)
+            throws IOException {
+        writeResponse(
+                context.responseId(),
+                context.createdAt(),
+                context.model(),
+                context.responseEcho(),
+                status,
+                output,
+                usage,
+                error,
+                incompleteReason);
     }
 
     private void writeResponse(
